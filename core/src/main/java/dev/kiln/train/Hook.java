@@ -1,0 +1,62 @@
+package dev.kiln.train;
+
+import java.util.Map;
+
+/**
+ * A callback the trainer calls around training and each iteration, in registration order: {@link
+ * #beforeTrain}, then per iteration {@link #beforeStep}, {@link #afterBackward} (inside the step,
+ * after gradients exist and before the optimizer uses them), {@link #afterStep}; {@link
+ * #afterTrain} runs at the end, also after a failure. All callbacks do nothing by default.
+ *
+ * <p>A hook whose progress must survive a resume (a best value, a counter) returns {@code true}
+ * from {@link #isStateful()} and saves itself through {@link #saveState()} / {@link #loadState};
+ * the checkpoint keys that state by {@link #name()}.
+ */
+public interface Hook {
+
+    /**
+     * Called once when the hook is registered with a trainer, before any other callback.
+     *
+     * @param trainer the trainer's view: iteration, storage, stop request
+     */
+    default void attach(TrainerView trainer) {}
+
+    /** Called once before the first iteration. */
+    default void beforeTrain() {}
+
+    /** Called once after the last iteration, also when training failed or was stopped. */
+    default void afterTrain() {}
+
+    /** Called before each iteration. */
+    default void beforeStep() {}
+
+    /** Called inside each iteration, after the backward pass and before the optimizer step. */
+    default void afterBackward() {}
+
+    /** Called after each iteration. */
+    default void afterStep() {}
+
+    /** @return the name this hook's state is saved under; unique among stateful hooks */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
+    /** @return whether {@link #saveState()} has something to save */
+    default boolean isStateful() {
+        return false;
+    }
+
+    /**
+     * @return the hook's state as JSON-friendly values (numbers, strings, booleans, lists, maps)
+     */
+    default Map<String, Object> saveState() {
+        return Map.of();
+    }
+
+    /**
+     * Restores what {@link #saveState()} returned in an earlier run.
+     *
+     * @param state the saved state
+     */
+    default void loadState(Map<String, Object> state) {}
+}

@@ -1,0 +1,266 @@
+package dev.kiln.train;
+
+import dev.kiln.events.EventStorage;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training loop with hooks, after detectron2's engine: {@link #train} opens a fresh {@link
+ * EventStorage}, runs every hook's {@code beforeTrain}, then for each iteration {@code beforeStep}
+ * → {@link #runStep()} → {@code afterStep}, and always {@code afterTrain}, also after an exception,
+ * which is logged with its iteration and rethrown. Hooks run in registration order.
+ *
+ * <p>Subclasses implement {@link #runStep()}; {@link SimpleTrainer} is the usual one.
+ */
+public abstract class TrainerBase implements TrainerView {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerBase.class);
+
+    private final List<Hook> hooks = new ArrayList<>();
+    private EventStorage storage = new EventStorage();
+    private long iter;
+    private long nextIter;
+    private long startIter;
+    private long maxIter;
+    private long lastStepNanos;
+    private volatile String stopReason;
+
+    /**
+     * Registers hooks; they run after those registered before, in the order given.
+     *
+     * @param newHooks the hooks
+     * @throws IllegalArgumentException when a stateful hook's name is already taken
+     */
+    public void registerHooks(List<? extends Hook> newHooks) {
+        for (Hook hook : newHooks) {
+            if (hook.isStateful()) {
+                for (Hook other : hooks) {
+                    if (other.isStateful() && other.name().equals(hook.name())) {
+                        throw new IllegalArgumentException(
+                                "two stateful hooks are named '"
+                                        + hook.name()
+                                        + "': "
+                                        + other.getClass().getName()
+                                        + " and "
+                                        + hook.getClass().getName());
+                    }
+                }
+            }
+            hook.attach(this);
+            hooks.add(hook);
+        }
+    }
+
+    /**
+     * Registers hooks; they run after those registered before, in the order given.
+     *
+     * @param newHooks the hooks
+     */
+    public void registerHooks(Hook... newHooks) {
+        registerHooks(List.of(newHooks));
+    }
+
+    /** @return the registered hooks in order */
+    public List<Hook> hooks() {
+        return Collections.unmodifiableList(hooks);
+    }
+
+    /**
+     * Trains from {@code startIter} up to, not including, {@code maxIter}, or until a hook asks to
+     * stop.
+     *
+     * @param startIter the first iteration
+     * @param maxIter the iteration to stop before
+     */
+    public void train(long startIter, long maxIter) {
+        if (startIter < 0 || maxIter < startIter) {
+            throw new IllegalArgumentException(
+                    "need 0 <= startIter <= maxIter, got startIter="
+                            + startIter
+                            + ", maxIter="
+                            + maxIter);
+        }
+        LOG.info("Starting training from iteration {}", startIter);
+        this.startIter = startIter;
+        this.maxIter = maxIter;
+        this.iter = startIter;
+        this.nextIter = startIter;
+        this.stopReason = null;
+        this.storage = new EventStorage(startIter);
+        try (EventStorage.Scope active = storage.activate()) {
+            try {
+                beforeTrain();
+                for (iter = startIter; iter < maxIter; iter++) {
+                    beforeStep();
+                    long t0 = System.nanoTime();
+                    runStep();
+                    lastStepNanos = System.nanoTime() - t0;
+                    nextIter = iter + 1;
+                    afterStep();
+                    if (stopReason != null) {
+                        LOG.info("Stopping after iteration {}: {}", iter, stopReason);
+                        iter++;
+                        break;
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.error("Exception during training at iteration {}:", iter, e);
+                runAfterTrain(e);
+                throw e;
+            }
+            runAfterTrain(null);
+        }
+    }
+
+    /**
+     * One training iteration: fetch data, forward, backward, {@link #afterBackward()}, update.
+     */
+    protected abstract void runStep();
+
+    /** Runs every hook's {@code beforeTrain}. */
+    protected void beforeTrain() {
+        for (Hook h : hooks) {
+            h.beforeTrain();
+        }
+    }
+
+    /** Runs every hook's {@code afterTrain}. */
+    protected void afterTrain() {
+        storage.setIter(iter);
+        for (Hook h : hooks) {
+            h.afterTrain();
+        }
+    }
+
+    /** Runs every hook's {@code beforeStep}. */
+    protected void beforeStep() {
+        storage.setIter(iter);
+        for (Hook h : hooks) {
+            h.beforeStep();
+        }
+    }
+
+    /** Runs every hook's {@code afterBackward}; a {@link #runStep()} calls it. */
+    protected void afterBackward() {
+        for (Hook h : hooks) {
+            h.afterBackward();
+        }
+    }
+
+    /** Runs every hook's {@code afterStep}. */
+    protected void afterStep() {
+        for (Hook h : hooks) {
+            h.afterStep();
+        }
+    }
+
+    private void runAfterTrain(Throwable failure) {
+        try {
+            afterTrain();
+        } catch (RuntimeException | Error e) {
+            if (failure == null) {
+                throw e;
+            }
+            LOG.error("A hook failed in afterTrain after training had failed:", e);
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * The state to save so that training can resume exactly: the iteration to resume at and each
+     * stateful hook's state. Subclasses add their own through {@link #extraState()}.
+     *
+     * @return the state
+     */
+    public TrainerState state() {
+        Map<String, Map<String, Object>> hookStates = new LinkedHashMap<>();
+        for (Hook h : hooks) {
+            if (h.isStateful()) {
+                hookStates.put(h.name(), h.saveState());
+            }
+        }
+        return new TrainerState(nextIter, hookStates, extraState());
+    }
+
+    /**
+     * Restores what {@link #state()} returned: every registered stateful hook gets its state back
+     * (a hook without saved state is left as it is and logged), and the iteration becomes the one
+     * {@link #train} should start at.
+     *
+     * @param state the saved state
+     */
+    public void loadState(TrainerState state) {
+        Map<String, Map<String, Object>> remaining = new HashMap<>(state.hooks());
+        for (Hook h : hooks) {
+            if (h.isStateful()) {
+                Map<String, Object> saved = remaining.remove(h.name());
+                if (saved == null) {
+                    LOG.warn("No saved state for hook '{}'; it starts fresh", h.name());
+                } else {
+                    h.loadState(saved);
+                }
+            }
+        }
+        if (!remaining.isEmpty()) {
+            LOG.warn("Saved state of hooks not registered now is ignored: {}", remaining.keySet());
+        }
+        loadExtraState(state.extra());
+        iter = state.iteration();
+        nextIter = state.iteration();
+    }
+
+    /** @return the trainer's own state for {@link #state()}; none by default */
+    protected Map<String, Object> extraState() {
+        return Map.of();
+    }
+
+    /**
+     * Restores what {@link #extraState()} returned.
+     *
+     * @param extra the saved state
+     */
+    protected void loadExtraState(Map<String, Object> extra) {}
+
+    @Override
+    public long iter() {
+        return iter;
+    }
+
+    @Override
+    public long startIter() {
+        return startIter;
+    }
+
+    @Override
+    public long maxIter() {
+        return maxIter;
+    }
+
+    @Override
+    public EventStorage storage() {
+        return storage;
+    }
+
+    @Override
+    public double lastStepSeconds() {
+        return lastStepNanos / 1e9;
+    }
+
+    @Override
+    public void requestStop(String reason) {
+        stopReason = reason;
+    }
+
+    @Override
+    public boolean isStopRequested() {
+        return stopReason != null;
+    }
+}

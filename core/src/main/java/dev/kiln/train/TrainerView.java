@@ -1,0 +1,33 @@
+package dev.kiln.train;
+
+import dev.kiln.events.EventStorage;
+
+/** What hooks see of the trainer that runs them. */
+public interface TrainerView {
+
+    /** @return the iteration running now; after training, the iteration training would resume at */
+    long iter();
+
+    /** @return the first iteration of this call to {@code train} */
+    long startIter();
+
+    /** @return the iteration training stops before */
+    long maxIter();
+
+    /** @return the storage of the running training */
+    EventStorage storage();
+
+    /** @return the wall time of the last {@code runStep}, without any hook's time, in seconds */
+    double lastStepSeconds();
+
+    /**
+     * Asks the trainer to stop cleanly after the current iteration: the remaining hooks of this
+     * iteration and every {@code afterTrain} still run.
+     *
+     * @param reason why, for the log
+     */
+    void requestStop(String reason);
+
+    /** @return whether a stop was requested */
+    boolean isStopRequested();
+}

@@ -51,7 +51,7 @@ public final class Engines {
      * @param name an engine name
      * @return true if {@link #byName(String)} can find it
      */
-    public static boolean isAvailable(String name) {
+    public static boolean hasEngine(String name) {
         return canonicalName(name).isPresent();
     }
 

@@ -16,7 +16,7 @@ class EnginesTest {
     void findsEnginesIgnoringCase(String name) {
         Engine engine = Engines.byName(name);
         assertThat(engine.getEngineName()).isEqualToIgnoringCase(name.trim());
-        assertThat(Engines.isAvailable(name)).isTrue();
+        assertThat(Engines.hasEngine(name)).isTrue();
     }
 
     @Test
@@ -27,7 +27,7 @@ class EnginesTest {
 
     @Test
     void unknownEngineNamesTheAvailableOnes() {
-        assertThat(Engines.isAvailable("Foo")).isFalse();
+        assertThat(Engines.hasEngine("Foo")).isFalse();
         assertThatThrownBy(() -> Engines.byName("Foo"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown engine \"Foo\"; available: " + String.join(", ", Engines.available()))

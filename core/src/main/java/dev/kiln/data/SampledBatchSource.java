@@ -1,0 +1,281 @@
+package dev.kiln.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.RandomAccessDataset;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Batches of rows of a {@link HostTable}, drawn by a {@link TrainingSampler} and gathered ahead of
+ * time on a background thread.
+ *
+ * <p>A daemon thread fills float buffers a few batches ahead into a bounded queue; {@link #next}
+ * on the training thread only turns one buffer into two arrays, features of shape (batch,
+ * featureCount) and labels of shape (batch), both float32, each with a single {@code
+ * manager.create} call. Arrays are never created on the background thread (MXNet does not allow
+ * it). {@link #state()} reports the position of the next batch the trainer will get, not that of
+ * the prefetcher that runs ahead. An exception on the background thread is thrown by the {@link
+ * #next} call that would have returned the failed batch, and by every call after it until {@link
+ * #loadState}.
+ */
+public final class SampledBatchSource implements BatchSource {
+
+    /** How many batches are prepared ahead unless told otherwise. */
+    public static final int DEFAULT_PREFETCH = 4;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SampledBatchSource.class);
+    private static final long STOP_TIMEOUT_MS = 30_000;
+
+    private final HostTable table;
+    private final TrainingSampler sampler;
+    private final int batchSize;
+    private final int featureCount;
+    private final BlockingQueue<HostBatch> ready;
+    private final BlockingQueue<HostBatch> spare;
+
+    // Below: used by the training thread only; the worker owns the sampler while it runs.
+    private SamplerPosition nextPosition;
+    private Thread worker;
+    private Throwable failure;
+    private boolean closed;
+
+    /**
+     * Creates a source that prefetches {@link #DEFAULT_PREFETCH} batches and starts its thread.
+     *
+     * @param table the rows
+     * @param sampler the index stream; this source owns it from now on
+     * @param batchSize rows per batch
+     */
+    public SampledBatchSource(HostTable table, TrainingSampler sampler, int batchSize) {
+        this(table, sampler, batchSize, DEFAULT_PREFETCH);
+    }
+
+    /**
+     * Creates a source and starts its thread.
+     *
+     * @param table the rows
+     * @param sampler the index stream, over exactly the table's rows; this source owns it from
+     *     now on
+     * @param batchSize rows per batch
+     * @param prefetch how many batches to prepare ahead, at least 1
+     */
+    public SampledBatchSource(
+            HostTable table, TrainingSampler sampler, int batchSize, int prefetch) {
+        if (sampler.size() != table.rowCount()) {
+            throw new IllegalArgumentException(
+                    "sampler covers " + sampler.size() + " rows but the table has "
+                            + table.rowCount());
+        }
+        if (batchSize < 1 || prefetch < 1) {
+            throw new IllegalArgumentException(
+                    "batch size and prefetch must be at least 1, got " + batchSize + " and "
+                            + prefetch);
+        }
+        this.table = table;
+        this.sampler = sampler;
+        this.batchSize = batchSize;
+        this.featureCount = table.featureCount();
+        this.ready = new ArrayBlockingQueue<>(prefetch);
+        this.spare = new ArrayBlockingQueue<>(prefetch + 2);
+        this.nextPosition = sampler.position();
+        startWorker();
+    }
+
+    /**
+     * Creates a batch source over any DJL dataset: a prefetching {@link SampledBatchSource} when
+     * the dataset is a {@link HostTable} (such as {@link CsvDataset}), otherwise a {@link
+     * DatasetBatchSource} that reads records on the training thread.
+     *
+     * @param dataset the dataset
+     * @param sampler the index stream over the dataset's records
+     * @param batchSize records per batch
+     * @return the batch source
+     */
+    public static BatchSource forDataset(
+            RandomAccessDataset dataset, TrainingSampler sampler, int batchSize) {
+        if (dataset instanceof HostTable table) {
+            return new SampledBatchSource(table, sampler, batchSize);
+        }
+        return new DatasetBatchSource(dataset, sampler, batchSize);
+    }
+
+    /**
+     * Returns the number of rows in each batch.
+     *
+     * @return the batch size
+     */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    @Override
+    public TrainingBatch next(NDManager manager) {
+        ensureOpen();
+        if (failure != null) {
+            throw failed(failure);
+        }
+        HostBatch batch = takeReady();
+        if (batch.failure != null) {
+            failure = batch.failure;
+            throw failed(failure);
+        }
+        NDArray features = manager.create(batch.features, new Shape(batchSize, featureCount));
+        NDArray labels = manager.create(batch.labels, new Shape(batchSize));
+        nextPosition = batch.after;
+        spare.offer(batch);
+        return new TrainingBatch(new NDList(features), new NDList(labels));
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        return nextPosition.toState(Map.of("datasetSize", sampler.size()));
+    }
+
+    @Override
+    public void loadState(Map<String, Object> state) {
+        ensureOpen();
+        SamplerPosition position = SamplerPosition.fromState(state);
+        checkDatasetSize(state, sampler.size());
+        stopWorker();
+        HostBatch dropped;
+        while ((dropped = ready.poll()) != null) {
+            if (dropped.failure == null) {
+                spare.offer(dropped);
+            }
+        }
+        failure = null;
+        sampler.seek(position);
+        nextPosition = sampler.position();
+        startWorker();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopWorker();
+        ready.clear();
+        spare.clear();
+    }
+
+    /**
+     * Tells whether the background thread is running (for tests and diagnostics).
+     *
+     * @return true while the prefetch thread is alive
+     */
+    public boolean isPrefetching() {
+        return worker != null && worker.isAlive();
+    }
+
+    static void checkDatasetSize(Map<String, Object> state, int size) {
+        if (state.containsKey("datasetSize")) {
+            long saved = SamplerPosition.wholeNumber(state, "datasetSize");
+            if (saved != size) {
+                throw new IllegalArgumentException(
+                        "saved batch source state is for a dataset of " + saved
+                                + " rows, but this one has " + size);
+            }
+        }
+    }
+
+    private HostBatch takeReady() {
+        try {
+            while (true) {
+                HostBatch batch = ready.poll(1, TimeUnit.SECONDS);
+                if (batch != null) {
+                    return batch;
+                }
+                if (!worker.isAlive() && ready.isEmpty()) {
+                    throw new IllegalStateException("the batch prefetch thread has stopped");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a batch", e);
+        }
+    }
+
+    private void produce() {
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                HostBatch batch = spare.poll();
+                if (batch == null) {
+                    batch = new HostBatch(new float[batchSize * featureCount], new float[batchSize]);
+                }
+                for (int i = 0; i < batchSize; i++) {
+                    int row = sampler.nextIndex();
+                    table.copyFeatures(row, batch.features, i * featureCount);
+                    batch.labels[i] = table.label(row);
+                }
+                batch.after = sampler.position();
+                ready.put(batch);
+            }
+        } catch (InterruptedException e) {
+            // Asked to stop.
+        } catch (Throwable t) { // NOPMD: any failure must reach the training thread
+            HostBatch failed = new HostBatch(null, null);
+            failed.failure = t;
+            try {
+                ready.put(failed);
+            } catch (InterruptedException e) {
+                // Asked to stop; nobody is waiting for the failure.
+            }
+        }
+    }
+
+    private void startWorker() {
+        worker = new Thread(this::produce, "kiln-batch-prefetch");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void stopWorker() {
+        if (worker == null) {
+            return;
+        }
+        worker.interrupt();
+        try {
+            worker.join(STOP_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            LOG.warn("batch prefetch thread did not stop within {} ms", STOP_TIMEOUT_MS);
+            throw new IllegalStateException("the batch prefetch thread did not stop");
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("batch source is closed");
+        }
+    }
+
+    private static IllegalStateException failed(Throwable cause) {
+        return new IllegalStateException("loading a batch failed: " + cause, cause);
+    }
+
+    /** Gathered rows of one batch, or the failure that stopped the gathering. */
+    private static final class HostBatch {
+        final float[] features;
+        final float[] labels;
+        SamplerPosition after;
+        Throwable failure;
+
+        HostBatch(float[] features, float[] labels) {
+            this.features = features;
+            this.labels = labels;
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.kiln.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.ArrayDataset;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SampledBatchSourceTest {
+
+    private static final int ROWS = 11;
+    private static final int FEATURES = 3;
+    private static final int BATCH = 4;
+
+    /** Row r has features r*10, r*10+1, r*10+2 and label r % 3. */
+    static class CountingTable implements HostTable {
+        @Override
+        public int rowCount() {
+            return ROWS;
+        }
+
+        @Override
+        public int featureCount() {
+            return FEATURES;
+        }
+
+        @Override
+        public void copyFeatures(int row, float[] dest, int offset) {
+            for (int c = 0; c < FEATURES; c++) {
+                dest[offset + c] = row * 10 + c;
+            }
+        }
+
+        @Override
+        public float label(int row) {
+            return row % 3;
+        }
+    }
+
+    /** What a batch of the counting table should hold: its rows, features and labels. */
+    record Expected(float[] features, float[] labels) {
+        static Expected of(int[] rows) {
+            float[] features = new float[rows.length * FEATURES];
+            float[] labels = new float[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                new CountingTable().copyFeatures(rows[i], features, i * FEATURES);
+                labels[i] = rows[i] % 3;
+            }
+            return new Expected(features, labels);
+        }
+    }
+
+    private static Expected read(BatchSource source, NDManager parent) {
+        try (NDManager step = parent.newSubManager()) {
+            TrainingBatch batch = source.next(step);
+            NDArray x = batch.data().singletonOrThrow();
+            NDArray y = batch.labels().singletonOrThrow();
+            assertThat(x.getShape()).isEqualTo(new Shape(BATCH, FEATURES));
+            assertThat(y.getShape()).isEqualTo(new Shape(BATCH));
+            assertThat(x.getDataType()).isEqualTo(DataType.FLOAT32);
+            assertThat(y.getDataType()).isEqualTo(DataType.FLOAT32);
+            assertThat(batch.size()).isEqualTo(BATCH);
+            return new Expected(x.toFloatArray(), y.toFloatArray());
+        }
+    }
+
+    private static List<Expected> read(BatchSource source, NDManager manager, int batches) {
+        List<Expected> out = new ArrayList<>();
+        for (int i = 0; i < batches; i++) {
+            out.add(read(source, manager));
+        }
+        return out;
+    }
+
+    private static void assertSame(List<Expected> actual, List<Expected> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i).features()).as("features of batch " + i)
+                    .containsExactly(expected.get(i).features());
+            assertThat(actual.get(i).labels()).as("labels of batch " + i)
+                    .containsExactly(expected.get(i).labels());
+        }
+    }
+
+    private static List<Expected> expectedBatches(long seed, int batches) {
+        TrainingSampler reference = new TrainingSampler(ROWS, true, seed);
+        List<Expected> out = new ArrayList<>();
+        for (int i = 0; i < batches; i++) {
+            out.add(Expected.of(reference.nextIndices(BATCH)));
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void batchesHoldTheSampledRows(String engine) {
+        try (NDManager manager = Engine.getEngine(engine).newBaseManager();
+                SampledBatchSource source =
+                        new SampledBatchSource(
+                                new CountingTable(), new TrainingSampler(ROWS, true, 7), BATCH, 2)) {
+            // 10 batches of 4 cross three epochs of 11 rows.
+            assertSame(read(source, manager, 10), expectedBatches(7, 10));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void restoredStateGivesTheBatchesAnUninterruptedSourceWould(String engine) {
+        Gson gson = new Gson();
+        List<Expected> uninterrupted = expectedBatches(3, 9);
+        try (NDManager manager = Engine.getEngine(engine).newBaseManager()) {
+            String saved;
+            try (SampledBatchSource first =
+                    new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH)) {
+                assertSame(read(first, manager, 4), uninterrupted.subList(0, 4));
+                // The prefetcher is ahead, but the state is that of batch 4, the trainer's next.
+                saved = gson.toJson(first.state());
+                assertThat(first.state())
+                        .containsEntry("epoch", 1L)
+                        .containsEntry("offset", 16 - ROWS)
+                        .containsEntry("datasetSize", ROWS);
+                assertSame(read(first, manager, 2), uninterrupted.subList(4, 6));
+                // Rewinding the same source drops its prefetched batches.
+                first.loadState(gson.fromJson(saved, new TypeToken<Map<String, Object>>() {}.getType()));
+                assertSame(read(first, manager, 5), uninterrupted.subList(4, 9));
+            }
+            try (SampledBatchSource resumed =
+                    new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH)) {
+                read(resumed, manager, 1);
+                resumed.loadState(gson.fromJson(saved, new TypeToken<Map<String, Object>>() {}.getType()));
+                assertSame(read(resumed, manager, 5), uninterrupted.subList(4, 9));
+            }
+        }
+    }
+
+    @Test
+    void stateOfAnotherDatasetSizeIsRejected() {
+        try (SampledBatchSource source =
+                new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH)) {
+            assertThatThrownBy(() -> source.loadState(Map.of("epoch", 0, "offset", 0, "datasetSize", 12)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("saved batch source state is for a dataset of 12 rows, but this one has 11");
+        }
+    }
+
+    @Test
+    void closeStopsTheThread() {
+        SampledBatchSource source =
+                new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH);
+        assertThat(source.isPrefetching()).isTrue();
+        source.close();
+        assertThat(source.isPrefetching()).isFalse();
+        assertThat(Thread.getAllStackTraces().keySet())
+                .noneMatch(t -> t.getName().equals("kiln-batch-prefetch") && t.isAlive());
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            assertThatThrownBy(() -> source.next(manager))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("batch source is closed");
+        }
+        source.close(); // idempotent
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aFailingTableSurfacesOnNext(String engine) {
+        HostTable failsFromRow8 =
+                new CountingTable() {
+                    @Override
+                    public float label(int row) {
+                        if (row >= 8) {
+                            throw new IllegalStateException("row " + row + " is corrupt");
+                        }
+                        return super.label(row);
+                    }
+                };
+        try (NDManager manager = Engine.getEngine(engine).newBaseManager();
+                SampledBatchSource source =
+                        new SampledBatchSource(failsFromRow8, new TrainingSampler(ROWS, false, 0), BATCH)) {
+            // Rows 0..7 make two good batches; the third needs row 8.
+            assertSame(read(source, manager, 2),
+                    List.of(Expected.of(new int[] {0, 1, 2, 3}), Expected.of(new int[] {4, 5, 6, 7})));
+            for (int attempt = 0; attempt < 2; attempt++) {
+                assertThatThrownBy(() -> source.next(manager))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("row 8 is corrupt")
+                        .hasRootCauseMessage("row 8 is corrupt");
+            }
+            // Rewinding clears the failure.
+            source.loadState(Map.of("epoch", 0, "offset", 0));
+            assertSame(read(source, manager, 1), List.of(Expected.of(new int[] {0, 1, 2, 3})));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void genericDatasetsAreBatchedOnTheCallingThread(String engine) {
+        try (NDManager manager = Engine.getEngine(engine).newBaseManager()) {
+            float[] features = new float[ROWS * FEATURES];
+            float[] labels = new float[ROWS];
+            CountingTable table = new CountingTable();
+            for (int r = 0; r < ROWS; r++) {
+                table.copyFeatures(r, features, r * FEATURES);
+                labels[r] = table.label(r);
+            }
+            ArrayDataset dataset =
+                    new ArrayDataset.Builder()
+                            .setData(manager.create(features, new Shape(ROWS, FEATURES)))
+                            .optLabels(manager.create(labels, new Shape(ROWS)))
+                            .setSampling(1, false)
+                            .build();
+            List<Expected> uninterrupted = expectedBatches(5, 6);
+            BatchSource source =
+                    SampledBatchSource.forDataset(dataset, new TrainingSampler(ROWS, true, 5), BATCH);
+            assertThat(source).isInstanceOf(DatasetBatchSource.class);
+            assertSame(read(source, manager, 3), uninterrupted.subList(0, 3));
+            Map<String, Object> saved = source.state();
+            assertSame(read(source, manager, 3), uninterrupted.subList(3, 6));
+            source.loadState(saved);
+            assertSame(read(source, manager, 3), uninterrupted.subList(3, 6));
+            source.close();
+        }
+    }
+
+    @Test
+    void batchArraysLiveOnTheGivenManagerOnly() {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+                SampledBatchSource source =
+                        new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 1), BATCH)) {
+            NDManager step = manager.newSubManager();
+            TrainingBatch batch = source.next(step);
+            assertThat(batch.data().head().getManager()).isSameAs(step);
+            assertThat(batch.labels().head().getManager()).isSameAs(step);
+            step.close();
+            assertThat(batch.data().head().isReleased()).isTrue();
+        }
+    }
+}

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -173,7 +172,7 @@ public abstract class StatefulOptimizer implements AutoCloseable {
      */
     public void loadStateDict(Map<String, NDArray> state) {
         List<String> bufferNames = bufferNames();
-        Map<String, Map<String, NDArray>> byParameter = new TreeMap<>();
+        Map<String, Map<String, NDArray>> byParameter = new LinkedHashMap<>();
         TreeSet<String> unknown = new TreeSet<>();
         for (Map.Entry<String, NDArray> entry : state.entrySet()) {
             String key = entry.getKey();
@@ -227,6 +226,15 @@ public abstract class StatefulOptimizer implements AutoCloseable {
     @Override
     public void close() {
         clearState();
+    }
+
+    /** Number of arrays this optimizer currently owns (buffers and cached scalars); for tests. */
+    int ownedArrayCount() {
+        int count = 0;
+        for (DeviceContext context : contexts.values()) {
+            count += context.manager().getManagedArrays().size();
+        }
+        return count;
     }
 
     /**

@@ -1,0 +1,305 @@
+package dev.kiln.bench;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+
+import dev.kiln.data.CsvDataset;
+import dev.kiln.data.SampledBatchSource;
+import dev.kiln.data.TrainingSampler;
+import dev.kiln.events.ConsoleWriter;
+import dev.kiln.hooks.IterationTimer;
+import dev.kiln.hooks.PeriodicWriter;
+import dev.kiln.model.Mlp;
+import dev.kiln.optim.Sgd;
+import dev.kiln.train.LossFunction;
+import dev.kiln.train.SimpleTrainer;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Measures what Kiln's trainer costs over the limit: the same MLP (64-256-256-10, batch 64, SGD
+ * with momentum 0.9, lr 0.05) on the digits data, trained three ways per engine in one JVM, their
+ * timed iterations interleaved in rounds so that a noisy machine affects all alike:
+ *
+ * <ul>
+ *   <li>{@code hand}: a hand-written DJL loop over batches made into NDArrays beforehand, with the
+ *       same optimizer (the limit: no sampling, no batch creation, no hooks, no storage);
+ *   <li>{@code simple}: {@link SimpleTrainer} fed by the prefetching sampler, with the iteration
+ *       timer and the periodic writer driving the console writer;
+ *   <li>{@code easytrain}: DJL's {@code EasyTrain.fit} with DJL's SGD and its default logging
+ *       listeners.
+ * </ul>
+ *
+ * Prints {@code RESULT engine=<E> mode=<m> ms_per_iter=<x> ratio_to_hand=<r>} per way.
+ */
+@Command(name = "overhead", mixinStandardHelpOptions = true, description = "Trainer overhead against a hand-written loop and EasyTrain.")
+final class OverheadBenchmark implements Callable<Integer> {
+
+    private static final int BATCH = 64;
+    private static final float LR = 0.05f;
+    private static final float MOMENTUM = 0.9f;
+
+    @Option(names = "--engines", split = ",", description = "engines to measure (default: PyTorch,MXNet)")
+    List<String> engines = List.of("PyTorch", "MXNet");
+
+    @Option(names = "--iterations", description = "timed iterations per way (default: ${DEFAULT-VALUE})")
+    int iterations = 1500;
+
+    @Option(names = "--warmup", description = "untimed iterations per way first (default: ${DEFAULT-VALUE})")
+    int warmup = 200;
+
+    @Option(names = "--rounds", description = "interleaved rounds the timed iterations are split in (default: ${DEFAULT-VALUE})")
+    int rounds = 5;
+
+    @Option(names = "--data", description = "the digits CSV (default: ${DEFAULT-VALUE})")
+    Path data = Path.of("examples/digits/digits.csv.gz");
+
+    @Override
+    public Integer call() throws Exception {
+        CsvDataset.Split split =
+                CsvDataset.builder()
+                        .setPath(data)
+                        .optScaling("standardize")
+                        .optTestFraction(0.2)
+                        .optSplitSeed(1)
+                        .setSampling(BATCH, true, true)
+                        .buildSplit();
+        for (String engineName : engines) {
+            measure(Engine.getEngine(engineName), split.train());
+        }
+        return 0;
+    }
+
+    private void measure(Engine engine, CsvDataset train) throws Exception {
+        List<Way> ways = List.of(new HandLoop(engine, train), new Kiln(engine, train), new DjlEasyTrain(engine, train));
+        try {
+            for (Way way : ways) {
+                way.run(warmup);
+            }
+            Map<String, Long> nanos = new LinkedHashMap<>();
+            Map<String, Long> iters = new LinkedHashMap<>();
+            int perRound = iterations / rounds;
+            for (int round = 0; round < rounds; round++) {
+                for (int k = 0; k < ways.size(); k++) {
+                    // Rotate the order every round so no way always follows another.
+                    Way way = ways.get((k + round) % ways.size());
+                    long start = System.nanoTime();
+                    long done = way.run(perRound);
+                    nanos.merge(way.mode(), System.nanoTime() - start, Long::sum);
+                    iters.merge(way.mode(), done, Long::sum);
+                }
+            }
+            double hand = nanos.get("hand") / 1e6 / iters.get("hand");
+            for (Way way : ways) {
+                double ms = nanos.get(way.mode()) / 1e6 / iters.get(way.mode());
+                System.out.printf(
+                        Locale.ROOT,
+                        "RESULT engine=%s mode=%s ms_per_iter=%.4f ratio_to_hand=%.3f%n",
+                        engine.getEngineName(),
+                        way.mode(),
+                        ms,
+                        ms / hand);
+            }
+        } finally {
+            for (Way way : ways) {
+                way.close();
+            }
+        }
+    }
+
+    private static Block mlp(NDManager manager, int features) {
+        Block block = Mlp.builder().hiddenSizes(256, 256).outputSize(10).build();
+        block.initialize(manager, DataType.FLOAT32, new Shape(BATCH, features));
+        return block;
+    }
+
+    /** One way of training, run a number of iterations at a time. */
+    private interface Way extends AutoCloseable {
+        String mode();
+
+        /** Runs about {@code n} iterations and returns how many ran. */
+        long run(int n) throws Exception;
+
+        @Override
+        void close();
+    }
+
+    /** The limit: forward, loss, backward and update over ready-made arrays. */
+    private static final class HandLoop implements Way {
+        private final Engine engine;
+        private final NDManager manager;
+        private final Block model;
+        private final ParameterStore ps;
+        private final Sgd optimizer = Sgd.builder().learningRate(LR).momentum(MOMENTUM).build();
+        private final Loss loss = Loss.softmaxCrossEntropyLoss();
+        private final List<NDList[]> batches = new ArrayList<>();
+        private int next;
+
+        HandLoop(Engine engine, CsvDataset train) {
+            this.engine = engine;
+            engine.setRandomSeed(1);
+            manager = engine.newBaseManager();
+            model = mlp(manager, train.featureCount());
+            ps = new ParameterStore(manager, false);
+            TrainingSampler sampler = new TrainingSampler(train.rowCount(), true, 1);
+            int features = train.featureCount();
+            for (int b = 0; b < train.rowCount() / BATCH; b++) {
+                float[] x = new float[BATCH * features];
+                float[] y = new float[BATCH];
+                for (int i = 0; i < BATCH; i++) {
+                    int row = sampler.nextIndex();
+                    train.copyFeatures(row, x, i * features);
+                    y[i] = train.label(row);
+                }
+                batches.add(
+                        new NDList[] {
+                            new NDList(manager.create(x, new Shape(BATCH, features))),
+                            new NDList(manager.create(y, new Shape(BATCH)))
+                        });
+            }
+        }
+
+        @Override
+        public String mode() {
+            return "hand";
+        }
+
+        @Override
+        public long run(int n) {
+            for (int i = 0; i < n; i++) {
+                NDList[] batch = batches.get(next++ % batches.size());
+                try (NDManager step = manager.newSubManager()) {
+                    batch[0].tempAttach(step);
+                    batch[1].tempAttach(step);
+                    try (GradientCollector collector = engine.newGradientCollector()) {
+                        NDArray l = loss.evaluate(batch[1], model.forward(ps, batch[0], true));
+                        if (!Float.isFinite(l.getFloat())) {
+                            throw new IllegalStateException("loss diverged");
+                        }
+                        collector.backward(l);
+                    }
+                    optimizer.step(model.getParameters());
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            optimizer.close();
+            manager.close();
+        }
+    }
+
+    /** Kiln's SimpleTrainer with the sampler, the timer and the periodic console writer. */
+    private static final class Kiln implements Way {
+        private final NDManager manager;
+        private final SimpleTrainer trainer;
+        private long iter;
+
+        Kiln(Engine engine, CsvDataset train) {
+            engine.setRandomSeed(1);
+            manager = engine.newBaseManager();
+            Block model = mlp(manager, train.featureCount());
+            SampledBatchSource source =
+                    new SampledBatchSource(train, new TrainingSampler(train.rowCount(), true, 1), BATCH);
+            trainer =
+                    new SimpleTrainer(
+                            model,
+                            manager,
+                            LossFunction.of(Loss.softmaxCrossEntropyLoss()),
+                            Sgd.builder().learningRate(LR).momentum(MOMENTUM).build(),
+                            source);
+            trainer.registerHooks(
+                    new IterationTimer(),
+                    new PeriodicWriter(List.of(new ConsoleWriter(Long.MAX_VALUE)), PeriodicWriter.DEFAULT_PERIOD));
+        }
+
+        @Override
+        public String mode() {
+            return "simple";
+        }
+
+        @Override
+        public long run(int n) {
+            trainer.train(iter, iter + n);
+            iter += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            trainer.data().close();
+            trainer.optimizer().close();
+            manager.close();
+        }
+    }
+
+    /** DJL's own trainer: EasyTrain.fit over whole epochs, with the default logging listeners. */
+    private static final class DjlEasyTrain implements Way {
+        private final Model model;
+        private final Trainer trainer;
+        private final CsvDataset train;
+        private final int batchesPerEpoch;
+
+        DjlEasyTrain(Engine engine, CsvDataset train) {
+            engine.setRandomSeed(1);
+            this.train = train;
+            model = Model.newInstance("mlp", engine.getEngineName());
+            model.setBlock(Mlp.builder().hiddenSizes(256, 256).outputSize(10).build());
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(
+                                    Optimizer.sgd()
+                                            .setLearningRateTracker(Tracker.fixed(LR))
+                                            .optMomentum(MOMENTUM)
+                                            .build())
+                            .addTrainingListeners(TrainingListener.Defaults.logging());
+            trainer = model.newTrainer(config);
+            trainer.initialize(new Shape(BATCH, train.featureCount()));
+            batchesPerEpoch = train.rowCount() / BATCH;
+        }
+
+        @Override
+        public String mode() {
+            return "easytrain";
+        }
+
+        @Override
+        public long run(int n) throws Exception {
+            int epochs = Math.max(1, Math.round((float) n / batchesPerEpoch));
+            EasyTrain.fit(trainer, epochs, train, null);
+            return (long) epochs * batchesPerEpoch;
+        }
+
+        @Override
+        public void close() {
+            trainer.close();
+            model.close();
+        }
+    }
+}

@@ -37,7 +37,9 @@ import java.util.TreeSet;
  * gradients across backward passes; on MXNet zeroing is harmless). Zeroing multiplies by zero, so
  * a non-finite gradient stays NaN: to drop such a step, call {@link #zeroGradients} instead.
  *
- * <p>Not thread-safe. {@link #close()} frees the optimizer's arrays.
+ * <p>The optimizer's arrays live in a manager of its own per device, so they outlive the model's
+ * sub-managers; {@link #close()} frees them. Not thread-safe. Implementations live in this
+ * package ({@link Sgd}, {@link Adam}, {@link AdamW}).
  */
 public abstract class StatefulOptimizer implements AutoCloseable {
 
@@ -271,18 +273,19 @@ public abstract class StatefulOptimizer implements AutoCloseable {
             state = new ParameterState(name, bufferNames().size());
             states.put(name, state);
         }
-        state.context = contextFor(weight);
+        DeviceContext context = contextFor(weight);
+        if (state.pending != null) {
+            materialize(state, weight, context);
+        }
         state.decays =
                 weightDecay != 0f
                         && (decayBiasAndNorm
                                 || !(name.endsWith("bias") || weight.getShape().dimension() <= 1));
-        if (state.pending != null) {
-            materialize(state, weight);
-        }
+        state.context = context; // last: a state with a context is ready to use
         return state;
     }
 
-    private void materialize(ParameterState state, NDArray weight) {
+    private void materialize(ParameterState state, NDArray weight, DeviceContext context) {
         List<String> bufferNames = bufferNames();
         for (int b = 0; b < state.pending.length; b++) {
             HostArray host = state.pending[b];
@@ -302,7 +305,7 @@ public abstract class StatefulOptimizer implements AutoCloseable {
             }
         }
         for (int b = 0; b < state.pending.length; b++) {
-            state.buffers[b] = state.pending[b].toNDArray(state.context.manager());
+            state.buffers[b] = state.pending[b].toNDArray(context.manager());
         }
         state.pending = null;
     }

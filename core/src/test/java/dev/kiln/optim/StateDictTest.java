@@ -210,6 +210,10 @@ class StateDictTest {
             assertThatThrownBy(() -> sgd.step(params))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("w.momentum");
+            // still rejected on the next attempt: never silently restarted from fresh state
+            assertThatThrownBy(() -> sgd.step(params))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("w.momentum");
         }
     }
 

@@ -32,6 +32,7 @@ import dev.kiln.train.SimpleTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,7 +96,7 @@ final class OverheadBenchmark implements Callable<Integer> {
     }
 
     private void measure(Engine engine, CsvDataset train) throws Exception {
-        List<Way> ways = List.of(new HandLoop(engine, train), new Kiln(engine, train), new DjlEasyTrain(engine, train));
+        List<Way> ways = List.of(new HandLoop(engine, train), new Kiln(engine, train, warmup + iterations), new DjlEasyTrain(engine, train));
         try {
             for (Way way : ways) {
                 way.run(warmup);
@@ -221,7 +222,7 @@ final class OverheadBenchmark implements Callable<Integer> {
         private final SimpleTrainer trainer;
         private long iter;
 
-        Kiln(Engine engine, CsvDataset train) {
+        Kiln(Engine engine, CsvDataset train, long totalIterations) {
             engine.setRandomSeed(1);
             manager = engine.newBaseManager();
             Block model = mlp(manager, train.featureCount());
@@ -236,7 +237,7 @@ final class OverheadBenchmark implements Callable<Integer> {
                             source);
             trainer.registerHooks(
                     new IterationTimer(),
-                    new PeriodicWriter(List.of(new ConsoleWriter(Long.MAX_VALUE)), PeriodicWriter.DEFAULT_PERIOD));
+                    new PeriodicWriter(List.of(new ConsoleWriter(totalIterations)), PeriodicWriter.DEFAULT_PERIOD));
         }
 
         @Override
@@ -292,7 +293,14 @@ final class OverheadBenchmark implements Callable<Integer> {
         @Override
         public long run(int n) throws Exception {
             int epochs = Math.max(1, Math.round((float) n / batchesPerEpoch));
-            EasyTrain.fit(trainer, epochs, train, null);
+            // DJL's progress bar prints to standard output; keep that for RESULT lines.
+            PrintStream out = System.out;
+            System.setOut(System.err);
+            try {
+                EasyTrain.fit(trainer, epochs, train, null);
+            } finally {
+                System.setOut(out);
+            }
             return (long) epochs * batchesPerEpoch;
         }
 

@@ -3,12 +3,16 @@ package dev.kiln.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * Batches of rows of a {@link HostTable}, drawn by a {@link TrainingSampler} and gathered ahead of
  * time on a background thread.
  *
- * <p>A daemon thread fills float buffers a few batches ahead into a bounded queue; {@link #next}
+ * <p>A daemon thread fills direct buffers a few batches ahead into a bounded queue; {@link #next}
  * on the training thread only turns one buffer into two arrays, features of shape (batch,
  * featureCount) and labels of shape (batch), both float32, each with a single {@code
  * manager.create} call. Arrays are never created on the background thread (MXNet does not allow
@@ -40,7 +44,6 @@ public final class SampledBatchSource implements BatchSource {
     private final int batchSize;
     private final int featureCount;
     private final BlockingQueue<HostBatch> ready;
-    private final BlockingQueue<HostBatch> spare;
 
     // Below: used by the training thread only; the worker owns the sampler while it runs.
     private SamplerPosition nextPosition;
@@ -85,7 +88,6 @@ public final class SampledBatchSource implements BatchSource {
         this.batchSize = batchSize;
         this.featureCount = table.featureCount();
         this.ready = new ArrayBlockingQueue<>(prefetch);
-        this.spare = new ArrayBlockingQueue<>(prefetch + 2);
         this.nextPosition = sampler.position();
         startWorker();
     }
@@ -128,10 +130,12 @@ public final class SampledBatchSource implements BatchSource {
             failure = batch.failure;
             throw failed(failure);
         }
-        NDArray features = manager.create(batch.features, new Shape(batchSize, featureCount));
-        NDArray labels = manager.create(batch.labels, new Shape(batchSize));
+        // Direct buffers: PyTorch wraps them without a copy, MXNet copies them without staging.
+        NDArray features =
+                manager.create(
+                        batch.features, new Shape(batchSize, featureCount), DataType.FLOAT32);
+        NDArray labels = manager.create(batch.labels, new Shape(batchSize), DataType.FLOAT32);
         nextPosition = batch.after;
-        spare.offer(batch);
         return new TrainingBatch(new NDList(features), new NDList(labels));
     }
 
@@ -146,12 +150,7 @@ public final class SampledBatchSource implements BatchSource {
         SamplerPosition position = SamplerPosition.fromState(state);
         checkDatasetSize(state, sampler.size());
         stopWorker();
-        HostBatch dropped;
-        while ((dropped = ready.poll()) != null) {
-            if (dropped.failure == null) {
-                spare.offer(dropped);
-            }
-        }
+        ready.clear();
         failure = null;
         sampler.seek(position);
         nextPosition = sampler.position();
@@ -166,7 +165,6 @@ public final class SampledBatchSource implements BatchSource {
         closed = true;
         stopWorker();
         ready.clear();
-        spare.clear();
     }
 
     /**
@@ -208,15 +206,19 @@ public final class SampledBatchSource implements BatchSource {
 
     private void produce() {
         try {
+            float[] row = new float[featureCount];
             while (!Thread.currentThread().isInterrupted()) {
-                HostBatch batch = spare.poll();
-                if (batch == null) {
-                    batch = new HostBatch(new float[batchSize * featureCount], new float[batchSize]);
-                }
+                // Fresh buffers for every batch: an array made from one may still use its memory.
+                HostBatch batch =
+                        new HostBatch(
+                                directFloats(batchSize * featureCount), directFloats(batchSize));
+                FloatBuffer features = batch.features.asFloatBuffer();
+                FloatBuffer labels = batch.labels.asFloatBuffer();
                 for (int i = 0; i < batchSize; i++) {
-                    int row = sampler.nextIndex();
-                    table.copyFeatures(row, batch.features, i * featureCount);
-                    batch.labels[i] = table.label(row);
+                    int index = sampler.nextIndex();
+                    table.copyFeatures(index, row, 0);
+                    features.put(row);
+                    labels.put(table.label(index));
                 }
                 batch.after = sampler.position();
                 ready.put(batch);
@@ -266,14 +268,18 @@ public final class SampledBatchSource implements BatchSource {
         return new IllegalStateException("loading a batch failed: " + cause, cause);
     }
 
+    private static ByteBuffer directFloats(int count) {
+        return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder());
+    }
+
     /** Gathered rows of one batch, or the failure that stopped the gathering. */
     private static final class HostBatch {
-        final float[] features;
-        final float[] labels;
+        final ByteBuffer features;
+        final ByteBuffer labels;
         SamplerPosition after;
         Throwable failure;
 
-        HostBatch(float[] features, float[] labels) {
+        HostBatch(ByteBuffer features, ByteBuffer labels) {
             this.features = features;
             this.labels = labels;
         }

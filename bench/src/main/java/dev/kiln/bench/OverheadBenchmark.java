@@ -55,7 +55,8 @@ import java.util.concurrent.Callable;
  *       listeners.
  * </ul>
  *
- * Prints {@code RESULT engine=<E> mode=<m> ms_per_iter=<x> ratio_to_hand=<r>} per way.
+ * Prints {@code RESULT engine=<E> mode=<m> ms_per_iter=<x> ratio_to_hand=<r>} per way, where
+ * {@code ms_per_iter} is the median over the rounds.
  */
 @Command(name = "overhead", mixinStandardHelpOptions = true, description = "Trainer overhead against a hand-written loop and EasyTrain.")
 final class OverheadBenchmark implements Callable<Integer> {
@@ -73,8 +74,8 @@ final class OverheadBenchmark implements Callable<Integer> {
     @Option(names = "--warmup", description = "untimed iterations per way first (default: ${DEFAULT-VALUE})")
     int warmup = 200;
 
-    @Option(names = "--rounds", description = "interleaved rounds the timed iterations are split in (default: ${DEFAULT-VALUE})")
-    int rounds = 5;
+    @Option(names = "--rounds", description = "interleaved rounds the timed iterations are split in; the median round counts (default: ${DEFAULT-VALUE})")
+    int rounds = 30;
 
     @Option(names = "--data", description = "the digits CSV (default: ${DEFAULT-VALUE})")
     Path data = Path.of("examples/digits/digits.csv.gz");
@@ -101,8 +102,7 @@ final class OverheadBenchmark implements Callable<Integer> {
             for (Way way : ways) {
                 way.run(warmup);
             }
-            Map<String, Long> nanos = new LinkedHashMap<>();
-            Map<String, Long> iters = new LinkedHashMap<>();
+            Map<String, List<Double>> msPerIter = new LinkedHashMap<>();
             int perRound = iterations / rounds;
             for (int round = 0; round < rounds; round++) {
                 for (int k = 0; k < ways.size(); k++) {
@@ -110,13 +110,14 @@ final class OverheadBenchmark implements Callable<Integer> {
                     Way way = ways.get((k + round) % ways.size());
                     long start = System.nanoTime();
                     long done = way.run(perRound);
-                    nanos.merge(way.mode(), System.nanoTime() - start, Long::sum);
-                    iters.merge(way.mode(), done, Long::sum);
+                    double ms = (System.nanoTime() - start) / 1e6 / done;
+                    msPerIter.computeIfAbsent(way.mode(), m -> new ArrayList<>()).add(ms);
                 }
             }
-            double hand = nanos.get("hand") / 1e6 / iters.get("hand");
+            // Medians over rounds: a burst of load on the shared machine spoils one round, not all.
+            double hand = median(msPerIter.get("hand"));
             for (Way way : ways) {
-                double ms = nanos.get(way.mode()) / 1e6 / iters.get(way.mode());
+                double ms = median(msPerIter.get(way.mode()));
                 System.out.printf(
                         Locale.ROOT,
                         "RESULT engine=%s mode=%s ms_per_iter=%.4f ratio_to_hand=%.3f%n",
@@ -130,6 +131,12 @@ final class OverheadBenchmark implements Callable<Integer> {
                 way.close();
             }
         }
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static Block mlp(NDManager manager, int features) {

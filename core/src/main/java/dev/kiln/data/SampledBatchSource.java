@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 public final class SampledBatchSource implements BatchSource {
 
     /** How many batches are prepared ahead unless told otherwise. */
-    public static final int DEFAULT_PREFETCH = 4;
+    public static final int DEFAULT_PREFETCH = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(SampledBatchSource.class);
     private static final long STOP_TIMEOUT_MS = 30_000;
@@ -44,6 +44,8 @@ public final class SampledBatchSource implements BatchSource {
     private final int batchSize;
     private final int featureCount;
     private final BlockingQueue<HostBatch> ready;
+    private final int lowWater;
+    private final Object refillSignal = new Object();
 
     // Below: used by the training thread only; the worker owns the sampler while it runs.
     private SamplerPosition nextPosition;
@@ -88,6 +90,7 @@ public final class SampledBatchSource implements BatchSource {
         this.batchSize = batchSize;
         this.featureCount = table.featureCount();
         this.ready = new ArrayBlockingQueue<>(prefetch);
+        this.lowWater = prefetch / 2;
         this.nextPosition = sampler.position();
         startWorker();
     }
@@ -126,6 +129,11 @@ public final class SampledBatchSource implements BatchSource {
             throw failed(failure);
         }
         HostBatch batch = takeReady();
+        if (ready.size() <= lowWater) {
+            synchronized (refillSignal) {
+                refillSignal.notifyAll();
+            }
+        }
         if (batch.failure != null) {
             failure = batch.failure;
             throw failed(failure);
@@ -222,6 +230,9 @@ public final class SampledBatchSource implements BatchSource {
                 }
                 batch.after = sampler.position();
                 ready.put(batch);
+                if (ready.remainingCapacity() == 0) {
+                    awaitRefill();
+                }
             }
         } catch (InterruptedException e) {
             // Asked to stop.
@@ -232,6 +243,18 @@ public final class SampledBatchSource implements BatchSource {
                 ready.put(failed);
             } catch (InterruptedException e) {
                 // Asked to stop; nobody is waiting for the failure.
+            }
+        }
+    }
+
+    /**
+     * Sleeps until the queue is down to its low-water mark, so the thread wakes once per several
+     * batches rather than once per batch and competes less with the engine's threads.
+     */
+    private void awaitRefill() throws InterruptedException {
+        synchronized (refillSignal) {
+            while (ready.size() > lowWater) {
+                refillSignal.wait();
             }
         }
     }

@@ -6,7 +6,6 @@ import ai.djl.util.cuda.CudaUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -69,14 +68,17 @@ public final class ConsoleWriter implements EventWriter {
         histories.forEach(
                 (name, h) -> {
                     if (name.contains("loss")) {
-                        line.append("  ").append(name).append(": ").append(g4(h.median(window)));
+                        line.append("  ")
+                                .append(name)
+                                .append(": ")
+                                .append(DecimalText.significant(h.median(window), 4));
                     }
                 });
         appendAverage(line, histories.get("time"), "time");
         appendAverage(line, histories.get("data_time"), "data_time");
         HistoryBuffer lr = histories.get("lr");
         if (lr != null) {
-            line.append("  lr: ").append(String.format(Locale.ROOT, "%.5g", lr.latest()));
+            line.append("  lr: ").append(DecimalText.significant(lr.latest(), 5));
         }
         line.append("  max_mem: ").append(memoryInUseMb()).append('M');
         LOG.info(line.toString());
@@ -87,7 +89,7 @@ public final class ConsoleWriter implements EventWriter {
             line.append("  ")
                     .append(name)
                     .append(": ")
-                    .append(String.format(Locale.ROOT, "%.4f", h.average(window)));
+                    .append(DecimalText.fixed(h.average(window), 4));
         }
     }
 
@@ -124,8 +126,8 @@ public final class ConsoleWriter implements EventWriter {
         return (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024);
     }
 
-    private static String g4(double v) {
-        return String.format(Locale.ROOT, "%.4g", v);
+    private static String twoDigits(long v) {
+        return v < 10 ? "0" + v : Long.toString(v);
     }
 
     /**
@@ -137,8 +139,7 @@ public final class ConsoleWriter implements EventWriter {
     public static String formatDuration(long seconds) {
         long days = seconds / 86_400;
         long rest = seconds % 86_400;
-        String hms =
-                String.format(Locale.ROOT, "%d:%02d:%02d", rest / 3600, rest / 60 % 60, rest % 60);
+        String hms = rest / 3600 + ":" + twoDigits(rest / 60 % 60) + ":" + twoDigits(rest % 60);
         if (days == 0) {
             return hms;
         }

@@ -48,8 +48,8 @@ class ConsoleWriterTest {
         // 200 iterations left at the median time 0.25 s: 50 s
         assertThat(line)
                 .matches(
-                        "eta: 0:00:50  iter: 199  total_loss: 0\\.1234  loss_cls: 0\\.5000  time:"
-                                + " 0\\.2500  data_time: 0\\.0001  lr: 0\\.050000  max_mem: \\d+M");
+                        "eta: 0:00:50  iter: 199  total_loss: 0\\.1234  loss_cls: 0\\.5  time:"
+                                + " 0\\.2500  data_time: 0\\.0001  lr: 0\\.05  max_mem: \\d+M");
         assertThat(s.history("eta_seconds").latest()).isEqualTo(50.0);
     }
 

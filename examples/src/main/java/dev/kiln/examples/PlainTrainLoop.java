@@ -84,6 +84,16 @@ public final class PlainTrainLoop implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        System.out.printf(Locale.ROOT, "test_accuracy=%.4f%n", train());
+        return 0;
+    }
+
+    /**
+     * Trains, then measures the model on the held-out split.
+     *
+     * @return the top-1 accuracy on the held-out split
+     */
+    public double train() {
         Engine engine = Engines.byName(engineName);
         Seeds seeds = Seeds.of(seed).engine(engine);
         CsvDataset.Split split =
@@ -143,10 +153,8 @@ public final class PlainTrainLoop implements Callable<Integer> {
             } finally {
                 writers.forEach(EventWriter::close);
             }
-            double accuracy = accuracy(model, parameterStore, manager, split.test());
-            System.out.printf(Locale.ROOT, "test_accuracy=%.4f%n", accuracy);
+            return accuracy(model, parameterStore, manager, split.test());
         }
-        return 0;
     }
 
     /** Top-1 accuracy of the model on every row of a table, in batches. */

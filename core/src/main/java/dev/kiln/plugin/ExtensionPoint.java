@@ -18,14 +18,15 @@ import java.util.regex.Pattern;
  */
 public record ExtensionPoint<T>(String kind, Class<T> type) {
 
+    // before the constants, whose construction uses it
+    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+
     /** Training callbacks. */
     public static final ExtensionPoint<Hook> HOOK = new ExtensionPoint<>("hook", Hook.class);
 
     /** Writers of the event storage (console, metrics.json, TensorBoard). */
     public static final ExtensionPoint<EventWriter> WRITER =
             new ExtensionPoint<>("writer", EventWriter.class);
-
-    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
 
     /** Checks the kind name and that the type is an interface. */
     public ExtensionPoint {

@@ -34,8 +34,7 @@ import java.util.stream.Collectors;
 public final class ExtensionRegistry {
 
     /** The service file through which a plugin contributes Guice modules. */
-    public static final String MODULE_SERVICE_FILE =
-            "META-INF/services/" + Module.class.getName();
+    public static final String MODULE_SERVICE_FILE = "META-INF/services/" + Module.class.getName();
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
 
@@ -68,14 +67,13 @@ public final class ExtensionRegistry {
      *     share a name
      */
     public static ExtensionRegistry discover(
-            List<ExtensionPoint<?>> points,
-            ClassLoader builtins,
-            List<PluginClassLoader> plugins) {
+            List<ExtensionPoint<?>> points, ClassLoader builtins, List<PluginClassLoader> plugins) {
         Map<ExtensionPoint<?>, SortedMap<String, ExtensionInfo>> byPoint = new LinkedHashMap<>();
         for (ExtensionPoint<?> point : points) {
             SortedMap<String, ExtensionInfo> named = new TreeMap<>();
             Set<Class<?>> seen = new HashSet<>();
-            for (Listed listed : listed(point.serviceFile(), builtins, resources(builtins, point))) {
+            for (Listed listed :
+                    listed(point.serviceFile(), builtins, resources(builtins, point))) {
                 add(point, listed, named, seen);
             }
             for (PluginClassLoader plugin : plugins) {
@@ -110,22 +108,17 @@ public final class ExtensionRegistry {
      * @throws PluginException naming the known extensions of that kind, if there is none
      */
     public ExtensionInfo require(ExtensionPoint<?> point, String name) {
-        return find(point, name)
-                .orElseThrow(
-                        () -> {
-                            Set<String> known = names(point);
-                            return new PluginException(
-                                    "unknown "
-                                            + point.kind()
-                                            + " \""
-                                            + name
-                                            + "\" ("
-                                            + (known.isEmpty()
-                                                    ? "no " + point.plural() + " are installed"
-                                                    : "known " + point.plural() + ": "
-                                                            + String.join(", ", known))
-                                            + ")");
-                        });
+        return find(point, name).orElseThrow(() -> unknown(point, name));
+    }
+
+    private PluginException unknown(ExtensionPoint<?> point, String name) {
+        Set<String> known = names(point);
+        String choices =
+                known.isEmpty()
+                        ? "no " + point.plural() + " are installed"
+                        : "known " + point.plural() + ": " + String.join(", ", known);
+        return new PluginException(
+                "unknown " + point.kind() + " \"" + name + "\" (" + choices + ")");
     }
 
     /** @return every extension, sorted by kind, then name */
@@ -217,7 +210,10 @@ public final class ExtensionRegistry {
         String shown = source + " (" + type.getName() + ")";
         if (!point.type().isAssignableFrom(type)) {
             throw new PluginException(
-                    shown + " is listed in " + point.serviceFile() + " but is not a "
+                    shown
+                            + " is listed in "
+                            + point.serviceFile()
+                            + " but is not a "
                             + point.type().getName());
         }
         if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
@@ -227,12 +223,16 @@ public final class ExtensionRegistry {
         KilnExtension ext = type.getAnnotation(KilnExtension.class);
         if (ext == null) {
             throw new PluginException(
-                    shown + " has no @KilnExtension(name = ...); every " + point.kind()
+                    shown
+                            + " has no @KilnExtension(name = ...); every "
+                            + point.kind()
                             + " needs a name");
         }
         if (!NAME.matcher(ext.name()).matches()) {
             throw new PluginException(
-                    shown + " is named \"" + ext.name()
+                    shown
+                            + " is named \""
+                            + ext.name()
                             + "\"; names are lower-case kebab-case, like \"best-checkpoint\"");
         }
         ExtensionInfo info =
@@ -240,8 +240,14 @@ public final class ExtensionRegistry {
         ExtensionInfo other = named.putIfAbsent(info.name(), info);
         if (other != null) {
             throw new PluginException(
-                    "two " + point.plural() + " are named \"" + info.name() + "\": "
-                            + other.origin() + " and " + info.origin());
+                    "two "
+                            + point.plural()
+                            + " are named \""
+                            + info.name()
+                            + "\": "
+                            + other.origin()
+                            + " and "
+                            + info.origin());
         }
     }
 
@@ -250,13 +256,16 @@ public final class ExtensionRegistry {
             return Class.forName(listed.className(), false, listed.loader());
         } catch (ClassNotFoundException e) {
             throw new PluginException(
-                    listed.source() + " lists " + listed.className() + " in " + serviceFile
+                    listed.source()
+                            + " lists "
+                            + listed.className()
+                            + " in "
+                            + serviceFile
                             + ", but has no such class",
                     e);
         } catch (LinkageError e) {
             throw new PluginException(
-                    listed.source() + " (" + listed.className() + ") cannot be loaded: " + e,
-                    e);
+                    listed.source() + " (" + listed.className() + ") cannot be loaded: " + e, e);
         }
     }
 

@@ -28,9 +28,9 @@ import java.util.Objects;
  * deliberately not shared: no Kiln API exposes a Gson type, and a plugin that does not bundle Gson
  * still finds Kiln's through the parent.
  *
- * <p>Resources follow the same rule: {@code reference.conf} and {@code META-INF/services/…} of the
- * plugin come first from {@link #getResource} and {@link #getResources}, followed by the
- * parent's.
+ * <p>Resources follow the same rule: the plugin's {@code reference.conf} and {@code
+ * META-INF/services/…} files come first from {@link #getResource} and {@link #getResources},
+ * followed by the parent's.
  */
 public final class PluginClassLoader extends URLClassLoader {
 

@@ -111,7 +111,8 @@ public final class PluginLoader {
                     .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                     .toList();
         } catch (IOException e) {
-            throw new PluginException("cannot read plugin folder " + dir + ": " + e.getMessage(), e);
+            throw new PluginException(
+                    "cannot read plugin folder " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -135,8 +135,8 @@ class ExtensionFactoryTest {
                 .isInstanceOf(PluginException.class)
                 .hasMessage(
                         "cannot create hook \"failing\" from class path"
-                                + " (dev.kiln.plugin.fixtures.FailingHook): IllegalArgumentException:"
-                                + " kiln.failing.period must be positive")
+                            + " (dev.kiln.plugin.fixtures.FailingHook): IllegalArgumentException:"
+                            + " kiln.failing.period must be positive")
                 .hasRootCauseInstanceOf(IllegalArgumentException.class);
     }
 
@@ -223,7 +223,9 @@ class ExtensionFactoryTest {
                 Guice.createInjector(Modules.override(kiln()).with(registry.pluginModules()));
 
         assertThat(
-                        ((Supplier<String>) new ExtensionFactory(plain, CONFIG).create(hello, Hook.class))
+                        ((Supplier<String>)
+                                        new ExtensionFactory(plain, CONFIG)
+                                                .create(hello, Hook.class))
                                 .get())
                 .isEqualTo("hi there from kiln 1000");
         assertThat(

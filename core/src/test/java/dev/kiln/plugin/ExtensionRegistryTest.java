@@ -40,13 +40,13 @@ class ExtensionRegistryTest {
     /** A hook that counts its instances, so a test can tell that discovery created none. */
     static String countingHook(String pkg, String cls, String name) {
         return """
-                package %s;
-                @dev.kiln.plugin.KilnExtension(name = "%s", description = "says hello")
-                public class %s implements dev.kiln.train.Hook {
-                    public static int created;
-                    public %s() { created++; }
-                }
-                """
+        package %s;
+        @dev.kiln.plugin.KilnExtension(name = "%s", description = "says hello")
+        public class %s implements dev.kiln.train.Hook {
+            public static int created;
+            public %s() { created++; }
+        }
+        """
                 .formatted(pkg, name, cls, cls);
     }
 
@@ -139,7 +139,7 @@ class ExtensionRegistryTest {
                 .isInstanceOf(PluginException.class)
                 .hasMessage(
                         "two hooks are named \"hello\": kiln-plugins-example-0.1.0.jar"
-                                + " (dev.kiln.example.HelloHook) and my-plugin.jar (com.acme.Hello)");
+                            + " (dev.kiln.example.HelloHook) and my-plugin.jar (com.acme.Hello)");
     }
 
     @Test
@@ -216,15 +216,13 @@ class ExtensionRegistryTest {
 
     @Test
     void aListedClassThatIsMissingIsAnError() {
-        TestPluginJars.jar("my-plugin.jar")
-                .service(Hook.class, "com.acme.Gone")
-                .writeTo(plugins());
+        TestPluginJars.jar("my-plugin.jar").service(Hook.class, "com.acme.Gone").writeTo(plugins());
 
         assertThatThrownBy(this::discover)
                 .isInstanceOf(PluginException.class)
                 .hasMessage(
-                        "my-plugin.jar lists com.acme.Gone in META-INF/services/dev.kiln.train.Hook,"
-                                + " but has no such class");
+                        "my-plugin.jar lists com.acme.Gone in"
+                            + " META-INF/services/dev.kiln.train.Hook, but has no such class");
     }
 
     @Test

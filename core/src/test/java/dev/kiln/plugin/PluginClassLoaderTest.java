@@ -39,25 +39,25 @@ class PluginClassLoaderTest {
     /** A library class whose version differs from jar to jar. */
     static String version(String v) {
         return """
-                package com.acme.lib;
-                public final class Version {
-                    public static String get() { return "%s"; }
-                }
-                """
+        package com.acme.lib;
+        public final class Version {
+            public static String get() { return "%s"; }
+        }
+        """
                 .formatted(v);
     }
 
     /** A hook that reports the library version it sees, through {@code Supplier.get()}. */
     static String versionHook(String pkg, String name) {
         return """
-                package %s;
-                import com.acme.lib.Version;
-                @dev.kiln.plugin.KilnExtension(name = "%s", description = "reports its Version")
-                public class VersionHook implements dev.kiln.train.Hook,
-                        java.util.function.Supplier<String> {
-                    @Override public String get() { return Version.get(); }
-                }
-                """
+        package %s;
+        import com.acme.lib.Version;
+        @dev.kiln.plugin.KilnExtension(name = "%s", description = "reports its Version")
+        public class VersionHook implements dev.kiln.train.Hook,
+                java.util.function.Supplier<String> {
+            @Override public String get() { return Version.get(); }
+        }
+        """
                 .formatted(pkg, name);
     }
 
@@ -138,13 +138,14 @@ class PluginClassLoaderTest {
     }
 
     @Test
-    void aPluginsOwnLibraryWinsOverTheParentsAndTheParentsIsUsedWhenItHasNone()
-            throws IOException {
+    void aPluginsOwnLibraryWinsOverTheParentsAndTheParentsIsUsedWhenItHasNone() throws IOException {
         Path libs = tmp.resolve("libs");
         Path lib0 = TestPluginJars.jar("lib-0.jar").java(version("0")).writeTo(libs);
         URLClassLoader parent =
                 new URLClassLoader(
-                        "kiln-with-lib", new URL[] {lib0.toUri().toURL()}, getClass().getClassLoader());
+                        "kiln-with-lib",
+                        new URL[] {lib0.toUri().toURL()},
+                        getClass().getClassLoader());
         opened.add(parent);
         Path plugins = tmp.resolve("plugins");
         TestPluginJars.jar("bundles.jar")
@@ -216,7 +217,8 @@ class PluginClassLoaderTest {
         assertThat(Collections.list(plugin.getResources("reference.conf")).get(0).toString())
                 .contains("one.jar!/");
         try (InputStream in = plugin.getResourceAsStream("reference.conf")) {
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("period = 5");
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("period = 5");
         }
     }
 

@@ -52,8 +52,8 @@ import javax.tools.ToolProvider;
  */
 public final class TestPluginJars {
 
-    private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;",
-            Pattern.MULTILINE);
+    private static final Pattern PACKAGE =
+            Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
     private static final Pattern PUBLIC_TYPE =
             Pattern.compile(
                     "public\\s+(?:(?:final|abstract|sealed|non-sealed|static)\\s+)*"
@@ -134,7 +134,8 @@ public final class TestPluginJars {
          * @return this builder
          */
         public Builder service(String serviceName, String... classNames) {
-            services.computeIfAbsent(serviceName, k -> new ArrayList<>()).addAll(List.of(classNames));
+            services.computeIfAbsent(serviceName, k -> new ArrayList<>())
+                    .addAll(List.of(classNames));
             return this;
         }
 
@@ -231,7 +232,9 @@ public final class TestPluginJars {
                 boolean ok = javac.getTask(null, files, diagnostics, options, null, units).call();
                 if (!ok) {
                     throw new AssertionError(
-                            "test plugin " + fileName + " does not compile:\n"
+                            "test plugin "
+                                    + fileName
+                                    + " does not compile:\n"
                                     + diagnostics.getDiagnostics().stream()
                                             .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
                                             .map(Object::toString)

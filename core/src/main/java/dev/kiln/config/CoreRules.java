@@ -22,6 +22,19 @@ final class CoreRules {
 
     private static final List<String> CLIP_TYPES = List.of("norm", "value");
 
+    /** Core's keys holding whole numbers; a list's elements are named {@code path[]}. */
+    private static final List<String> WHOLE_NUMBERS =
+            List.of(
+                    "kiln.seed",
+                    "kiln.solver.max-iter",
+                    "kiln.solver.batch-size",
+                    "kiln.writer-period",
+                    "kiln.model.hidden-sizes[]",
+                    "kiln.data.train.label-column",
+                    "kiln.data.train.split-seed",
+                    "kiln.data.test.label-column",
+                    "kiln.data.test.split-seed");
+
     private final Config config;
     private final ProblemList problems;
 
@@ -35,6 +48,7 @@ final class CoreRules {
      * built-in types ({@code mlp}, {@code csv}).
      */
     void check() {
+        WHOLE_NUMBERS.forEach(this::wholeNumber);
         device("kiln.device");
         atLeast("kiln.solver.max-iter", 1);
         atLeast("kiln.solver.batch-size", 1);
@@ -56,6 +70,31 @@ final class CoreRules {
                     fraction(section + ".test-fraction");
                 }
             }
+        }
+    }
+
+    private void wholeNumber(String path) {
+        if (path.endsWith("[]")) {
+            String listPath = path.substring(0, path.length() - 2);
+            if (!problems.reported(listPath)
+                    && config.hasPath(listPath)
+                    && config.getValue(listPath).valueType() == ConfigValueType.LIST) {
+                List<? extends ConfigValue> elements = config.getList(listPath);
+                for (int i = 0; i < elements.size(); i++) {
+                    wholeNumber(listPath + "[" + i + "]", elements.get(i));
+                }
+            }
+        } else if (!problems.reported(path) && config.hasPath(path)) {
+            wholeNumber(path, config.getValue(path));
+        }
+    }
+
+    private void wholeNumber(String path, ConfigValue value) {
+        boolean numeric =
+                value.valueType() == ConfigValueType.NUMBER
+                        || value.valueType() == ConfigValueType.STRING;
+        if (numeric && !problems.reported(path) && !ValueTypes.isWholeNumber(value)) {
+            problems.add(path, value, "expected a whole number but got " + ValueTypes.describe(value));
         }
     }
 

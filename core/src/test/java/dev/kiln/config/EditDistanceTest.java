@@ -13,6 +13,7 @@ class EditDistanceTest {
         assertThat(EditDistance.between("kitten", "sitting")).isEqualTo(3);
         assertThat(EditDistance.between("", "abc")).isEqualTo(3);
         assertThat(EditDistance.between("seed", "seed")).isZero();
+        assertThat(EditDistance.between("jsno", "json")).as("a swap is one edit").isEqualTo(1);
     }
 
     @Test

@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>every {@code reference.conf} visible to the given class loaders (core's and one per
  *       plugin), each resource once, in loader order;
- *   <li>the user's files in order ({@code --config}, repeatable; a later file overrides an
- *       earlier one; HOCON {@code include} is relative to the including file);
+ *   <li>the user's files in order ({@code --config}, repeatable; a later file overrides an earlier
+ *       one; HOCON {@code include} is relative to the including file);
  *   <li>{@code KEY=VALUE} overrides from the command line, each parsed as a HOCON document, so
  *       {@code kiln.solver.max-iter=10}, {@code kiln.hooks += eval} and {@code
  *       kiln.model.hidden-sizes=[32,32]} work; a value that is not valid HOCON (such as {@code
@@ -203,7 +203,9 @@ public final class ConfigLoader {
                     new ConfigProblem(
                             origin,
                             null,
-                            "cannot parse \"" + arg + "\" as KEY=VALUE: "
+                            "cannot parse \""
+                                    + arg
+                                    + "\" as KEY=VALUE: "
                                     + Origins.stripPrefix(e.origin(), e.getMessage())));
             return ConfigFactory.empty();
         }
@@ -258,8 +260,8 @@ public final class ConfigLoader {
         private Builder() {}
 
         /**
-         * Sets the class loaders whose {@code reference.conf} resources give the defaults:
-         * core's first, then one per plugin. A resource visible to several loaders is read once.
+         * Sets the class loaders whose {@code reference.conf} resources give the defaults: core's
+         * first, then one per plugin. A resource visible to several loaders is read once.
          *
          * @param loaders the loaders; empty means core's loader only
          * @return this builder

@@ -6,11 +6,11 @@ import java.util.Optional;
 /**
  * One thing wrong with a configuration: where it was written, which key, and what is wrong.
  *
- * <p>{@link #toString()} gives the line users see, e.g. {@code
- * examples/bad.conf:7: kiln.solver.base_lr: unknown key; did you mean base-lr?}.
+ * <p>{@link #toString()} gives the line users see, e.g. {@code examples/bad.conf:7:
+ * kiln.solver.base_lr: unknown key; did you mean base-lr?}.
  *
- * @param location where the offending value was written ({@code file:line}, a resource URL with
- *     its line, or {@code command line override 2}); null when the value is missing altogether
+ * @param location where the offending value was written ({@code file:line}, a resource URL with its
+ *     line, or {@code command line override 2}); null when the value is missing altogether
  * @param path the key path such as {@code kiln.solver.max-iter}; null for problems not tied to one
  *     key (a syntax error, a missing file)
  * @param message what is wrong, without location or path
@@ -45,8 +45,8 @@ public record ConfigProblem(String location, String path, String message) {
     }
 
     /**
-     * Returns the problem as one line: {@code location: path: message}, leaving out the parts
-     * that are unknown.
+     * Returns the problem as one line: {@code location: path: message}, leaving out the parts that
+     * are unknown.
      *
      * @return the human-readable line
      */

@@ -18,8 +18,8 @@ import java.util.TreeSet;
  * with the file and line of the offending value:
  *
  * <ul>
- *   <li>keys under {@code kiln} that no {@code reference.conf} declares, with the nearest known
- *       key suggested (outside open sections, see below);
+ *   <li>keys under {@code kiln} that no {@code reference.conf} declares, with the nearest known key
+ *       suggested (outside open sections, see below);
  *   <li>values whose type differs from the default's (a whole number where the default is one);
  *   <li>out-of-range values of core keys ({@code max-iter >= 1}, {@code 0 <= dropout < 1}, ...);
  *   <li>extension names no installed extension has, listing the known ones and naming the
@@ -133,7 +133,10 @@ public final class ConfigValidator {
             problems.add(
                     path,
                     value,
-                    "unknown engine \"" + name + "\"; known: " + String.join(", ", new TreeSet<>(engines)));
+                    "unknown engine \""
+                            + name
+                            + "\"; known: "
+                            + String.join(", ", new TreeSet<>(engines)));
         }
     }
 
@@ -183,7 +186,8 @@ public final class ConfigValidator {
         if (known.contains(name)) {
             return;
         }
-        StringBuilder message = new StringBuilder("unknown ").append(kind).append(" \"").append(name).append('"');
+        StringBuilder message =
+                new StringBuilder("unknown ").append(kind).append(" \"").append(name).append('"');
         Optional<String> closest = NameSuggester.closest(name, known);
         closest.ifPresent(c -> message.append("; did you mean ").append(c).append('?'));
         message.append("; known: ").append(known.isEmpty() ? "(none)" : String.join(", ", known));

@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The value checks on core's keys that a type cannot express: ranges, enumerated words, the
- * device syntax. A key already reported (for instance with the wrong type) is skipped.
+ * The value checks on core's keys that a type cannot express: ranges, enumerated words, the device
+ * syntax. A key already reported (for instance with the wrong type) is skipped.
  */
 final class CoreRules {
 
@@ -94,7 +94,8 @@ final class CoreRules {
                 value.valueType() == ConfigValueType.NUMBER
                         || value.valueType() == ConfigValueType.STRING;
         if (numeric && !problems.reported(path) && !ValueTypes.isWholeNumber(value)) {
-            problems.add(path, value, "expected a whole number but got " + ValueTypes.describe(value));
+            problems.add(
+                    path, value, "expected a whole number but got " + ValueTypes.describe(value));
         }
     }
 

@@ -4,10 +4,9 @@ import java.util.Locale;
 
 /**
  * Edit distance between configuration names (Levenshtein, with a swap of two neighbouring
- * characters counting as one edit), after bringing both to one spelling: lower
- * case, {@code _} and camel case written as {@code -}. So {@code base_lr}, {@code baseLr} and
- * {@code base-lr} are at distance 0 from each other, and {@code max_iters} at 1 from {@code
- * max-iter}.
+ * characters counting as one edit), after bringing both to one spelling: lower case, {@code _} and
+ * camel case written as {@code -}. So {@code base_lr}, {@code baseLr} and {@code base-lr} are at
+ * distance 0 from each other, and {@code max_iters} at 1 from {@code max-iter}.
  */
 public final class EditDistance {
 

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which first-party plugin jar provides which extension name, so that a config naming an
- * extension whose jar is not in {@code plugins/} gets told which jar to add.
+ * Which first-party plugin jar provides which extension name, so that a config naming an extension
+ * whose jar is not in {@code plugins/} gets told which jar to add.
  */
 public final class FirstPartyPlugins {
 

@@ -75,7 +75,10 @@ final class KeyWalker {
             }
             if (value.valueType() == ConfigValueType.OBJECT
                     && defaultValue.valueType() == ConfigValueType.OBJECT) {
-                walkObject(childPath, (ConfigObject) value, schemaFor(childPath, (ConfigObject) defaultValue));
+                walkObject(
+                        childPath,
+                        (ConfigObject) value,
+                        schemaFor(childPath, (ConfigObject) defaultValue));
             } else if (value.valueType() == ConfigValueType.LIST) {
                 walkElements(childPath, (List<?>) value, (List<?>) defaultValue);
             }
@@ -146,7 +149,8 @@ final class KeyWalker {
             }
         }
         if (parentPath.equals(TEST) && KilnConfig.TRAIN_SPLIT.equals(typeOf(TEST))) {
-            return "unknown key; a test set of type " + KilnConfig.TRAIN_SPLIT
+            return "unknown key; a test set of type "
+                    + KilnConfig.TRAIN_SPLIT
                     + " takes no other keys";
         }
         StringBuilder message =

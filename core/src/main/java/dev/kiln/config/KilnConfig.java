@@ -158,9 +158,10 @@ public final class KilnConfig {
     }
 
     /**
-     * Returns the test data section, if the test data is a dataset of its own. When its type is
-     * the train data's type, keys it does not set are taken from {@code kiln.data.train} (all but
-     * {@code path}), so a test CSV shares the train CSV's header, label column and scaling.
+     * Returns the test data section, if the test data is a dataset of its own. Keys it does not
+     * set are taken, all but {@code path}, from {@code kiln.data.train} when both have the same
+     * type, and from the CSV defaults when its type is {@code csv}; so a test CSV shares the train
+     * CSV's header, label column and scaling.
      *
      * @return the section, or empty when {@code kiln.data.test.type} is {@value #TRAIN_SPLIT}
      *     (the test data are the rows held out of the train data)
@@ -174,6 +175,9 @@ public final class KilnConfig {
         Config train = trainData();
         if (type.equals(train.getString("type"))) {
             test = test.withFallback(train.withoutPath("path"));
+        }
+        if ("csv".equals(type) && reference.hasPath("kiln.data.train")) {
+            test = test.withFallback(reference.getConfig("kiln.data.train").withoutPath("path"));
         }
         return Optional.of(test);
     }

@@ -5,8 +5,8 @@ import java.util.stream.Collectors;
 
 /**
  * The configuration cannot be used: it failed to parse, or it failed validation. Carries every
- * problem found, not just the first; {@link #getMessage()} has one line per problem, ready to
- * print (the command prints it and exits with status 2).
+ * problem found, not just the first; {@link #getMessage()} has one line per problem, ready to print
+ * (the command prints it and exits with status 2).
  */
 public final class KilnConfigException extends RuntimeException {
 

@@ -37,8 +37,8 @@ final class Origins {
     }
 
     /**
-     * Removes the description prefix Typesafe Config puts in front of its messages ({@code
-     * file: 7: Expecting ...}), since the location is reported separately.
+     * Removes the description prefix Typesafe Config puts in front of its messages ({@code file: 7:
+     * Expecting ...}), since the location is reported separately.
      *
      * @param origin the origin the message refers to, may be null
      * @param message Typesafe Config's message

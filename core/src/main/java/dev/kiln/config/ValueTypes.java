@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Compares a value's type with the type of its default, accepting what Typesafe Config's getters
- * convert on their own: a numeric string where a number is expected, {@code yes}/{@code no}
- * where a boolean is, a number or boolean where a string is. A null default accepts anything.
+ * convert on their own: a numeric string where a number is expected, {@code yes}/{@code no} where a
+ * boolean is, a number or boolean where a string is. A null default accepts anything.
  */
 final class ValueTypes {
 
@@ -37,15 +37,20 @@ final class ValueTypes {
             case NULL:
                 return null;
             case NUMBER:
-                fits = got == ConfigValueType.NUMBER || (got == ConfigValueType.STRING && isNumeric(actual));
+                fits =
+                        got == ConfigValueType.NUMBER
+                                || (got == ConfigValueType.STRING && isNumeric(actual));
                 break;
             case BOOLEAN:
-                fits = got == ConfigValueType.BOOLEAN || (got == ConfigValueType.STRING && isBooleanWord(actual));
+                fits =
+                        got == ConfigValueType.BOOLEAN
+                                || (got == ConfigValueType.STRING && isBooleanWord(actual));
                 break;
             case STRING:
-                fits = got == ConfigValueType.STRING
-                        || got == ConfigValueType.NUMBER
-                        || got == ConfigValueType.BOOLEAN;
+                fits =
+                        got == ConfigValueType.STRING
+                                || got == ConfigValueType.NUMBER
+                                || got == ConfigValueType.BOOLEAN;
                 break;
             default:
                 fits = got == expected;
@@ -102,8 +107,8 @@ final class ValueTypes {
 
     /**
      * Tells whether a value is a whole number, maybe written as a string or as {@code 100.0}.
-     * (Whether a default wants one cannot be read from it: Typesafe Config stores {@code 0.0} as
-     * an integer. {@link CoreRules} names the keys that do.)
+     * (Whether a default wants one cannot be read from it: Typesafe Config stores {@code 0.0} as an
+     * integer. {@link CoreRules} names the keys that do.)
      *
      * @param value a value
      * @return true for numbers and numeric strings without a fractional part

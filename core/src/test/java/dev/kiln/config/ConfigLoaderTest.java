@@ -2,6 +2,7 @@ package dev.kiln.config;
 
 import static dev.kiln.config.ConfigFixtures.fixture;
 import static dev.kiln.config.ConfigFixtures.write;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,7 +58,9 @@ class ConfigLoaderTest {
         assertThat(config.batchSize()).as("reference").isEqualTo(64);
         assertThat(config.seed()).as("override over file1").isEqualTo(11);
         assertThat(config.engine()).as("override over reference").isEqualTo("MXNet");
-        assertThat(config.outputDir()).as("--output-dir over file1").isEqualTo(Path.of("runs/from-option"));
+        assertThat(config.outputDir())
+                .as("--output-dir over file1")
+                .isEqualTo(Path.of("runs/from-option"));
     }
 
     @Test
@@ -118,7 +121,10 @@ class ConfigLoaderTest {
     void listOverrideReplacesTheList() {
         KilnConfig config =
                 ConfigLoader.builder()
-                        .overrides(List.of("kiln.model.hidden-sizes=[32,32]", "kiln.solver.max-iter=10"))
+                        .overrides(
+                                List.of(
+                                        "kiln.model.hidden-sizes=[32,32]",
+                                        "kiln.solver.max-iter=10"))
                         .load();
 
         assertThat(config.model().getIntList("hidden-sizes")).containsExactly(32, 32);
@@ -149,7 +155,9 @@ class ConfigLoaderTest {
     @Test
     void overrideOriginNamesTheArgument() {
         KilnConfig config =
-                ConfigLoader.builder().overrides(List.of("kiln.seed=1", "kiln.solver.max-iter=10")).load();
+                ConfigLoader.builder()
+                        .overrides(List.of("kiln.seed=1", "kiln.solver.max-iter=10"))
+                        .load();
 
         assertThat(Origins.describe(config.config().getValue("kiln.solver.max-iter").origin()))
                 .isEqualTo("command line override 2");
@@ -163,8 +171,11 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.builder().files(List.of(missing, alsoMissing)).load())
                 .isInstanceOf(KilnConfigException.class)
                 .hasMessage(
-                        "config file not found: " + missing + "\n"
-                                + "config file not found: " + alsoMissing);
+                        "config file not found: "
+                                + missing
+                                + "\n"
+                                + "config file not found: "
+                                + alsoMissing);
     }
 
     @Test
@@ -197,7 +208,8 @@ class ConfigLoaderTest {
     void unparseableOverrideIsReported() {
         assertThatThrownBy(() -> ConfigLoader.builder().overrides(List.of("kiln.solver {")).load())
                 .isInstanceOf(KilnConfigException.class)
-                .hasMessageStartingWith("command line override 1: cannot parse \"kiln.solver {\" as KEY=VALUE: ");
+                .hasMessageStartingWith(
+                        "command line override 1: cannot parse \"kiln.solver {\" as KEY=VALUE: ");
     }
 
     @Test
@@ -223,7 +235,10 @@ class ConfigLoaderTest {
         Config original = config.config().withOnlyPath("kiln");
         Config again = reloaded.config().withOnlyPath("kiln");
         assertThat(again.root().unwrapped()).isEqualTo(original.root().unwrapped());
-        assertThat(config.render()).startsWith("# ").contains("kiln {").doesNotContain("kiln-open-sections");
+        assertThat(config.render())
+                .startsWith("# ")
+                .contains("kiln {")
+                .doesNotContain("kiln-open-sections");
     }
 
     @Test
@@ -243,7 +258,8 @@ class ConfigLoaderTest {
             assertThat(config.section("kiln.greeter").getString("greeting")).isEqualTo("hello");
             assertThat(config.openSections()).containsExactly("kiln.greeter.params");
             assertThat(config.sectionSources().get("greeter"))
-                    .containsExactly(tmp.resolve("plugin/reference.conf").toUri().toURL().toString());
+                    .containsExactly(
+                            tmp.resolve("plugin/reference.conf").toUri().toURL().toString());
             assertThat(config.maxIter()).as("core defaults still there").isEqualTo(2000);
         }
     }

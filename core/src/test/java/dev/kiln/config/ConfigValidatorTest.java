@@ -1,6 +1,7 @@
 package dev.kiln.config;
 
 import static dev.kiln.config.ConfigFixtures.write;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -80,7 +81,8 @@ class ConfigValidatorTest {
         assertThat(problems(f))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .startsWith(
-                        f + ":2: kiln.solver.clip-gradients.foo: unknown key; known keys in"
+                        f
+                                + ":2: kiln.solver.clip-gradients.foo: unknown key; known keys in"
                                 + " kiln.solver.clip-gradients: enabled, type, value (declared in ")
                 .endsWith("reference.conf)");
     }
@@ -91,9 +93,11 @@ class ConfigValidatorTest {
 
         assertThat(problems(f))
                 .containsExactly(
-                        f + ":2: kiln.tensorboard: unknown key; tensorboard is provided by the"
-                                + " plugin jar kiln-writers-tensorboard, which is not installed:"
-                                + " put kiln-writers-tensorboard-<version>.jar into plugins/");
+                        f
+                                + ":2: kiln.tensorboard: unknown key; tensorboard is provided by"
+                                + " the plugin jar kiln-writers-tensorboard, which is not"
+                                + " installed: put kiln-writers-tensorboard-<version>.jar into"
+                                + " plugins/");
     }
 
     @Test
@@ -101,7 +105,8 @@ class ConfigValidatorTest {
         Path f = file(VALID);
 
         assertThat(problems(f, "kiln.seed=1", "kiln.sed=2"))
-                .containsExactly("command line override 2: kiln.sed: unknown key; did you mean seed?");
+                .containsExactly(
+                        "command line override 2: kiln.sed: unknown key; did you mean seed?");
     }
 
     @Test
@@ -119,17 +124,27 @@ class ConfigValidatorTest {
                         f + ":5: kiln.hooks: expected a list but got string \"eval\"",
                         f + ":4: kiln.solver.clip-gradients: expected an object but got number 5",
                         f + ":2: kiln.solver.max-iter: expected a number but got string \"many\"",
-                        f + ":3: kiln.solver.nesterov: expected a boolean but got string \"maybe\"");
+                        f
+                                + ":3: kiln.solver.nesterov: expected a boolean but got string"
+                                + " \"maybe\"");
     }
 
     @Test
     void wholeNumbersWhereTheDefaultIsOne() {
-        Path f = file(VALID + "kiln.solver.batch-size = 10.5\nkiln.model.hidden-sizes = [32, 1.5]\n");
+        Path f =
+                file(
+                        VALID
+                                + "kiln.solver.batch-size = 10.5\n"
+                                + "kiln.model.hidden-sizes = [32, 1.5]\n");
 
         assertThat(problems(f))
                 .containsExactly(
-                        f + ":3: kiln.model.hidden-sizes[1]: expected a whole number but got number 1.5",
-                        f + ":2: kiln.solver.batch-size: expected a whole number but got number 10.5");
+                        f
+                                + ":3: kiln.model.hidden-sizes[1]: expected a whole number but got"
+                                + " number 1.5",
+                        f
+                                + ":2: kiln.solver.batch-size: expected a whole number but got"
+                                + " number 10.5");
     }
 
     @Test
@@ -143,7 +158,9 @@ class ConfigValidatorTest {
 
         assertThat(problems(f))
                 .containsExactly(
-                        f + ":2: kiln.solver.max-iter: expected a whole number but got string \"10.5\"");
+                        f
+                                + ":2: kiln.solver.max-iter: expected a whole number but got string"
+                                + " \"10.5\"");
     }
 
     @Test
@@ -151,7 +168,10 @@ class ConfigValidatorTest {
         Path f = file(VALID + "kiln.solver.max-iter = 3000000000\n");
 
         assertThat(problems(f))
-                .containsExactly(f + ":2: kiln.solver.max-iter: must be at most 2147483647 but is 3000000000");
+                .containsExactly(
+                        f
+                                + ":2: kiln.solver.max-iter: must be at most 2147483647 but is"
+                                + " 3000000000");
     }
 
     @Test
@@ -163,7 +183,8 @@ class ConfigValidatorTest {
 
         assertThat(VALIDATOR.check(config))
                 .extracting(ConfigProblem::toString)
-                .containsExactly(relative + ":2: kiln.solver.base_lr: unknown key; did you mean base-lr?");
+                .containsExactly(
+                        relative + ":2: kiln.solver.base_lr: unknown key; did you mean base-lr?");
     }
 
     @Test
@@ -196,12 +217,16 @@ class ConfigValidatorTest {
         assertThat(problems(f))
                 .containsExactly(
                         f + ":5: kiln.data.train.test-fraction: must be in [0, 1) but is 1.5",
-                        f + ":7: kiln.device: invalid device \"tpu\"; expected one of: cpu, gpu, gpu:<index>",
+                        f
+                                + ":7: kiln.device: invalid device \"tpu\"; expected one of: cpu,"
+                                + " gpu, gpu:<index>",
                         f + ":4: kiln.model.dropout: must be in [0, 1) but is 1.5",
                         f + ":4: kiln.model.hidden-sizes[0]: must be at least 1 but is 0",
                         f + ":3: kiln.solver.base-lr: must be greater than 0 but is 0",
                         f + ":3: kiln.solver.batch-size: must be at least 1 but is -1",
-                        f + ":8: kiln.solver.clip-gradients.type: unknown value \"max\"; expected one of: norm, value",
+                        f
+                                + ":8: kiln.solver.clip-gradients.type: unknown value \"max\";"
+                                + " expected one of: norm, value",
                         f + ":3: kiln.solver.max-iter: must be at least 1 but is 0",
                         f + ":6: kiln.writer-period: must be at least 1 but is 0");
     }
@@ -212,7 +237,8 @@ class ConfigValidatorTest {
 
         assertThat(problems(f))
                 .containsExactly(
-                        f + ":2: kiln.hooks: unknown hook \"checkpoint\"; known: eval, hello;"
+                        f
+                                + ":2: kiln.hooks: unknown hook \"checkpoint\"; known: eval, hello;"
                                 + " checkpoint is provided by the plugin jar kiln-hooks-checkpoint,"
                                 + " which is not installed: put kiln-hooks-checkpoint-<version>.jar"
                                 + " into plugins/");
@@ -234,8 +260,9 @@ class ConfigValidatorTest {
 
         assertThat(problems(f))
                 .containsExactly(
-                        f + ":2: kiln.writers: unknown writer \"jsno\"; did you mean json?; known:"
-                                + " console, json",
+                        f
+                                + ":2: kiln.writers: unknown writer \"jsno\"; did you mean json?;"
+                                + " known: console, json",
                         f + ":2: kiln.writers: writer \"console\" is listed twice");
     }
 
@@ -245,8 +272,12 @@ class ConfigValidatorTest {
 
         assertThat(problems(f))
                 .containsExactly(
-                        f + ":2: kiln.model.type: unknown model type \"transformer\"; known: mlp, resmlp",
-                        f + ":3: kiln.solver.optimizer: unknown optimizer \"lamb\"; known: adam, adamw, sgd");
+                        f
+                                + ":2: kiln.model.type: unknown model type \"transformer\"; known:"
+                                + " mlp, resmlp",
+                        f
+                                + ":3: kiln.solver.optimizer: unknown optimizer \"lamb\"; known:"
+                                + " adam, adamw, sgd");
     }
 
     @Test
@@ -254,7 +285,10 @@ class ConfigValidatorTest {
         Path f = file(VALID + "kiln.engine = TensorFlow\n");
 
         assertThat(problems(f))
-                .containsExactly(f + ":2: kiln.engine: unknown engine \"TensorFlow\"; known: MXNet, PyTorch");
+                .containsExactly(
+                        f
+                                + ":2: kiln.engine: unknown engine \"TensorFlow\"; known: MXNet,"
+                                + " PyTorch");
     }
 
     @Test
@@ -264,8 +298,7 @@ class ConfigValidatorTest {
 
     @Test
     void unknownEngineFromTheOption() {
-        KilnConfig config =
-                ConfigLoader.builder().files(List.of(file(VALID))).engine("Jax").load();
+        KilnConfig config = ConfigLoader.builder().files(List.of(file(VALID))).engine("Jax").load();
 
         assertThat(VALIDATOR.check(config))
                 .extracting(ConfigProblem::toString)
@@ -303,15 +336,18 @@ class ConfigValidatorTest {
                                 "\n",
                                 "kiln.data.train.path: required value missing; set it in a config"
                                         + " file or with kiln.data.train.path=FILE",
-                                f + ":5: kiln.engine: unknown engine \"TensorFlow\"; known: MXNet,"
-                                        + " PyTorch",
-                                f + ":4: kiln.hooks: unknown hook \"checkpoint\"; known: eval,"
-                                        + " hello; checkpoint is provided by the plugin jar"
+                                f
+                                        + ":5: kiln.engine: unknown engine \"TensorFlow\"; known:"
+                                        + " MXNet, PyTorch",
+                                f
+                                        + ":4: kiln.hooks: unknown hook \"checkpoint\"; known:"
+                                        + " eval, hello; checkpoint is provided by the plugin jar"
                                         + " kiln-hooks-checkpoint, which is not installed: put"
                                         + " kiln-hooks-checkpoint-<version>.jar into plugins/",
                                 f + ":2: kiln.solver.base_lr: unknown key; did you mean base-lr?",
-                                f + ":3: kiln.solver.max-iter: expected a number but got string"
-                                        + " \"many\""));
+                                f
+                                        + ":3: kiln.solver.max-iter: expected a number but got"
+                                        + " string \"many\""));
     }
 
     @Test
@@ -326,7 +362,8 @@ class ConfigValidatorTest {
         Path f = file(VALID + "kiln.model { type = resmlp, blocks = 3, dropout = \"lots\" }\n");
 
         assertThat(problems(f))
-                .containsExactly(f + ":2: kiln.model.dropout: expected a number but got string \"lots\"");
+                .containsExactly(
+                        f + ":2: kiln.model.dropout: expected a number but got string \"lots\"");
     }
 
     @Test
@@ -335,14 +372,18 @@ class ConfigValidatorTest {
 
         assertThat(problems(f))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-                .startsWith(f + ":2: kiln.model.blocks: unknown key; known keys in kiln.model:"
-                        + " activation, dropout, hidden-sizes, type");
+                .startsWith(
+                        f
+                                + ":2: kiln.model.blocks: unknown key; known keys in kiln.model:"
+                                + " activation, dropout, hidden-sizes, type");
     }
 
     @Test
     void pluginDatasetTypeOpensTheDataSectionAndNeedsNoPath() {
         ConfigValidator validator =
-                ConfigValidator.builder().extensionNames("kiln.data.train.type", Set.of("csv", "mnist")).build();
+                ConfigValidator.builder()
+                        .extensionNames("kiln.data.train.type", Set.of("csv", "mnist"))
+                        .build();
         Path f = file("kiln.data.train { type = mnist, root = /data/mnist }\n");
 
         KilnConfig config = ConfigLoader.builder().files(List.of(f)).load();
@@ -352,10 +393,7 @@ class ConfigValidatorTest {
 
     @Test
     void csvTestSetTakesTheTrainKeysAndNeedsAPath() {
-        Path f =
-                file(
-                        VALID
-                                + "kiln.data.test { type = csv, header = true, headr = true }\n");
+        Path f = file(VALID + "kiln.data.test { type = csv, header = true, headr = true }\n");
 
         assertThat(problems(f))
                 .containsExactly(
@@ -373,11 +411,33 @@ class ConfigValidatorTest {
                                 + "kiln.data.test { type = csv, path = data/test.csv }\n");
         KilnConfig config = VALIDATOR.validate(ConfigLoader.builder().files(List.of(f)).load());
 
-        assertThat(config.testData()).hasValueSatisfying(test -> {
-            assertThat(test.getString("path")).isEqualTo("data/test.csv");
-            assertThat(test.getBoolean("header")).isTrue();
-            assertThat(test.getInt("label-column")).isZero();
-        });
+        assertThat(config.testData())
+                .hasValueSatisfying(
+                        test -> {
+                            assertThat(test.getString("path")).isEqualTo("data/test.csv");
+                            assertThat(test.getBoolean("header")).isTrue();
+                            assertThat(test.getInt("label-column")).isZero();
+                        });
+    }
+
+    @Test
+    void csvTestSetNextToAPluginTrainSetGetsTheCsvDefaults() {
+        ConfigValidator validator =
+                ConfigValidator.builder()
+                        .extensionNames("kiln.data.train.type", Set.of("csv", "mnist"))
+                        .build();
+        Path f =
+                file(
+                        "kiln.data.train { type = mnist, root = /data/mnist }\n"
+                                + "kiln.data.test { type = csv, path = data/test.csv }\n");
+        KilnConfig config = validator.validate(ConfigLoader.builder().files(List.of(f)).load());
+
+        assertThat(config.testData())
+                .hasValueSatisfying(
+                        test -> {
+                            assertThat(test.getString("scaling")).isEqualTo("standardize");
+                            assertThat(test.hasPath("root")).isFalse();
+                        });
     }
 
     @Test
@@ -386,8 +446,9 @@ class ConfigValidatorTest {
 
         assertThat(problems(f))
                 .containsExactly(
-                        f + ":2: kiln.data.test.path: unknown key; a test set of type train-split"
-                                + " takes no other keys");
+                        f
+                                + ":2: kiln.data.test.path: unknown key; a test set of type"
+                                + " train-split takes no other keys");
     }
 
     @Test
@@ -396,8 +457,9 @@ class ConfigValidatorTest {
 
         assertThat(problems(f))
                 .containsExactly(
-                        f + ":2: kiln.data.test.type: unknown dataset type \"parquet\"; known: csv,"
-                                + " train-split");
+                        f
+                                + ":2: kiln.data.test.type: unknown dataset type \"parquet\";"
+                                + " known: csv, train-split");
     }
 
     @Test
@@ -418,7 +480,8 @@ class ConfigValidatorTest {
 
             assertThat(VALIDATOR.check(config))
                     .extracting(ConfigProblem::toString)
-                    .containsExactly(f + ":2: kiln.greeter.greting: unknown key; did you mean greeting?");
+                    .containsExactly(
+                            f + ":2: kiln.greeter.greting: unknown key; did you mean greeting?");
         }
     }
 

@@ -110,12 +110,24 @@ public final class ConfigValidator {
                     && config.hasPath(typePath)
                     && "csv".equals(config.getValue(typePath).unwrapped())) {
                 String path = section + ".path";
-                if (!config.hasPath(path) && !problems.reported(path)) {
+                if (problems.reported(path)) {
+                    continue;
+                }
+                if (!config.hasPath(path)) {
                     problems.addMissing(
                             path,
                             "required value missing; set it in a config file or with "
                                     + path
                                     + "=FILE");
+                } else {
+                    ConfigValue value = config.getValue(path);
+                    ConfigValueType type = value.valueType();
+                    if (type == ConfigValueType.LIST || type == ConfigValueType.OBJECT) {
+                        problems.add(
+                                path,
+                                value,
+                                "expected a string but got " + ValueTypes.describe(value));
+                    }
                 }
             }
         }

@@ -79,7 +79,8 @@ final class KeyWalker {
                         childPath,
                         (ConfigObject) value,
                         schemaFor(childPath, (ConfigObject) defaultValue));
-            } else if (value.valueType() == ConfigValueType.LIST) {
+            } else if (value.valueType() == ConfigValueType.LIST
+                    && defaultValue.valueType() == ConfigValueType.LIST) {
                 walkElements(childPath, (List<?>) value, (List<?>) defaultValue);
             }
         }

@@ -158,13 +158,13 @@ public final class KilnConfig {
     }
 
     /**
-     * Returns the test data section, if the test data is a dataset of its own. Keys it does not
-     * set are taken, all but {@code path}, from {@code kiln.data.train} when both have the same
-     * type, and from the CSV defaults when its type is {@code csv}; so a test CSV shares the train
-     * CSV's header, label column and scaling.
+     * Returns the test data section, if the test data is a dataset of its own. Keys it does not set
+     * are taken, all but {@code path}, from {@code kiln.data.train} when both have the same type,
+     * and from the CSV defaults when its type is {@code csv}; so a test CSV shares the train CSV's
+     * header, label column and scaling.
      *
-     * @return the section, or empty when {@code kiln.data.test.type} is {@value #TRAIN_SPLIT}
-     *     (the test data are the rows held out of the train data)
+     * @return the section, or empty when {@code kiln.data.test.type} is {@value #TRAIN_SPLIT} (the
+     *     test data are the rows held out of the train data)
      */
     public Optional<Config> testData() {
         Config test = section("kiln.data.test");

@@ -318,6 +318,17 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void dataPathMustBeAString() {
+        Path f = file("kiln.data.train.path = [a.csv, b.csv]\n");
+
+        assertThat(problems(f))
+                .containsExactly(
+                        f
+                                + ":1: kiln.data.train.path: expected a string but got list"
+                                + " [\"a.csv\",\"b.csv\"]");
+    }
+
+    @Test
     void severalProblemsAreAllReportedInOneException() {
         Path f =
                 file(

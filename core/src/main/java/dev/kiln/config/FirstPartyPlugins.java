@@ -1,0 +1,54 @@
+package dev.kiln.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which first-party plugin jar provides which extension name, so that a config naming an extension
+ * whose jar is not in {@code plugins/} gets told which jar to add.
+ */
+public final class FirstPartyPlugins {
+
+    private static final Map<String, String> JAR_BY_NAME =
+            Map.of(
+                    "checkpoint", "kiln-hooks-checkpoint",
+                    "best-checkpoint", "kiln-hooks-checkpoint",
+                    "lr-scheduler", "kiln-hooks-lr",
+                    "eval", "kiln-hooks-eval",
+                    "early-stopping", "kiln-hooks-eval",
+                    "json", "kiln-writers-json",
+                    "tensorboard", "kiln-writers-tensorboard",
+                    "hello", "kiln-plugins-example");
+
+    private FirstPartyPlugins() {}
+
+    /**
+     * Returns the artifact of the first-party plugin providing an extension name.
+     *
+     * @param extensionName a name such as {@code checkpoint}
+     * @return the artifact id such as {@code kiln-hooks-checkpoint}, or empty if no first-party
+     *     plugin provides that name
+     */
+    public static Optional<String> jarFor(String extensionName) {
+        return Optional.ofNullable(JAR_BY_NAME.get(extensionName));
+    }
+
+    /**
+     * Returns the sentence telling the user how to install the plugin providing a name.
+     *
+     * @param extensionName a name such as {@code checkpoint}
+     * @return e.g. {@code checkpoint is provided by the plugin jar kiln-hooks-checkpoint, which is
+     *     not installed: put kiln-hooks-checkpoint-<version>.jar into plugins/}, or empty
+     */
+    public static Optional<String> installHint(String extensionName) {
+        return jarFor(extensionName)
+                .map(
+                        jar ->
+                                extensionName
+                                        + " is provided by the plugin jar "
+                                        + jar
+                                        + ", which is not installed: put "
+                                        + jar
+                                        + "-<version>.jar into plugins/");
+    }
+}

@@ -133,6 +133,7 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
         private boolean header;
         private char delimiter = ',';
         private FeatureScaling scaling = FeatureScaling.NONE;
+        private ScalingStats fittedScaling;
         private double testFraction;
         private long splitSeed;
 
@@ -257,6 +258,19 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
         }
 
         /**
+         * Scales with statistics fitted elsewhere (a test file scaled like its train file)
+         * instead of fitting them on this file's rows.
+         *
+         * @param stats the statistics, for example {@code trainSet.scaling()}
+         * @return this builder
+         */
+        public Builder optScalingStats(ScalingStats stats) {
+            this.fittedScaling = stats;
+            this.scaling = stats.method();
+            return this;
+        }
+
+        /**
          * Reads the file once and splits its rows by a seeded shuffle into train and test sets;
          * scaling statistics come from the train rows only.
          *
@@ -311,8 +325,17 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
         }
 
         private ScalingStats scale(CsvRows rows, int[] fitRows) {
+            if (fittedScaling != null && fittedScaling.featureCount() != rows.featureCount()) {
+                throw new IllegalArgumentException(
+                        rows.file() + " has " + rows.featureCount()
+                                + " features but the given scaling statistics are for "
+                                + fittedScaling.featureCount());
+            }
             ScalingStats stats =
-                    ScalingStats.fit(scaling, rows.features(), rows.featureCount(), fitRows);
+                    fittedScaling != null
+                            ? fittedScaling
+                            : ScalingStats.fit(
+                                    scaling, rows.features(), rows.featureCount(), fitRows);
             if (scaling != FeatureScaling.NONE) {
                 stats.applyInPlace(rows.features());
             }

@@ -3,6 +3,13 @@ package dev.kiln.events;
 import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
 
+import com.typesafe.config.Config;
+
+import dev.kiln.plugin.KilnExtension;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +27,7 @@ import java.util.Map;
  * DJL tells it (GPUs) and the JVM heap in use otherwise. It reports training progress only, so it
  * writes nothing once the last iteration has been reported.
  */
+@KilnExtension(name = "console", description = "one progress line per write: eta, iter, losses, time, lr, memory")
 public final class ConsoleWriter implements EventWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleWriter.class);
@@ -37,6 +45,18 @@ public final class ConsoleWriter implements EventWriter {
      */
     public ConsoleWriter(long maxIter) {
         this(maxIter, 20, Device.cpu());
+    }
+
+    /**
+     * The writer a configured run gets: for {@code kiln.solver.max-iter} iterations on the run's
+     * device, smoothing over 20 values.
+     *
+     * @param kiln the whole {@code kiln} config
+     * @param device the run's device
+     */
+    @Inject
+    public ConsoleWriter(@Named("kiln") Config kiln, Device device) {
+        this(kiln.getLong("solver.max-iter"), 20, device);
     }
 
     /**

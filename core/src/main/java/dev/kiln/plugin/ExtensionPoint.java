@@ -1,8 +1,5 @@
 package dev.kiln.plugin;
 
-import dev.kiln.events.EventWriter;
-import dev.kiln.train.Hook;
-
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -10,7 +7,8 @@ import java.util.regex.Pattern;
  * One kind of extension: the interface its implementations implement, and the short kind name
  * listings and messages use ({@code hook}, {@code writer}, {@code model}, …).
  *
- * <p>Implementations are listed in {@code META-INF/services/<type's binary name>}.
+ * <p>Implementations are listed in {@code META-INF/services/<type's binary name>}. Kiln's own
+ * extension points are listed in {@code dev.kiln.spi.ExtensionPoints}.
  *
  * @param kind the short kind name, lower-case kebab-case
  * @param type the interface implementations implement
@@ -18,15 +16,7 @@ import java.util.regex.Pattern;
  */
 public record ExtensionPoint<T>(String kind, Class<T> type) {
 
-    // before the constants, whose construction uses it
     private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9]*(-[a-z0-9]+)*");
-
-    /** Training callbacks. */
-    public static final ExtensionPoint<Hook> HOOK = new ExtensionPoint<>("hook", Hook.class);
-
-    /** Writers of the event storage (console, metrics.json, TensorBoard). */
-    public static final ExtensionPoint<EventWriter> WRITER =
-            new ExtensionPoint<>("writer", EventWriter.class);
 
     /** Checks the kind name and that the type is an interface. */
     public ExtensionPoint {

@@ -28,7 +28,17 @@ public interface LossFunction {
      * @return the loss function
      */
     static LossFunction of(Loss loss) {
-        String name = "loss_" + loss.getName().replaceAll("[^A-Za-z0-9_]+", "_").toLowerCase();
+        return of("loss_" + loss.getName().replaceAll("[^A-Za-z0-9_]+", "_").toLowerCase(), loss);
+    }
+
+    /**
+     * Adapts one DJL {@link Loss} as a single term.
+     *
+     * @param name the term's name, for example {@code loss_cls}
+     * @param loss the DJL loss
+     * @return the loss function
+     */
+    static LossFunction of(String name, Loss loss) {
         return (predictions, labels) -> Map.of(name, loss.evaluate(labels, predictions));
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.plugin;
 
+import dev.kiln.spi.ExtensionPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -71,7 +72,7 @@ class ExtensionFactoryTest {
                         .load(tmp.resolve("plugins"), List.of());
         opened.addAll(loaders);
         return ExtensionRegistry.discover(
-                List.of(ExtensionPoint.HOOK, ExtensionPoint.WRITER),
+                List.of(ExtensionPoints.HOOK, ExtensionPoints.WRITER),
                 getClass().getClassLoader(),
                 loaders);
     }
@@ -81,7 +82,7 @@ class ExtensionFactoryTest {
         ExtensionRegistry registry = discover();
         ExtensionFactory factory = new ExtensionFactory(Guice.createInjector(kiln()), CONFIG);
 
-        Hook hook = factory.create(registry.require(ExtensionPoint.HOOK, "configured"), Hook.class);
+        Hook hook = factory.create(registry.require(ExtensionPoints.HOOK, "configured"), Hook.class);
 
         ConfiguredHook configured = (ConfiguredHook) hook;
         assertThat(configured.section.getInt("period")).isEqualTo(100);
@@ -97,7 +98,7 @@ class ExtensionFactoryTest {
         ExtensionRegistry registry = discover();
         ExtensionFactory factory =
                 new ExtensionFactory(Guice.createInjector(kiln()), ConfigFactory.empty());
-        ExtensionInfo info = registry.require(ExtensionPoint.HOOK, "configured");
+        ExtensionInfo info = registry.require(ExtensionPoints.HOOK, "configured");
 
         ConfiguredHook first = (ConfiguredHook) factory.create(info, Hook.class);
         ConfiguredHook second = (ConfiguredHook) factory.create(info, Hook.class);
@@ -111,7 +112,7 @@ class ExtensionFactoryTest {
     void aMissingBindingNamesTheExtension() {
         ExtensionRegistry registry = discover();
         ExtensionFactory factory = new ExtensionFactory(Guice.createInjector(), CONFIG);
-        ExtensionInfo info = registry.require(ExtensionPoint.HOOK, "configured");
+        ExtensionInfo info = registry.require(ExtensionPoints.HOOK, "configured");
 
         assertThatThrownBy(() -> factory.create(info, Hook.class))
                 .isInstanceOf(PluginException.class)
@@ -130,7 +131,7 @@ class ExtensionFactoryTest {
         assertThatThrownBy(
                         () ->
                                 factory.create(
-                                        registry.require(ExtensionPoint.HOOK, "failing"),
+                                        registry.require(ExtensionPoints.HOOK, "failing"),
                                         Hook.class))
                 .isInstanceOf(PluginException.class)
                 .hasMessage(
@@ -151,7 +152,7 @@ class ExtensionFactoryTest {
         assertThatThrownBy(
                         () ->
                                 factory.create(
-                                        registry.require(ExtensionPoint.HOOK, "configured"),
+                                        registry.require(ExtensionPoints.HOOK, "configured"),
                                         Hook.class))
                 .isInstanceOf(PluginException.class)
                 .hasMessageStartingWith("the config of hook \"configured\" from class path");
@@ -165,7 +166,7 @@ class ExtensionFactoryTest {
         assertThatThrownBy(
                         () ->
                                 factory.create(
-                                        registry.require(ExtensionPoint.HOOK, "configured"),
+                                        registry.require(ExtensionPoints.HOOK, "configured"),
                                         EventWriter.class))
                 .isInstanceOf(PluginException.class)
                 .hasMessageEndingWith("is not a dev.kiln.events.EventWriter");
@@ -216,7 +217,7 @@ class ExtensionFactoryTest {
                 .service(Module.class, "com.acme.HelloModule")
                 .writeTo(tmp.resolve("plugins"));
         ExtensionRegistry registry = discover();
-        ExtensionInfo hello = registry.require(ExtensionPoint.HOOK, "hello");
+        ExtensionInfo hello = registry.require(ExtensionPoints.HOOK, "hello");
 
         Injector plain = Guice.createInjector(kiln());
         Injector overridden =

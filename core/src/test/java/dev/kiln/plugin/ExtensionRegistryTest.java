@@ -1,5 +1,6 @@
 package dev.kiln.plugin;
 
+import dev.kiln.spi.ExtensionPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExtensionRegistryTest {
 
     private static final List<ExtensionPoint<?>> POINTS =
-            List.of(ExtensionPoint.HOOK, ExtensionPoint.WRITER);
+            List.of(ExtensionPoints.HOOK, ExtensionPoints.WRITER);
 
     @TempDir Path tmp;
 
@@ -74,7 +75,7 @@ class ExtensionRegistryTest {
 
         ExtensionRegistry registry = discover();
 
-        ExtensionInfo hello = registry.find(ExtensionPoint.HOOK, "hello").orElseThrow();
+        ExtensionInfo hello = registry.find(ExtensionPoints.HOOK, "hello").orElseThrow();
         assertThat(hello.kind()).isEqualTo("hook");
         assertThat(hello.name()).isEqualTo("hello");
         assertThat(hello.description()).isEqualTo("says hello");
@@ -83,12 +84,12 @@ class ExtensionRegistryTest {
         assertThat(hello.implementation().getClassLoader()).isInstanceOf(PluginClassLoader.class);
         assertThat(hello.origin()).isEqualTo("my-plugin.jar (com.acme.Hello)");
 
-        ExtensionInfo builtin = registry.find(ExtensionPoint.HOOK, "listed-only").orElseThrow();
+        ExtensionInfo builtin = registry.find(ExtensionPoints.HOOK, "listed-only").orElseThrow();
         assertThat(builtin.implementation()).isSameAs(ListedOnlyHook.class);
         assertThat(builtin.source()).isEqualTo("class path");
         assertThat(builtin.description()).isEqualTo("a built-in hook that is only listed");
 
-        ExtensionInfo writer = registry.find(ExtensionPoint.WRITER, "test-writer").orElseThrow();
+        ExtensionInfo writer = registry.find(ExtensionPoints.WRITER, "test-writer").orElseThrow();
         assertThat(writer.kind()).isEqualTo("writer");
         assertThat(writer.implementation()).isSameAs(TestWriter.class);
 
@@ -120,12 +121,13 @@ class ExtensionRegistryTest {
                         "hook:failing",
                         "hook:hello",
                         "hook:listed-only",
+                        "writer:console",
                         "writer:hello",
                         "writer:test-writer");
-        assertThat(registry.names(ExtensionPoint.HOOK))
+        assertThat(registry.names(ExtensionPoints.HOOK))
                 .containsExactly("configured", "failing", "hello", "listed-only");
-        assertThat(registry.names(ExtensionPoint.WRITER)).containsExactly("hello", "test-writer");
-        assertThat(registry.all(ExtensionPoint.WRITER))
+        assertThat(registry.names(ExtensionPoints.WRITER)).containsExactly("hello", "test-writer");
+        assertThat(registry.all(ExtensionPoints.WRITER))
                 .extracting(ExtensionInfo::source)
                 .containsExactly("writers.jar", "class path");
     }
@@ -165,7 +167,7 @@ class ExtensionRegistryTest {
 
         ExtensionRegistry registry = discover();
 
-        assertThat(registry.require(ExtensionPoint.HOOK, "listed-only").source())
+        assertThat(registry.require(ExtensionPoints.HOOK, "listed-only").source())
                 .isEqualTo("class path");
     }
 
@@ -229,13 +231,13 @@ class ExtensionRegistryTest {
     void requireNamesTheKnownExtensionsOfAnUnknownName() {
         ExtensionRegistry registry = discover();
 
-        assertThat(registry.require(ExtensionPoint.HOOK, "configured").name())
+        assertThat(registry.require(ExtensionPoints.HOOK, "configured").name())
                 .isEqualTo("configured");
-        assertThatThrownBy(() -> registry.require(ExtensionPoint.HOOK, "helo"))
+        assertThatThrownBy(() -> registry.require(ExtensionPoints.HOOK, "helo"))
                 .isInstanceOf(PluginException.class)
                 .hasMessage(
                         "unknown hook \"helo\" (known hooks: configured, failing, listed-only)");
-        assertThat(registry.find(ExtensionPoint.HOOK, "helo")).isEmpty();
+        assertThat(registry.find(ExtensionPoints.HOOK, "helo")).isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.kiln.plugin;
 
+import dev.kiln.spi.ExtensionPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.Guice;
@@ -68,14 +69,14 @@ class PluginClassLoaderTest {
     }
 
     private ExtensionRegistry discover(ClassLoader builtins, List<PluginClassLoader> plugins) {
-        return ExtensionRegistry.discover(List.of(ExtensionPoint.HOOK), builtins, plugins);
+        return ExtensionRegistry.discover(List.of(ExtensionPoints.HOOK), builtins, plugins);
     }
 
     @SuppressWarnings("unchecked")
     private static String reportedVersion(ExtensionRegistry registry, String name) {
         ExtensionFactory factory =
                 new ExtensionFactory(Guice.createInjector(), ConfigFactory.empty());
-        Hook hook = factory.create(registry.require(ExtensionPoint.HOOK, name), Hook.class);
+        Hook hook = factory.create(registry.require(ExtensionPoints.HOOK, name), Hook.class);
         return ((Supplier<String>) hook).get();
     }
 
@@ -197,7 +198,7 @@ class PluginClassLoaderTest {
 
         assertThat(loaders).hasSize(1);
         assertThat(reportedVersion(registry, "greeter")).isEqualTo("hello from b");
-        assertThat(registry.require(ExtensionPoint.HOOK, "greeter").source())
+        assertThat(registry.require(ExtensionPoints.HOOK, "greeter").source())
                 .isEqualTo("acme/a-hook.jar");
     }
 

@@ -1,0 +1,45 @@
+package dev.kiln.spi;
+
+import dev.kiln.data.DatasetProvider;
+import dev.kiln.events.EventWriter;
+import dev.kiln.model.ModelProvider;
+import dev.kiln.optim.OptimizerProvider;
+import dev.kiln.plugin.ExtensionPoint;
+import dev.kiln.train.Hook;
+
+import java.util.List;
+
+/**
+ * Kiln's extension points: what a plugin jar can add, each listed in {@code
+ * META-INF/services/<interface>} and selected by name in the config.
+ */
+public final class ExtensionPoints {
+
+    /** Training callbacks, selected by {@code kiln.hooks}. */
+    public static final ExtensionPoint<Hook> HOOK = new ExtensionPoint<>("hook", Hook.class);
+
+    /** Writers of the event storage, selected by {@code kiln.writers}. */
+    public static final ExtensionPoint<EventWriter> WRITER =
+            new ExtensionPoint<>("writer", EventWriter.class);
+
+    /** Models, selected by {@code kiln.model.type}. */
+    public static final ExtensionPoint<ModelProvider> MODEL =
+            new ExtensionPoint<>("model", ModelProvider.class);
+
+    /** Datasets, selected by {@code kiln.data.train.type} and {@code kiln.data.test.type}. */
+    public static final ExtensionPoint<DatasetProvider> DATASET =
+            new ExtensionPoint<>("dataset", DatasetProvider.class);
+
+    /** Optimizers, selected by {@code kiln.solver.optimizer}. */
+    public static final ExtensionPoint<OptimizerProvider> OPTIMIZER =
+            new ExtensionPoint<>("optimizer", OptimizerProvider.class);
+
+    private static final List<ExtensionPoint<?>> ALL = List.of(HOOK, WRITER, MODEL, DATASET, OPTIMIZER);
+
+    private ExtensionPoints() {}
+
+    /** @return every extension point, in listing order */
+    public static List<ExtensionPoint<?>> all() {
+        return ALL;
+    }
+}

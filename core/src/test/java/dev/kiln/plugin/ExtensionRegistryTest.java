@@ -126,10 +126,12 @@ class ExtensionRegistryTest {
                         "writer:test-writer");
         assertThat(registry.names(ExtensionPoints.HOOK))
                 .containsExactly("configured", "failing", "hello", "listed-only");
-        assertThat(registry.names(ExtensionPoints.WRITER)).containsExactly("hello", "test-writer");
+        // console is core's own writer
+        assertThat(registry.names(ExtensionPoints.WRITER))
+                .containsExactly("console", "hello", "test-writer");
         assertThat(registry.all(ExtensionPoints.WRITER))
                 .extracting(ExtensionInfo::source)
-                .containsExactly("writers.jar", "class path");
+                .containsExactly("class path", "writers.jar", "class path");
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class PluginLoader {
      * Checks every plugin folder and makes the plugins' class loaders; nothing is created when a
      * folder is wrong. A folder given twice is read once.
      *
-     * @param defaultDir the distribution's {@code plugins/} folder; it may not exist
+     * @param defaultDir the distribution's {@code plugins/} folder; it may not exist, or be null
      * @param pluginDirs the folders given with {@code --plugins}; each must exist
      * @return one loader per plugin, the default folder's first; the caller closes them
      * @throws PluginException if a folder is missing or holds something that is not a plugin
@@ -48,7 +48,7 @@ public final class PluginLoader {
     public List<PluginClassLoader> load(Path defaultDir, List<Path> pluginDirs) {
         List<Plugin> plugins = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
-        if (Files.exists(defaultDir)) {
+        if (defaultDir != null && Files.exists(defaultDir)) {
             scan(defaultDir, defaultDir.toString(), seen, plugins);
         }
         for (Path dir : pluginDirs) {

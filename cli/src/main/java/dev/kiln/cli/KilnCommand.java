@@ -1,0 +1,43 @@
+package dev.kiln.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code kiln}: train, list plugins, show the resolved config. */
+@Command(
+        name = "kiln",
+        mixinStandardHelpOptions = true,
+        versionProvider = KilnCommand.Version.class,
+        subcommands = {TrainCommand.class, PluginsCommand.class, ConfigCommand.class},
+        description = "Kiln: a plugin-based training framework on DJL.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done",
+            "1:training failed (non-finite loss, a hook failed)",
+            "2:bad usage, config or input"
+        })
+public final class KilnCommand implements Runnable {
+
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
+            description = "log more, and show stack traces of errors")
+    boolean verbose;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(
+                new picocli.CommandLine(this), "name a command: train, plugins or config");
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = KilnCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"kiln " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.kiln.cli;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
+
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * The directory of one run: {@code config.conf} (the resolved config) and {@code log.txt} (the
+ * log), beside what hooks and writers put there. An existing directory that already holds a run is
+ * never written over.
+ */
+final class RunDirectory {
+
+    /** The resolved config of the run. */
+    static final String CONFIG_FILE = "config.conf";
+
+    /** The run's log. */
+    static final String LOG_FILE = "log.txt";
+
+    private final Path path;
+
+    private RunDirectory(Path path) {
+        this.path = path;
+    }
+
+    /**
+     * Creates the directory, or takes an existing empty one.
+     *
+     * @param path where
+     * @return the run directory
+     * @throws CliFailure (exit 2) when it holds files already, or cannot be created
+     */
+    static RunDirectory create(Path path) {
+        requireUnused(path);
+        try {
+            Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new CliFailure(
+                    CliFailure.BAD_INPUT, "cannot create output directory " + path + ": " + e, e);
+        }
+        return new RunDirectory(path);
+    }
+
+    /**
+     * Checks, without creating anything, that a run may use the directory: it is absent, or an
+     * empty directory.
+     *
+     * @param path where
+     * @throws CliFailure (exit 2) when it holds files already or is not a directory
+     */
+    static void requireUnused(Path path) {
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+            throw new CliFailure(
+                    CliFailure.BAD_INPUT, "output directory " + path + " is a file", null);
+        }
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> entries = Files.list(path)) {
+                if (entries.findAny().isPresent()) {
+                    throw new CliFailure(
+                            CliFailure.BAD_INPUT,
+                            "output directory "
+                                    + path
+                                    + " is not empty; choose another with --output-dir"
+                                    + " (or kiln.output-dir), or move the old run away",
+                            null);
+                }
+            } catch (IOException e) {
+                throw new CliFailure(CliFailure.BAD_INPUT, "cannot read " + path + ": " + e, e);
+            }
+        }
+    }
+
+    /** @return where the run directory is */
+    Path path() {
+        return path;
+    }
+
+    /**
+     * Writes the resolved config to {@code config.conf}.
+     *
+     * @param rendered the config as HOCON
+     */
+    void writeConfig(String rendered) {
+        try {
+            Files.writeString(path.resolve(CONFIG_FILE), rendered, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies everything logged from now on into {@code log.txt}, with stack traces. */
+    void startLog() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("[%d{MM/dd HH:mm:ss} %logger{0}]: %msg%n");
+        encoder.start();
+        FileAppender<ILoggingEvent> file = new FileAppender<>();
+        file.setContext(context);
+        file.setName("run-log");
+        file.setFile(path.resolve(LOG_FILE).toString());
+        file.setEncoder(encoder);
+        file.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(file);
+    }
+}

@@ -3,12 +3,14 @@ package dev.kiln.data;
 import ai.djl.ndarray.types.Shape;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigOrigin;
 
 import dev.kiln.plugin.KilnExtension;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -33,9 +35,23 @@ public final class CsvDatasetProvider implements DatasetProvider {
 
     @Override
     public LoadedData load(Config section, DataRole role) {
+        Path path = Path.of(section.getString("path"));
+        if (!Files.isRegularFile(path)) {
+            ConfigOrigin origin = section.getValue("path").origin();
+            String where =
+                    origin.filename() != null
+                            ? origin.filename() + ":" + origin.lineNumber()
+                            : origin.description().replaceFirst(": -?\\d+$", "");
+            throw new IllegalArgumentException(
+                    where
+                            + ": kiln.data."
+                            + (role == DataRole.TRAIN ? "train" : "test")
+                            + ".path: data file not found: "
+                            + path.toAbsolutePath());
+        }
         CsvDataset.Builder builder =
                 CsvDataset.builder()
-                        .setPath(Path.of(section.getString("path")))
+                        .setPath(path)
                         .optLabelColumn(section.getInt("label-column"))
                         .optHeader(section.getBoolean("header"))
                         .setSampling(batchSize, role == DataRole.TRAIN);

@@ -23,15 +23,20 @@ import java.util.concurrent.TimeUnit;
  * time on a background thread.
  *
  * <p>A daemon thread fills direct buffers a few batches ahead into a bounded queue; {@link #next}
- * on the training thread only turns one buffer into two arrays, features of shape (batch,
- * featureCount) and labels of shape (batch), both float32, each with a single {@code
- * manager.create} call. Arrays are never created on the background thread (MXNet does not allow
+ * on the training thread only puts one buffer into two arrays, features of shape (batch,
+ * featureCount) and labels of shape (batch), both float32, with one native call each. The arrays
+ * are reused ({@link #SLOTS} pairs take turns) and lent to the caller's manager until it is closed,
+ * as a trainer does after each step; a caller that keeps more batches' managers open gets new
+ * arrays instead. Arrays are never created on the background thread (MXNet does not allow
  * it). {@link #state()} reports the position of the next batch the trainer will get, not that of
  * the prefetcher that runs ahead. An exception on the background thread is thrown by the {@link
  * #next} call that would have returned the failed batch, and by every call after it until {@link
  * #loadState}.
  */
 public final class SampledBatchSource implements BatchSource {
+
+    /** How many pairs of batch arrays take turns, lent to the caller's manager of each step. */
+    public static final int SLOTS = 2;
 
     /** How many batches are prepared ahead unless told otherwise. */
     public static final int DEFAULT_PREFETCH = 8;
@@ -49,6 +54,9 @@ public final class SampledBatchSource implements BatchSource {
 
     // Below: used by the training thread only; the worker owns the sampler while it runs.
     private SamplerPosition nextPosition;
+    private NDManager slotOwner;
+    private NDArray[][] slots;
+    private int nextSlot;
     private Thread worker;
     private Throwable failure;
     private boolean closed;
@@ -138,13 +146,49 @@ public final class SampledBatchSource implements BatchSource {
             failure = batch.failure;
             throw failed(failure);
         }
-        // Direct buffers: PyTorch wraps them without a copy, MXNet copies them without staging.
-        NDArray features =
-                manager.create(
-                        batch.features, new Shape(batchSize, featureCount), DataType.FLOAT32);
-        NDArray labels = manager.create(batch.labels, new Shape(batchSize), DataType.FLOAT32);
+        NDArray[] slot = nextSlot(manager);
         nextPosition = batch.after;
-        return new TrainingBatch(new NDList(features), new NDList(labels));
+        if (slot[0].getManager() != slotOwner || slot[1].getManager() != slotOwner) {
+            // Still lent out (the caller keeps earlier batches' manager open): new arrays.
+            return new TrainingBatch(
+                    new NDList(
+                            manager.create(
+                                    batch.features,
+                                    new Shape(batchSize, featureCount),
+                                    DataType.FLOAT32)),
+                    new NDList(
+                            manager.create(batch.labels, new Shape(batchSize), DataType.FLOAT32)));
+        }
+        // One native call per array: PyTorch takes the direct buffer as the array's storage,
+        // MXNet copies from it without staging.
+        slot[0].set(batch.features);
+        slot[1].set(batch.labels);
+        // Lent to the caller's manager: what the step computes from them is freed with it, and
+        // the arrays come back here when it closes.
+        slot[0].tempAttach(manager);
+        slot[1].tempAttach(manager);
+        return new TrainingBatch(new NDList(slot[0]), new NDList(slot[1]));
+    }
+
+    /**
+     * The next of the {@value #SLOTS} pairs of batch arrays, made on first use on the caller's
+     * engine and device, so a step costs no array allocation or release.
+     */
+    private NDArray[] nextSlot(NDManager manager) {
+        if (slotOwner == null) {
+            slotOwner = manager.getEngine().newBaseManager(manager.getDevice());
+            slots = new NDArray[SLOTS][];
+            for (int i = 0; i < SLOTS; i++) {
+                slots[i] =
+                        new NDArray[] {
+                            slotOwner.zeros(new Shape(batchSize, featureCount), DataType.FLOAT32),
+                            slotOwner.zeros(new Shape(batchSize), DataType.FLOAT32)
+                        };
+            }
+        }
+        NDArray[] slot = slots[nextSlot];
+        nextSlot = (nextSlot + 1) % SLOTS;
+        return slot;
     }
 
     @Override
@@ -173,6 +217,9 @@ public final class SampledBatchSource implements BatchSource {
         closed = true;
         stopWorker();
         ready.clear();
+        if (slotOwner != null) {
+            slotOwner.close();
+        }
     }
 
     /**

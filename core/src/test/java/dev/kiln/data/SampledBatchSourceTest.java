@@ -236,17 +236,48 @@ class SampledBatchSourceTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void batchArraysAreLentToEachStepAndReused(String engine) {
+        try (NDManager manager = Engine.getEngine(engine).newBaseManager();
+                SampledBatchSource source =
+                        new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 1), BATCH)) {
+            List<NDArray> seen = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                NDManager step = manager.newSubManager();
+                TrainingBatch batch = source.next(step);
+                NDArray x = batch.data().head();
+                assertThat(x.getManager()).isSameAs(step);
+                assertThat(batch.labels().head().getManager()).isSameAs(step);
+                // what the step computes from the batch is freed with the step
+                NDArray derived = x.add(1);
+                step.close();
+                assertThat(derived.isReleased()).isTrue();
+                assertThat(x.isReleased()).isFalse();
+                assertThat(x.getManager()).isNotSameAs(step);
+                seen.add(x);
+            }
+            // two pairs of arrays take turns
+            assertThat(seen.get(2)).isSameAs(seen.get(0));
+            assertThat(seen.get(3)).isSameAs(seen.get(1));
+            assertThat(seen.get(1)).isNotSameAs(seen.get(0));
+        }
+    }
+
     @Test
-    void batchArraysLiveOnTheGivenManagerOnly() {
+    void aCallerKeepingStepsOpenGetsNewArraysWithTheRightRows() {
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
                 SampledBatchSource source =
                         new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 1), BATCH)) {
-            NDManager step = manager.newSubManager();
-            TrainingBatch batch = source.next(step);
-            assertThat(batch.data().head().getManager()).isSameAs(step);
-            assertThat(batch.labels().head().getManager()).isSameAs(step);
-            step.close();
-            assertThat(batch.data().head().isReleased()).isTrue();
+            List<TrainingBatch> batches = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                batches.add(source.next(manager));
+            }
+            for (int i = 0; i < 5; i++) {
+                for (int j = i + 1; j < 5; j++) {
+                    assertThat(batches.get(j).data().head()).isNotSameAs(batches.get(i).data().head());
+                }
+            }
         }
     }
 }

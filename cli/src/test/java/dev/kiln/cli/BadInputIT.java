@@ -1,0 +1,250 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Every kind of bad input is refused before any work with exit code 2, one message on standard
+ * error that says what is wrong and where, no stack trace (unless {@code --verbose}), and no run
+ * directory.
+ */
+class BadInputIT {
+
+    @TempDir Path tmp;
+
+    private Path outputDir() {
+        return tmp.resolve("run");
+    }
+
+    /** {@code train --config <quickstart> --output-dir <tmp>/run <digits> <args...>} */
+    private KilnProcess.Result trainQuickstart(String... args) {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                "train",
+                                "--config",
+                                KilnProcess.quickstartConfig().toString(),
+                                "--output-dir",
+                                outputDir().toString(),
+                                KilnProcess.digitsOverride()));
+        command.addAll(List.of(args));
+        return KilnProcess.run(tmp, command);
+    }
+
+    @Test
+    void missingConfigFile() {
+        Path missing = tmp.resolve("nope.conf");
+
+        KilnProcess.Result result =
+                KilnProcess.run(
+                        tmp,
+                        "train",
+                        "--config",
+                        missing.toString(),
+                        "--output-dir",
+                        outputDir().toString());
+
+        assertThat(result.assertBadInput(outputDir()))
+                .contains("config file not found")
+                .contains(missing.toString());
+    }
+
+    @Test
+    void hoconSyntaxErrorNamesTheFileAndLine() {
+        Path conf =
+                KilnProcess.write(
+                        tmp.resolve("broken.conf"),
+                        "kiln {\n  solver {\n    max-iter = \n  }\n}\n");
+
+        KilnProcess.Result result =
+                KilnProcess.run(
+                        tmp,
+                        "train",
+                        "--config",
+                        KilnProcess.quickstartConfig().toString(),
+                        "--config",
+                        conf.toString(),
+                        "--output-dir",
+                        outputDir().toString(),
+                        KilnProcess.digitsOverride());
+
+        // the value is missing on line 3; the parser notices at the '}' of line 4
+        assertThat(result.assertBadInput(outputDir())).containsPattern("broken\\.conf:[34]\\b");
+    }
+
+    @Test
+    void misspelledKeySuggestsTheRightOne() {
+        KilnProcess.Result result = trainQuickstart("kiln.solver.base_lr=0.1");
+
+        assertThat(result.assertBadInput(outputDir()))
+                .contains("kiln.solver.base_lr")
+                .contains("did you mean base-lr");
+    }
+
+    @Test
+    void wrongTypeInAConfigFileNamesTheFileAndLine() {
+        Path conf =
+                KilnProcess.write(
+                        tmp.resolve("many.conf"),
+                        "kiln {\n  solver {\n    max-iter = \"many\"\n  }\n}\n");
+
+        KilnProcess.Result result =
+                KilnProcess.run(
+                        tmp,
+                        "train",
+                        "--config",
+                        KilnProcess.quickstartConfig().toString(),
+                        "--config",
+                        conf.toString(),
+                        "--output-dir",
+                        outputDir().toString(),
+                        KilnProcess.digitsOverride());
+
+        assertThat(result.assertBadInput(outputDir()))
+                .contains("many.conf:3")
+                .contains("kiln.solver.max-iter")
+                .contains("expected a number");
+    }
+
+    @Test
+    void unknownHook() {
+        KilnProcess.Result result = trainQuickstart("kiln.hooks=[nosuchhook]");
+
+        assertThat(result.assertBadInput(outputDir())).contains("unknown hook \"nosuchhook\"");
+    }
+
+    @Test
+    void unknownEngineListsTheKnownOnes() {
+        KilnProcess.Result result = trainQuickstart("--engine", "Foo");
+
+        assertThat(result.assertBadInput(outputDir()))
+                .contains("Foo")
+                .contains("PyTorch")
+                .contains("MXNet");
+    }
+
+    @Test
+    void missingDataFileNamesThePath() {
+        KilnProcess.Result result = trainQuickstart("kiln.data.train.path=/nonexistent/x.csv");
+
+        assertThat(result.assertBadInput(outputDir())).contains("/nonexistent/x.csv");
+    }
+
+    @Test
+    void csvRowWithTooFewColumnsNamesFileLineAndColumnCounts() {
+        Path csv =
+                KilnProcess.write(
+                        tmp.resolve("short-row.csv"),
+                        "1,2,3,0\n4,5,6,1\n7,8\n1,2,3,0\n4,5,6,1\n");
+
+        KilnProcess.Result result =
+                trainQuickstart("kiln.data.train.path=\"" + csv + "\"", "kiln.solver.max-iter=5");
+
+        assertThat(result.assertBadInput(outputDir()))
+                .contains(csv + ":3:")
+                .contains("expected 4 columns")
+                .contains("found 2");
+    }
+
+    @Test
+    void fileInAPluginsFolderThatIsNotAJar() {
+        Path plugins = tmp.resolve("plugins");
+        Path notes = KilnProcess.write(plugins.resolve("notes.txt"), "my notes\n");
+
+        KilnProcess.Result train = trainQuickstart("--plugins", plugins.toString());
+        KilnProcess.Result list = KilnProcess.run(tmp, "plugins", "--plugins", plugins.toString());
+
+        assertThat(train.assertBadInput(outputDir())).contains(notes.toString()).contains("jar");
+        assertThat(list.assertBadInput(null)).contains(notes.toString()).contains("jar");
+    }
+
+    @Test
+    void twoExtensionsWithOneNameNameBothJars() {
+        Path plugins = tmp.resolve("plugins");
+        for (String pkg : List.of("alpha", "beta")) {
+            PluginJarForTest.jar(pkg + "-twin.jar")
+                    .java(
+                            """
+                            package com.%s;
+
+                            @dev.kiln.plugin.KilnExtension(name = "twin")
+                            public final class Twin implements dev.kiln.train.Hook {}
+                            """
+                                    .formatted(pkg))
+                    .service("dev.kiln.train.Hook", "com." + pkg + ".Twin")
+                    .writeTo(plugins);
+        }
+
+        KilnProcess.Result train =
+                trainQuickstart("--plugins", plugins.toString(), "kiln.hooks+=twin");
+        KilnProcess.Result list = KilnProcess.run(tmp, "plugins", "--plugins", plugins.toString());
+
+        for (String message : List.of(train.assertBadInput(outputDir()), list.assertBadInput(null))) {
+            assertThat(message).contains("twin").contains("alpha-twin.jar").contains("beta-twin.jar");
+        }
+    }
+
+    @Test
+    void verbosePrintsTheStackTraceAndStillExits2() {
+        KilnProcess.Result result =
+                trainQuickstart("--verbose", "kiln.data.train.path=/nonexistent/x.csv");
+
+        assertThat(result.exitCode()).as(result.describe()).isEqualTo(2);
+        assertThat(result.stderr())
+                .as(result.describe())
+                .startsWith("kiln: ")
+                .contains("/nonexistent/x.csv")
+                .contains("\tat ");
+        assertThat(outputDir()).doesNotExist();
+    }
+
+    @Test
+    void outputDirectoryThatHoldsARunIsRefusedAndLeftAlone() throws IOException {
+        KilnProcess.Result first = trainQuickstart("kiln.solver.max-iter=5");
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+        Map<Path, String> before = snapshot(outputDir());
+        assertThat(before).containsKeys(Path.of(RunDirectory.CONFIG_FILE), Path.of(RunDirectory.LOG_FILE));
+
+        KilnProcess.Result second = trainQuickstart("kiln.solver.max-iter=7");
+
+        assertThat(second.exitCode()).as(second.describe()).isEqualTo(2);
+        second.assertNoStackTrace();
+        assertThat(second.stderr())
+                .startsWith("kiln: ")
+                .contains("output directory")
+                .contains(outputDir().toString())
+                .contains("not empty");
+        assertThat(snapshot(outputDir())).isEqualTo(before);
+    }
+
+    /** @return every file under dir by relative path, with its size, time and content */
+    private static Map<Path, String> snapshot(Path dir) throws IOException {
+        Map<Path, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                FileTime modified = Files.getLastModifiedTime(file);
+                files.put(
+                        dir.relativize(file),
+                        Files.size(file)
+                                + " "
+                                + modified
+                                + "\n"
+                                + new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+            }
+        }
+        return files;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+/** {@code kiln config}: the resolved config, overrides applied, and nothing written. */
+class ConfigCommandIT {
+
+    @TempDir Path tmp;
+
+    @Test
+    void printsTheResolvedConfigWithTheOverrideApplied() {
+        KilnProcess.Result result =
+                KilnProcess.run(
+                        tmp,
+                        "config",
+                        "--config",
+                        KilnProcess.quickstartConfig().toString(),
+                        "kiln.solver.max-iter=7");
+
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        assertThat(result.stdout()).containsPattern("max-iter ?= ?7\\b");
+        Config printed = ConfigFactory.parseString(result.stdout());
+        assertThat(printed.getInt("kiln.solver.max-iter")).isEqualTo(7);
+        // the rest of the file and the defaults are there too
+        assertThat(printed.getDouble("kiln.solver.base-lr")).isEqualTo(0.05);
+        assertThat(printed.getString("kiln.engine")).isEqualTo("PyTorch");
+        // showing the config neither trains nor creates the run directory
+        assertThat(tmp.resolve("output")).doesNotExist();
+    }
+}

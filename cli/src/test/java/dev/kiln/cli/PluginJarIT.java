@@ -1,0 +1,145 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A third-party hook in a jar of its own, given with {@code --plugins DIR}: listed, selected with
+ * {@code kiln.hooks += greeter}, created by Guice with its config section and the trainer's view,
+ * configured by its own {@code reference.conf} and by overrides.
+ */
+class PluginJarIT {
+
+    private static final String GREETER =
+            """
+            package com.example.greeter;
+
+            import com.typesafe.config.Config;
+            import dev.kiln.plugin.KilnExtension;
+            import dev.kiln.train.Hook;
+            import dev.kiln.train.TrainerView;
+            import jakarta.inject.Inject;
+            import org.slf4j.Logger;
+            import org.slf4j.LoggerFactory;
+
+            @KilnExtension(name = "greeter", description = "greets every few iterations")
+            public final class Greeter implements Hook {
+
+                private static final Logger LOG = LoggerFactory.getLogger(Greeter.class);
+
+                private final TrainerView trainer;
+                private final int period;
+
+                @Inject
+                public Greeter(Config section, TrainerView trainer) {
+                    this.period = section.getInt("period");
+                    this.trainer = trainer;
+                }
+
+                @Override
+                public void afterStep() {
+                    long iter = trainer.iter();
+                    if ((iter + 1) % period == 0) {
+                        LOG.info("greet at iteration {}", iter);
+                    }
+                }
+            }
+            """;
+
+    @TempDir Path tmp;
+
+    private Path plugins;
+
+    @BeforeEach
+    void buildThePlugin() {
+        plugins = tmp.resolve("my-plugins");
+        PluginJarForTest.jar("greeter-plugin.jar")
+                .java(GREETER)
+                .service("dev.kiln.train.Hook", "com.example.greeter.Greeter")
+                .resource("reference.conf", "kiln.greeter { period = 5 }\n")
+                .writeTo(plugins);
+    }
+
+    private KilnProcess.Result train(Path outputDir, String... args) {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                "train",
+                                "--config",
+                                KilnProcess.quickstartConfig().toString(),
+                                "--output-dir",
+                                outputDir.toString(),
+                                KilnProcess.digitsOverride(),
+                                "kiln.hooks+=greeter",
+                                "kiln.solver.max-iter=10"));
+        command.addAll(List.of(args));
+        return KilnProcess.run(tmp, command);
+    }
+
+    @Test
+    void pluginsListsTheHookWithItsJar() {
+        KilnProcess.Result result = KilnProcess.run(tmp, "plugins", "--plugins", plugins.toString());
+
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        assertThat(result.stdout().lines())
+                .filteredOn(l -> l.startsWith("hook "))
+                .singleElement()
+                .satisfies(
+                        row ->
+                                assertThat(row.split("\\s+", 4))
+                                        .containsExactly(
+                                                "hook",
+                                                "greeter",
+                                                "greeter-plugin.jar",
+                                                "greets every few iterations"));
+        // the built-ins are still listed beside it
+        assertThat(result.stdout()).contains("mlp").contains("sgd");
+    }
+
+    @Test
+    void trainRunsTheHookWithThePeriodOfItsReferenceConf() {
+        Path run = tmp.resolve("run");
+
+        KilnProcess.Result result = train(run, "--plugins", plugins.toString());
+
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        assertThat(greetings(result.stdout())).containsExactly(4L, 9L);
+        assertThat(run.resolve(RunDirectory.CONFIG_FILE))
+                .content()
+                .containsPattern("period ?= ?5");
+    }
+
+    @Test
+    void anOverrideChangesTheHooksPeriod() {
+        KilnProcess.Result result =
+                train(tmp.resolve("run"), "--plugins", plugins.toString(), "kiln.greeter.period=3");
+
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        assertThat(greetings(result.stdout())).containsExactly(2L, 5L, 8L);
+    }
+
+    @Test
+    void withoutPluginsTheHookIsUnknown() {
+        Path run = tmp.resolve("run");
+
+        KilnProcess.Result result = train(run);
+
+        assertThat(result.assertBadInput(run)).contains("unknown hook \"greeter\"");
+    }
+
+    /** @return the iterations the greeter greeted at, in order */
+    private static List<Long> greetings(String output) {
+        String marker = "greet at iteration ";
+        return output.lines()
+                .filter(l -> l.contains(marker))
+                .map(l -> Long.parseLong(l.substring(l.indexOf(marker) + marker.length()).strip()))
+                .toList();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** {@code kiln plugins} with only the distribution's own extensions. */
+class PluginsCommandIT {
+
+    @TempDir Path tmp;
+
+    @Test
+    void listsEveryBuiltInExtensionWithKindNameJarAndDescription() {
+        KilnProcess.Result result = KilnProcess.run(tmp, "plugins");
+
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        assertThat(result.stderr()).as(result.describe()).isEmpty();
+        List<String> lines = result.stdout().lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines.get(0).split("\\s+"))
+                .containsExactly("KIND", "NAME", "JAR", "DESCRIPTION");
+        List<String[]> rows = lines.stream().skip(1).map(l -> l.split("\\s+", 4)).toList();
+        assertThat(rows)
+                .extracting(r -> r[0], r -> r[1], r -> r[2])
+                .containsExactlyInAnyOrder(
+                        tuple("writer", "console", coreJar()),
+                        tuple("model", "mlp", coreJar()),
+                        tuple("dataset", "csv", coreJar()),
+                        tuple("optimizer", "sgd", coreJar()),
+                        tuple("optimizer", "adam", coreJar()),
+                        tuple("optimizer", "adamw", coreJar()));
+        assertThat(rows)
+                .allSatisfy(r -> assertThat(r).as(Arrays.toString(r)).hasSize(4))
+                .allSatisfy(r -> assertThat(r[3]).as(Arrays.toString(r)).isNotBlank());
+        assertThat(rows).filteredOn(r -> r[1].equals("sgd")).first()
+                .satisfies(r -> assertThat(r[3]).contains("SGD"));
+    }
+
+    /** @return the file name of kiln-core's jar in the distribution's lib/ */
+    private static String coreJar() {
+        try (Stream<Path> files = Files.list(KilnProcess.dist().resolve("lib"))) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("kiln-core-") && n.endsWith(".jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no kiln-core jar in lib/"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

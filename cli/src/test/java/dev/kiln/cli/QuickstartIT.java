@@ -1,0 +1,73 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The README's quickstart, in full, on each engine the distribution ships. */
+class QuickstartIT {
+
+    private static final Pattern PROGRESS =
+            Pattern.compile("eta: \\d+:\\d\\d:\\d\\d  iter: \\d+  total_loss: .*time: ");
+
+    @TempDir Path tmp;
+
+    @ParameterizedTest(name = "--engine {0}")
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void trainsTheDigitsMlpAndWritesTheRunDirectory(String engine) throws IOException {
+        Path run = tmp.resolve("run");
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "train",
+                                "--config",
+                                KilnProcess.quickstartConfig().toString(),
+                                "--output-dir",
+                                run.toString(),
+                                KilnProcess.digitsOverride()));
+        if (!engine.equals("PyTorch")) {
+            args.addAll(List.of("--engine", engine));
+        }
+
+        KilnProcess.Result result = KilnProcess.run(tmp, args);
+
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        result.assertNoStackTrace();
+        List<String> progress = progressLines(result.stdout());
+        // writer-period = 100 over 2000 iterations: a line every 100 iterations
+        assertThat(progress).as(result.describe()).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(progress.get(progress.size() - 1)).contains("iter: 1999 ");
+        assertThat(result.stdout()).contains("on " + engine + " (");
+
+        assertThat(run.resolve(RunDirectory.CONFIG_FILE)).isRegularFile();
+        Config written = ConfigFactory.parseFile(run.resolve(RunDirectory.CONFIG_FILE).toFile());
+        assertThat(written.getString("kiln.engine")).isEqualTo(engine);
+        assertThat(written.getInt("kiln.solver.max-iter")).isEqualTo(2000);
+        assertThat(written.getString("kiln.data.train.path"))
+                .isEqualTo(KilnProcess.digits().toString());
+
+        assertThat(run.resolve(RunDirectory.LOG_FILE)).isRegularFile();
+        String log = Files.readString(run.resolve(RunDirectory.LOG_FILE), StandardCharsets.UTF_8);
+        assertThat(progressLines(log)).isEqualTo(progress);
+    }
+
+    private static List<String> progressLines(String text) {
+        return text.lines()
+                .filter(l -> PROGRESS.matcher(l).find())
+                .map(l -> l.substring(l.indexOf("eta: ")))
+                .toList();
+    }
+}

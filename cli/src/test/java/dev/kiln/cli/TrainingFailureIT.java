@@ -1,0 +1,46 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+/** A training that fails once it runs exits with 1, not 2, and says at which iteration. */
+class TrainingFailureIT {
+
+    @TempDir Path tmp;
+
+    @Test
+    void nonFiniteLossExits1AndNamesTheIteration() {
+        Path run = tmp.resolve("run");
+
+        KilnProcess.Result result =
+                KilnProcess.run(
+                        tmp,
+                        "train",
+                        "--config",
+                        KilnProcess.quickstartConfig().toString(),
+                        "--output-dir",
+                        run.toString(),
+                        KilnProcess.digitsOverride(),
+                        "kiln.solver.base-lr=1e30",
+                        "kiln.solver.max-iter=200");
+
+        assertThat(result.exitCode()).as(result.describe()).isEqualTo(1);
+        result.assertNoStackTrace();
+        // libtorch may print a native warning of its own on stderr; Kiln's is the one "kiln:" line
+        assertThat(result.stderr().lines().filter(l -> l.startsWith("kiln:")))
+                .as(result.describe())
+                .singleElement()
+                .satisfies(
+                        message ->
+                                assertThat(message)
+                                        .contains("training failed")
+                                        .containsPattern("iteration \\d+"));
+        // the run had started: its directory and log are there, for a look at what happened
+        assertThat(run.resolve(RunDirectory.CONFIG_FILE)).isRegularFile();
+        assertThat(run.resolve(RunDirectory.LOG_FILE)).isRegularFile();
+    }
+}

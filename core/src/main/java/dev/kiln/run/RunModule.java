@@ -27,8 +27,8 @@ import java.nio.file.Path;
  * they exist only once the trainer is built or training runs — the model ({@link Block}), the
  * {@link StatefulOptimizer}, the {@link BatchSource}, the {@link TrainerView} and the current
  * {@link EventStorage}; and the {@link ExtensionRegistry} with the {@link ExtensionFactory}, for an
- * extension that creates other extensions by name (a schedule's children, say). (Its own config section and {@code @Named("kiln") Config} come from the
- * extension factory.)
+ * extension that creates other extensions by name (a schedule's children, say). (Its own config
+ * section and {@code @Named("kiln") Config} come from the extension factory.)
  */
 final class RunModule extends AbstractModule {
 

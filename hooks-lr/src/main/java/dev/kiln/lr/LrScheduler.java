@@ -101,7 +101,7 @@ public final class LrScheduler extends HookBase {
         optimizer.setLearningRate((float) rateAt(trainer().iter(), trainer().maxIter()));
     }
 
-    /** Lets a metric-driven schedule see the last values put, so that a resume does not miss them. */
+    /** Lets a metric-driven schedule see the last values put, so a resume does not miss them. */
     @Override
     public void afterTrain() {
         schedule.observe(trainer().storage());

@@ -163,17 +163,19 @@ class LrSchedulerTrainingTest {
                 resumed.add(v);
             }
         }
-        assertThat(resumed).containsExactly(Arrays.stream(uninterrupted).boxed().toArray(Double[]::new));
+        assertThat(resumed)
+                .containsExactly(Arrays.stream(uninterrupted).boxed().toArray(Double[]::new));
     }
 
     private static Hook stopAfter(long iterations) {
         return LambdaHook.builder()
                 .name("stop")
-                .afterStep(t -> {
-                    if (t.iter() == iterations - 1) {
-                        t.requestStop("test stop");
-                    }
-                })
+                .afterStep(
+                        t -> {
+                            if (t.iter() == iterations - 1) {
+                                t.requestStop("test stop");
+                            }
+                        })
                 .build();
     }
 
@@ -184,11 +186,16 @@ class LrSchedulerTrainingTest {
     private static Hook accuracies(double... values) {
         return LambdaHook.builder()
                 .name("fake-eval")
-                .afterStep(t -> {
-                    if (t.iter() % 5 == 4) {
-                        t.storage().putScalar("test/accuracy", values[(int) (t.iter() / 5)], false);
-                    }
-                })
+                .afterStep(
+                        t -> {
+                            if (t.iter() % 5 == 4) {
+                                t.storage()
+                                        .putScalar(
+                                                "test/accuracy",
+                                                values[(int) (t.iter() / 5)],
+                                                false);
+                            }
+                        })
                 .build();
     }
 
@@ -249,7 +256,8 @@ class LrSchedulerTrainingTest {
                 resumed.add(v);
             }
         }
-        assertThat(resumed).containsExactly(Arrays.stream(uninterrupted).boxed().toArray(Double[]::new));
+        assertThat(resumed)
+                .containsExactly(Arrays.stream(uninterrupted).boxed().toArray(Double[]::new));
     }
 
     /** The state as a checkpoint would store it: JSON. */
@@ -257,7 +265,8 @@ class LrSchedulerTrainingTest {
         Gson gson = new Gson();
         Type hooksType = new TypeToken<Map<String, Map<String, Object>>>() {}.getType();
         Type extraType = new TypeToken<Map<String, Object>>() {}.getType();
-        Map<String, Map<String, Object>> hooks = gson.fromJson(gson.toJson(state.hooks()), hooksType);
+        Map<String, Map<String, Object>> hooks =
+                gson.fromJson(gson.toJson(state.hooks()), hooksType);
         return new TrainerState(state.iteration(), hooks, state.extra());
     }
 
@@ -266,8 +275,17 @@ class LrSchedulerTrainingTest {
         try (KilnRun run = run("PyTorch")) {
             assertThat(run.registry().names(ExtensionPoints.SCHEDULE))
                     .containsExactlyInAnyOrder(
-                            "constant", "cosine", "linear", "exponential", "polynomial", "step",
-                            "multi-step", "step-with-fixed-gamma", "composite", "plateau");
+                            "constant",
+                            "cosine",
+                            "linear",
+                            "exponential",
+                            "polynomial",
+                            "step",
+                            "multi-step",
+                            "step-with-fixed-gamma",
+                            "composite",
+                            "plateau",
+                            "triangle"); // a test fixture, as a third-party jar would add
         }
         assertThatThrownBy(() -> run("PyTorch", "kiln.lr-schedule.type=cosin"))
                 .isInstanceOf(KilnConfigException.class)
@@ -281,6 +299,36 @@ class LrSchedulerTrainingTest {
         assertThatThrownBy(() -> run("PyTorch", "kiln.lr-schedule.warmup.length=short"))
                 .isInstanceOf(KilnConfigException.class)
                 .hasMessageContaining("kiln.lr-schedule.warmup.length");
+    }
+
+    @Test
+    void aScheduleOfAnotherJarIsSelectedByNameAlsoInsideAComposite() throws Exception {
+        // the test fixture "triangle", peak 0.25: up to 1 at iteration 7.5 of 30, then down
+        try (KilnRun run = run("PyTorch", "kiln.lr-schedule { type = triangle, peak = 0.25 }");
+                DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
+            trainer.train();
+            double[] lr = lrs(trainer);
+            assertThat(lr[0]).isZero();
+            // (the rate is a float: 1e-8 is its precision here)
+            // where 0.1: 0.1 / 0.25 = 0.4
+            assertThat(lr[3]).isCloseTo(BASE_LR * 0.4, within(1e-8));
+            // where 0.5: (1 - 0.5) / 0.75 = 2/3
+            assertThat(lr[15]).isCloseTo(BASE_LR * 2 / 3, within(1e-8));
+        }
+        // a composite's child by the same name: the triangle over the first half, rescaled
+        try (KilnRun run =
+                        run(
+                                "PyTorch",
+                                "kiln.lr-schedule { type = composite, lengths = [0.5, 0.5],"
+                                        + " schedules = [{type = triangle},"
+                                        + " {type = constant, value = 0.1}] }");
+                DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
+            trainer.train();
+            double[] lr = lrs(trainer);
+            // iteration 6: where 0.2, in the child 0.4, below its default peak 0.5: 0.8
+            assertThat(lr[6]).isCloseTo(BASE_LR * 0.8, within(1e-8));
+            assertThat(lr[20]).isCloseTo(BASE_LR * 0.1, within(1e-8));
+        }
     }
 
     @Test

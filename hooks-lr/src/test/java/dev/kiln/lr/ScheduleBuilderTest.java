@@ -42,8 +42,7 @@ class ScheduleBuilderTest {
         assertThat(build("type = linear, start-value = 0.1, end-value = 1", 100).value(0.5))
                 .isCloseTo(0.55, within(EPS));
         // decay 0.1 by default: 1 * 0.1^0.5
-        assertThat(build("type = exponential", 100).value(0.5))
-                .isCloseTo(0.316227766, within(EPS));
+        assertThat(build("type = exponential", 100).value(0.5)).isCloseTo(0.316227766, within(EPS));
         assertThat(build("type = polynomial, power = 2", 100).value(0.5))
                 .isCloseTo(0.25, within(EPS));
         assertThat(build("type = step, values = [1, 0.5]", 100).value(0.5)).isEqualTo(0.5);
@@ -73,7 +72,10 @@ class ScheduleBuilderTest {
         assertThat(s.value(0.05)).isCloseTo(0.48826413, within(EPS));
         assertThat(s.value(0.5)).isCloseTo(0.5, within(EPS));
         ParamSchedule constant =
-                build("type = multi-step, milestones = [50], warmup { length = 0.2, method = constant }", 100);
+                build(
+                        "type = multi-step, milestones = [50], warmup { length = 0.2, method ="
+                                + " constant }",
+                        100);
         assertThat(constant.value(0.1)).isCloseTo(0.001, within(EPS)); // factor 0.001 by default
         assertThat(constant.value(0.3)).isEqualTo(1.0);
         assertThat(constant.value(0.5)).isCloseTo(0.1, within(EPS));
@@ -87,8 +89,7 @@ class ScheduleBuilderTest {
         ParamSchedule rescaled = build("type = composite, " + children, 100);
         assertThat(rescaled.value(0.1)).isCloseTo(0.55, within(EPS)); // linear at 0.5
         assertThat(rescaled.value(0.6)).isCloseTo(0.5, within(EPS)); // cosine at 0.5
-        ParamSchedule fixed =
-                build("type = composite, interval-scaling = fixed, " + children, 100);
+        ParamSchedule fixed = build("type = composite, interval-scaling = fixed, " + children, 100);
         assertThat(fixed.value(0.1)).isCloseTo(0.19, within(EPS)); // linear at 0.1
         assertThat(fixed.value(0.6)).isCloseTo(0.34549150, within(EPS)); // cosine at 0.6
     }
@@ -138,8 +139,8 @@ class ScheduleBuilderTest {
         assertThatThrownBy(
                         () ->
                                 build(
-                                        "type = composite, lengths = [0.5, 0.4],"
-                                                + " schedules = [{type = constant}, {type = cosine}]",
+                                        "type = composite, lengths = [0.5, 0.4], schedules = [{type"
+                                                + " = constant}, {type = cosine}]",
                                         100))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(
@@ -147,10 +148,11 @@ class ScheduleBuilderTest {
         assertThatThrownBy(
                         () ->
                                 build(
-                                        "type = composite, lengths = [1],"
-                                                + " schedules = [{type = constant}, {type = cosine}]",
+                                        "type = composite, lengths = [1], schedules = [{type ="
+                                                + " constant}, {type = cosine}]",
                                         100))
-                .hasMessageContaining("kiln.lr-schedule.lengths: needs one length per schedule (2)");
+                .hasMessageContaining(
+                        "kiln.lr-schedule.lengths: needs one length per schedule (2)");
     }
 
     @Test
@@ -164,14 +166,18 @@ class ScheduleBuilderTest {
         assertThatThrownBy(
                         () ->
                                 build(
-                                        "type = composite, lengths = [0.5, 0.5],"
-                                                + " schedules = [{type = constant}, {type = sawtooth}]",
+                                        "type = composite, lengths = [0.5, 0.5], schedules = [{type"
+                                                + " = constant}, {type = sawtooth}]",
                                         100))
                 .hasMessageContaining(
                         "kiln.lr-schedule.schedules[1].type: unknown schedule type \"sawtooth\"")
                 .hasMessageEndingWith(KNOWN);
         assertThatThrownBy(
-                        () -> build("type = composite, lengths = [1], schedules = [{value = 2}]", 100))
+                        () ->
+                                build(
+                                        "type = composite, lengths = [1], schedules = [{value ="
+                                                + " 2}]",
+                                        100))
                 .hasMessageContaining("kiln.lr-schedule.schedules[0]: a schedule needs a type");
     }
 
@@ -189,7 +195,8 @@ class ScheduleBuilderTest {
                                                 + " schedules = [{type = step, milestones = [3]}]",
                                         100))
                 .hasMessageContaining(
-                        "kiln.lr-schedule.schedules[0].milestones: not a key of schedule type step");
+                        "kiln.lr-schedule.schedules[0].milestones: not a key of schedule type"
+                                + " step");
         // a key at its default value changes nothing, so it is accepted
         assertThat(build("type = cosine, gamma = 0.1", 100).value(0)).isEqualTo(1.0);
     }
@@ -208,6 +215,7 @@ class ScheduleBuilderTest {
                         "kiln.lr-schedule.schedules[1].milestones: must be strictly increasing"
                                 + " iterations, each > 0 and < max-iter (50); got [60]");
         assertThatThrownBy(() -> build("type = plateau", 100))
-                .hasMessageContaining("kiln.lr-schedule.metric: plateau needs the name of a scalar");
+                .hasMessageContaining(
+                        "kiln.lr-schedule.metric: plateau needs the name of a scalar");
     }
 }

@@ -10,8 +10,8 @@ import dev.kiln.lr.schedule.CompositeSchedule.IntervalScaling;
 import dev.kiln.plugin.KilnExtension;
 import dev.kiln.schedule.InvalidScheduleException;
 import dev.kiln.schedule.ParamSchedule;
-import dev.kiln.schedule.ScheduleSection;
 import dev.kiln.schedule.ScheduleProvider;
+import dev.kiln.schedule.ScheduleSection;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,7 +24,9 @@ import java.util.Set;
  * [0, 1)} ({@code interval-scaling = rescaled}) or the run's progress ({@code fixed}). A rescaled
  * child spans {@code length x max-iter} iterations, so its milestones count from its own start.
  */
-@KilnExtension(name = "composite", description = "schedules one after the other over lengths of the run")
+@KilnExtension(
+        name = "composite",
+        description = "schedules one after the other over lengths of the run")
 public final class CompositeScheduleProvider implements ScheduleProvider {
 
     @Override

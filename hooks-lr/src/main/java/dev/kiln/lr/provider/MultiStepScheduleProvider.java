@@ -9,7 +9,9 @@ import dev.kiln.schedule.ScheduleSection;
 import java.util.Set;
 
 /** The schedule {@code multi-step}: multiplied by gamma at each of the milestones (iterations). */
-@KilnExtension(name = "multi-step", description = "multiplied by gamma at each of the milestones (iterations)")
+@KilnExtension(
+        name = "multi-step",
+        description = "multiplied by gamma at each of the milestones (iterations)")
 public final class MultiStepScheduleProvider implements ScheduleProvider {
 
     @Override

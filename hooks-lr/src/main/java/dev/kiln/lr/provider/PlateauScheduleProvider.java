@@ -15,7 +15,9 @@ import java.util.Set;
  * The schedule {@code plateau}: {@link PlateauSchedule} on the scalar {@code metric}, with {@code
  * min-lr} an absolute learning rate (the multiplier's floor is {@code min-lr / base-lr}).
  */
-@KilnExtension(name = "plateau", description = "lowers the rate by factor when metric stops improving")
+@KilnExtension(
+        name = "plateau",
+        description = "lowers the rate by factor when metric stops improving")
 public final class PlateauScheduleProvider implements ScheduleProvider {
 
     @Override

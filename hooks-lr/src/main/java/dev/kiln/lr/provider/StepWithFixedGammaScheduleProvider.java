@@ -8,8 +8,13 @@ import dev.kiln.schedule.ScheduleSection;
 
 import java.util.Set;
 
-/** The schedule {@code step-with-fixed-gamma}: num-decays equal steps down by gamma from base-value. */
-@KilnExtension(name = "step-with-fixed-gamma", description = "num-decays equal steps down by gamma from base-value")
+/**
+ * The schedule {@code step-with-fixed-gamma}: num-decays equal steps down by gamma from
+ * base-value.
+ */
+@KilnExtension(
+        name = "step-with-fixed-gamma",
+        description = "num-decays equal steps down by gamma from base-value")
 public final class StepWithFixedGammaScheduleProvider implements ScheduleProvider {
 
     @Override

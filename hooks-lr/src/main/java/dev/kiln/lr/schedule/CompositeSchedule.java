@@ -11,9 +11,10 @@ import java.util.Map;
 
 /**
  * Schedules one after the other over parts of the run (fvcore's {@code CompositeParamScheduler}):
- * child {@code i} covers a fraction {@code lengths[i]} of the run; a {@link IntervalScaling#RESCALED
- * rescaled} child sees its part as {@code [0, 1)}, a {@link IntervalScaling#FIXED fixed} one sees
- * the run's {@code where}. A stateful child (a plateau) keeps its state, saved under its index.
+ * child {@code i} covers a fraction {@code lengths[i]} of the run; a {@link
+ * IntervalScaling#RESCALED rescaled} child sees its part as {@code [0, 1)}, a {@link
+ * IntervalScaling#FIXED fixed} one sees the run's {@code where}. A stateful child (a plateau)
+ * keeps its state, saved under its index.
  */
 public final class CompositeSchedule implements ParamSchedule {
 
@@ -59,12 +60,17 @@ public final class CompositeSchedule implements ParamSchedule {
     public static void checkLengths(List<Double> lengths, int count) {
         if (count == 0) {
             throw new InvalidScheduleException(
-                    "schedules", "needs at least one schedule, e.g. [{type = linear}, {type = cosine}]");
+                    "schedules",
+                    "needs at least one schedule, e.g. [{type = linear}, {type = cosine}]");
         }
         if (lengths.size() != count) {
             throw new InvalidScheduleException(
                     "lengths",
-                    "needs one length per schedule (" + count + "), got " + lengths.size() + ": "
+                    "needs one length per schedule ("
+                            + count
+                            + "), got "
+                            + lengths.size()
+                            + ": "
                             + lengths);
         }
         double sum = 0;

@@ -62,7 +62,8 @@ public final class MultiStepSchedule implements ParamSchedule {
      * @param numUpdates the iterations the schedule spans
      * @return the schedule
      */
-    public static MultiStepSchedule withGamma(List<Long> milestones, double gamma, long numUpdates) {
+    public static MultiStepSchedule withGamma(
+            List<Long> milestones, double gamma, long numUpdates) {
         Checks.positive("gamma", gamma);
         List<Double> values = new ArrayList<>();
         for (int k = 0; k <= milestones.size(); k++) {

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public final class StepSchedule implements ParamSchedule {
 
-    /** fvcore's tolerance, so that {@code where = i/n} computed in floating point lands in part i. */
+    /** fvcore's tolerance, so that {@code where = i/n} in floating point lands in part i. */
     static final double WHERE_EPSILON = 1e-6;
 
     private final double[] values;

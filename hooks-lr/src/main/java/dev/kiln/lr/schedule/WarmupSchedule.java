@@ -100,7 +100,13 @@ public final class WarmupSchedule implements ParamSchedule {
 
     @Override
     public String toString() {
-        return "warmup(" + method.name().toLowerCase(Locale.ROOT) + ", " + length + ", " + factor
-                + ") then " + schedule;
+        return "warmup("
+                + method.name().toLowerCase(Locale.ROOT)
+                + ", "
+                + length
+                + ", "
+                + factor
+                + ") then "
+                + schedule;
     }
 }

@@ -18,7 +18,7 @@ class PlateauScheduleTest {
     private final EventStorage storage = new EventStorage();
     private long iteration;
 
-    /** An evaluation: the metric gets a new value at the next iteration, then the schedule looks. */
+    /** An evaluation: the metric gets a new value at the next iteration; the schedule looks. */
     private double evaluate(PlateauSchedule s, double metric) {
         storage.setIter(iteration++);
         storage.putScalar("test/accuracy", metric, false);

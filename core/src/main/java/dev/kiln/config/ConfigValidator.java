@@ -46,7 +46,8 @@ public final class ConfigValidator {
                     "kiln.model.type", "model type",
                     "kiln.data.train.type", "dataset type",
                     "kiln.data.test.type", "dataset type",
-                    "kiln.solver.optimizer", "optimizer");
+                    "kiln.solver.optimizer", "optimizer",
+                    "kiln.lr-schedule.type", "schedule type");
 
     private final List<String> engines;
     private final Map<String, Set<String>> extensionNames;

@@ -14,6 +14,7 @@ public final class FirstPartyPlugins {
                     "checkpoint", "kiln-hooks-checkpoint",
                     "best-checkpoint", "kiln-hooks-checkpoint",
                     "lr-scheduler", "kiln-hooks-lr",
+                    "lr-schedule", "kiln-hooks-lr",
                     "eval", "kiln-hooks-eval",
                     "early-stopping", "kiln-hooks-eval",
                     "json", "kiln-writers-json",

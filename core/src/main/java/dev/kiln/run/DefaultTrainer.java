@@ -271,6 +271,16 @@ public class DefaultTrainer implements AutoCloseable {
         return config;
     }
 
+    /** @return the extensions found on the class path and in plugins */
+    public ExtensionRegistry registry() {
+        return registry;
+    }
+
+    /** @return what creates extensions with Guice; after {@link #setUp()} */
+    ExtensionFactory extensionFactory() {
+        return factory;
+    }
+
     /** @return the run directory, {@code kiln.output-dir} */
     public Path outputDir() {
         return config.outputDir();

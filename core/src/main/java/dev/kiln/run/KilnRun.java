@@ -71,6 +71,11 @@ public final class KilnRun implements AutoCloseable {
         names.put("kiln.data.train.type", registry.names(ExtensionPoints.DATASET));
         names.put("kiln.data.test.type", registry.names(ExtensionPoints.DATASET));
         names.put("kiln.solver.optimizer", registry.names(ExtensionPoints.OPTIMIZER));
+        Set<String> schedules = registry.names(ExtensionPoints.SCHEDULE);
+        if (!schedules.isEmpty()) {
+            // Without a schedule plugin, kiln.lr-schedule is an unknown section, reported as such.
+            names.put("kiln.lr-schedule.type", schedules);
+        }
         return names;
     }
 

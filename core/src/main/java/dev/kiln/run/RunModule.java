@@ -13,6 +13,8 @@ import dev.kiln.config.KilnConfig;
 import dev.kiln.data.BatchSource;
 import dev.kiln.events.EventStorage;
 import dev.kiln.optim.StatefulOptimizer;
+import dev.kiln.plugin.ExtensionFactory;
+import dev.kiln.plugin.ExtensionRegistry;
 import dev.kiln.runtime.Seeds;
 import dev.kiln.train.TrainerView;
 
@@ -24,8 +26,9 @@ import java.nio.file.Path;
  * run, the run directory ({@code @Named("output-dir") Path}), and — through {@code Provider}s, since
  * they exist only once the trainer is built or training runs — the model ({@link Block}), the
  * {@link StatefulOptimizer}, the {@link BatchSource}, the {@link TrainerView} and the current
- * {@link EventStorage}. (Its own config section and {@code @Named("kiln") Config} come from the
- * extension factory.)
+ * {@link EventStorage}; and the {@link ExtensionRegistry} with the {@link ExtensionFactory}, for an
+ * extension that creates other extensions by name (a schedule's children, say). (Its own config
+ * section and {@code @Named("kiln") Config} come from the extension factory.)
  */
 final class RunModule extends AbstractModule {
 
@@ -84,6 +87,16 @@ final class RunModule extends AbstractModule {
     @Provides
     TrainerView trainer() {
         return run.trainer();
+    }
+
+    @Provides
+    ExtensionRegistry registry() {
+        return run.registry();
+    }
+
+    @Provides
+    ExtensionFactory extensionFactory() {
+        return run.extensionFactory();
     }
 
     @Provides

@@ -5,6 +5,7 @@ import dev.kiln.events.EventWriter;
 import dev.kiln.model.ModelProvider;
 import dev.kiln.optim.OptimizerProvider;
 import dev.kiln.plugin.ExtensionPoint;
+import dev.kiln.schedule.ScheduleProvider;
 import dev.kiln.train.Hook;
 
 import java.util.List;
@@ -34,7 +35,12 @@ public final class ExtensionPoints {
     public static final ExtensionPoint<OptimizerProvider> OPTIMIZER =
             new ExtensionPoint<>("optimizer", OptimizerProvider.class);
 
-    private static final List<ExtensionPoint<?>> ALL = List.of(HOOK, WRITER, MODEL, DATASET, OPTIMIZER);
+    /** Parameter schedules, selected by {@code kiln.lr-schedule.type}. */
+    public static final ExtensionPoint<ScheduleProvider> SCHEDULE =
+            new ExtensionPoint<>("schedule", ScheduleProvider.class);
+
+    private static final List<ExtensionPoint<?>> ALL =
+            List.of(HOOK, WRITER, MODEL, DATASET, OPTIMIZER, SCHEDULE);
 
     private ExtensionPoints() {}
 

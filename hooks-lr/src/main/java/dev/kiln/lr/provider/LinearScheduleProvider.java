@@ -1,0 +1,25 @@
+package dev.kiln.lr.provider;
+
+import dev.kiln.lr.schedule.LinearSchedule;
+import dev.kiln.plugin.KilnExtension;
+import dev.kiln.schedule.ParamSchedule;
+import dev.kiln.schedule.ScheduleProvider;
+import dev.kiln.schedule.ScheduleSection;
+
+import java.util.Set;
+
+/** The schedule {@code linear}: a straight line from start-value to end-value. */
+@KilnExtension(name = "linear", description = "a straight line from start-value to end-value")
+public final class LinearScheduleProvider implements ScheduleProvider {
+
+    @Override
+    public Set<String> keys() {
+        return Set.of("start-value", "end-value");
+    }
+
+    @Override
+    public ParamSchedule create(ScheduleSection section) {
+        return new LinearSchedule(
+                section.config().getDouble("start-value"), section.config().getDouble("end-value"));
+    }
+}

@@ -29,7 +29,9 @@ class PluginsCommandIT {
         assertThat(lines.get(0).split("\\s+"))
                 .containsExactly("KIND", "NAME", "JAR", "DESCRIPTION");
         List<String[]> rows = lines.stream().skip(1).map(l -> l.split("\\s+", 4)).toList();
+        // core's own extensions; every other row comes from a first-party jar in plugins/
         assertThat(rows)
+                .filteredOn(r -> r[2].equals(coreJar()))
                 .extracting(r -> r[0], r -> r[1], r -> r[2])
                 .containsExactlyInAnyOrder(
                         tuple("writer", "console", coreJar()),
@@ -38,6 +40,13 @@ class PluginsCommandIT {
                         tuple("optimizer", "sgd", coreJar()),
                         tuple("optimizer", "adam", coreJar()),
                         tuple("optimizer", "adamw", coreJar()));
+        assertThat(rows)
+                .filteredOn(r -> !r[2].equals(coreJar()))
+                .allSatisfy(
+                        r ->
+                                assertThat(KilnProcess.dist().resolve("plugins").resolve(r[2]))
+                                        .as(Arrays.toString(r))
+                                        .isRegularFile());
         assertThat(rows)
                 .allSatisfy(r -> assertThat(r).as(Arrays.toString(r)).hasSize(4))
                 .allSatisfy(r -> assertThat(r[3]).as(Arrays.toString(r)).isNotBlank());

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The safetensors format, which Python's {@code safetensors} package reads: an 8-byte
@@ -61,7 +62,7 @@ public final class SafeTensors {
      * Writes arrays in the safetensors format, in the order given.
      *
      * @param tensors the arrays by name
-     * @param metadata string metadata for {@code __metadata__}; may be empty
+     * @param metadata string metadata for {@code __metadata__}, written in key order; may be empty
      * @param out where to write; not closed
      * @return the number of bytes written
      * @throws IOException if writing fails
@@ -72,7 +73,7 @@ public final class SafeTensors {
         JsonObject header = new JsonObject();
         if (!metadata.isEmpty()) {
             JsonObject meta = new JsonObject();
-            metadata.forEach(meta::addProperty);
+            new TreeMap<>(metadata).forEach(meta::addProperty); // sorted: the same bytes every run
             header.add(METADATA, meta);
         }
         long offset = 0;

@@ -212,8 +212,9 @@ class CheckpointHookTest {
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("cannot save checkpoint model_0000009")
                     .hasMessageContaining("No space left on device");
-            // Surfaced by the next step's beforeStep at the latest: never more than one step later.
-            assertThat(trainer.trainer().iter()).isBetween(10L, 11L);
+            // Thrown by the first step that starts after the failed write ended, and at the latest
+            // by the next save (iteration 19), which waits for the one in flight.
+            assertThat(trainer.trainer().iter()).isBetween(10L, 19L);
         }
         assertThat(names(dir)).isEmpty();
         assertThat(dir.resolve(Checkpointer.LAST_CHECKPOINT)).doesNotExist();

@@ -4,14 +4,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of {@code kiln-bench.jar}: {@code java -jar bench/target/kiln-bench.jar overhead}.
+ * Entry point of {@code kiln-bench.jar}: {@code java -jar bench/target/kiln-bench.jar overhead} (or {@code
+ * checkpoint}).
  * Each benchmark prints one {@code RESULT ...} line per measurement on standard output; logs go to
  * standard error.
  */
 @Command(
         name = "kiln-bench",
         mixinStandardHelpOptions = true,
-        subcommands = {OverheadBenchmark.class},
+        subcommands = {OverheadBenchmark.class, CheckpointBenchmark.class},
         description = "Kiln's benchmarks.")
 public final class BenchMain {
 

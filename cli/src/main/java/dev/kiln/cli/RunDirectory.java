@@ -53,6 +53,47 @@ final class RunDirectory {
     }
 
     /**
+     * Takes the directory of a run to resume: it must hold {@code config.conf} (a run), or be
+     * absent or empty (then the run starts fresh there). Nothing in it is changed here.
+     *
+     * @param path where
+     * @return the run directory
+     * @throws CliFailure (exit 2) when it holds files but no run, or cannot be created
+     */
+    static RunDirectory openForResume(Path path) {
+        requireResumable(path);
+        if (Files.isRegularFile(path.resolve(CONFIG_FILE))) {
+            return new RunDirectory(path);
+        }
+        return create(path);
+    }
+
+    /**
+     * Checks, without creating anything, that a run may be resumed in the directory: it holds a
+     * run ({@code config.conf}), or is absent or empty.
+     *
+     * @param path where
+     * @throws CliFailure (exit 2) otherwise
+     */
+    static void requireResumable(Path path) {
+        if (Files.isDirectory(path) && Files.isRegularFile(path.resolve(CONFIG_FILE))) {
+            return;
+        }
+        try {
+            requireUnused(path);
+        } catch (CliFailure e) {
+            throw new CliFailure(
+                    CliFailure.BAD_INPUT,
+                    "cannot resume in output directory "
+                            + path
+                            + ": it holds files but no run ("
+                            + CONFIG_FILE
+                            + " is missing)",
+                    null);
+        }
+    }
+
+    /**
      * Checks, without creating anything, that a run may use the directory: it is absent, or an
      * empty directory.
      *
@@ -99,7 +140,7 @@ final class RunDirectory {
         }
     }
 
-    /** Copies everything logged from now on into {@code log.txt}, with stack traces. */
+    /** Copies everything logged from now on into {@code log.txt} (appending), with stack traces. */
     void startLog() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
@@ -110,6 +151,7 @@ final class RunDirectory {
         file.setContext(context);
         file.setName("run-log");
         file.setFile(path.resolve(LOG_FILE).toString());
+        file.setAppend(true);
         file.setEncoder(encoder);
         file.start();
         context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(file);

@@ -8,12 +8,17 @@ import org.slf4j.LoggerFactory;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
  * {@code kiln train}: validates everything, builds the trainer (reading the data), and only then
- * creates the run directory with {@code config.conf} and {@code log.txt}, and trains.
+ * creates the run directory with {@code config.conf} and {@code log.txt}, and trains. With {@code
+ * --resume} it takes the existing run directory, rewrites {@code config.conf}, appends to {@code
+ * log.txt} and continues from the last checkpoint. SIGTERM or SIGINT stops after the current step
+ * (see {@link StopSignals}).
  */
 @Command(
         name = "train",
@@ -25,28 +30,58 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin RunOptions options = new RunOptions();
 
+    @Option(
+            names = "--resume",
+            description =
+                    "continue the run in the output directory from its last checkpoint"
+                            + " (kiln.resume=true); without one, start there from iteration 0")
+    boolean resume;
+
     @Override
     public Integer call() {
+        if (resume) {
+            options.overrides.add("kiln.resume=true");
+        }
+        int exitCode = 0;
         try (KilnRun run = options.load();
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
-            RunDirectory.requireUnused(run.config().outputDir());
+            boolean resuming = run.config().resume();
+            Path outputDir = run.config().outputDir();
+            if (resuming) {
+                RunDirectory.requireResumable(outputDir);
+            } else {
+                RunDirectory.requireUnused(outputDir);
+            }
             try {
                 trainer.setUp();
             } catch (RuntimeException e) {
                 throw new CliFailure(CliFailure.BAD_INPUT, describe(e), e);
             }
-            RunDirectory directory = RunDirectory.create(run.config().outputDir());
+            RunDirectory directory =
+                    resuming ? RunDirectory.openForResume(outputDir) : RunDirectory.create(outputDir);
             directory.writeConfig(run.config().render());
             directory.startLog();
             LOG.info("Run directory: {}", directory.path().toAbsolutePath());
-            try {
-                trainer.train();
-            } catch (RuntimeException e) {
-                throw new CliFailure(CliFailure.TRAINING_FAILED, "training failed: " + describe(e), e);
+            try (StopSignals signals =
+                    StopSignals.install(reason -> trainer.trainer().requestStop(reason))) {
+                try {
+                    trainer.train();
+                } catch (RuntimeException e) {
+                    throw new CliFailure(
+                            CliFailure.TRAINING_FAILED, "training failed: " + describe(e), e);
+                }
+                exitCode = signals.exitCode();
             }
-            LOG.info("Done: {}", directory.path().toAbsolutePath());
+            if (exitCode != 0) {
+                LOG.warn(
+                        "Stopped by a signal at iteration {}: {}",
+                        trainer.trainer().iter(),
+                        directory.path().toAbsolutePath());
+            } else {
+                LOG.info("Done: {}", directory.path().toAbsolutePath());
+            }
         }
-        return 0;
+        return exitCode;
     }
 
     private static String describe(RuntimeException e) {

@@ -131,6 +131,26 @@ public final class KilnConfig {
     }
 
     /**
+     * Returns whether to continue from the run directory's last checkpoint ({@code kiln.resume}).
+     *
+     * @return true to resume
+     */
+    public boolean resume() {
+        return config.getBoolean("kiln.resume");
+    }
+
+    /**
+     * Returns the file to load the initial parameters from ({@code kiln.weights}), if set.
+     *
+     * @return the path, as written
+     */
+    public Optional<Path> weights() {
+        return config.getIsNull("kiln.weights")
+                ? Optional.empty()
+                : Optional.of(Path.of(config.getString("kiln.weights")));
+    }
+
+    /**
      * Returns the model extension name ({@code kiln.model.type}).
      *
      * @return e.g. {@code mlp}

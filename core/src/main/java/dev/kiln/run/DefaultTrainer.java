@@ -38,6 +38,7 @@ import dev.kiln.runtime.Seeds;
 import dev.kiln.spi.ExtensionPoints;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LossFunction;
+import dev.kiln.train.Resumer;
 import dev.kiln.train.SimpleTrainer;
 
 import org.slf4j.Logger;
@@ -117,6 +118,13 @@ public class DefaultTrainer implements AutoCloseable {
         trainer = new SimpleTrainer(model, manager, buildLoss(), optimizer, batches);
         trainer.setGradientClipper(buildGradientClipper());
         trainer.registerHooks(buildHooks());
+        if ((config.resume() || config.weights().isPresent()) && resumers().isEmpty()) {
+            throw new IllegalArgumentException(
+                    (config.resume() ? "kiln.resume" : "kiln.weights")
+                            + " needs a hook that loads checkpoints, but none of kiln.hooks "
+                            + config.hooks()
+                            + " does: add checkpoint to kiln.hooks");
+        }
         LOG.info(
                 "Built {} on {} ({}): {} training examples, {} classes, {} test examples",
                 config.modelType(),
@@ -127,10 +135,44 @@ public class DefaultTrainer implements AutoCloseable {
                 testData.map(RandomAccessDataset::size).orElse(0L));
     }
 
-    /** Builds what is missing, then trains from iteration 0 to {@code kiln.solver.max-iter}. */
+    /**
+     * Builds what is missing, then trains up to {@code kiln.solver.max-iter}: from iteration 0,
+     * after loading {@code kiln.weights} if set, or, with {@code kiln.resume}, from where the last
+     * checkpoint of the run directory stands (then {@code kiln.weights} is not used).
+     */
     public void train() {
         setUp();
-        trainer.train(0, config.maxIter());
+        trainer.train(startIteration(), config.maxIter());
+    }
+
+    /**
+     * Loads what the config asks for before training, through the hooks that implement {@link
+     * Resumer}.
+     *
+     * @return the iteration to start at
+     */
+    protected long startIteration() {
+        List<Resumer> resumers = resumers();
+        if (config.resume()) {
+            long start = resumers.get(0).resume(trainer);
+            if (start > 0) {
+                config.weights()
+                        .ifPresent(w -> LOG.info("Resumed, so kiln.weights ({}) is not loaded", w));
+                return Math.min(start, config.maxIter());
+            }
+        }
+        config.weights().ifPresent(path -> resumers.get(0).loadWeights(path));
+        return 0;
+    }
+
+    private List<Resumer> resumers() {
+        List<Resumer> resumers = new ArrayList<>();
+        for (Hook hook : trainer.hooks()) {
+            if (hook instanceof Resumer resumer) {
+                resumers.add(resumer);
+            }
+        }
+        return resumers;
     }
 
     /**

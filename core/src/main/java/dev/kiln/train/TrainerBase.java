@@ -180,6 +180,7 @@ public abstract class TrainerBase implements TrainerView {
      *
      * @return the state
      */
+    @Override
     public TrainerState state() {
         Map<String, Map<String, Object>> hookStates = new LinkedHashMap<>();
         for (Hook h : hooks) {

@@ -30,4 +30,12 @@ public interface TrainerView {
 
     /** @return whether a stop was requested */
     boolean isStopRequested();
+
+    /**
+     * Returns what a checkpoint must hold besides the arrays so training can resume exactly: the
+     * iteration to resume at, each stateful hook's state and the trainer's own (the data position).
+     *
+     * @return the state now
+     */
+    TrainerState state();
 }

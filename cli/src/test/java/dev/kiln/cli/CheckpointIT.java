@@ -1,0 +1,172 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The built distribution killed and resumed: SIGKILL at a random iteration, then {@code --resume},
+ * ends with a {@code model_final} whose parameters are bitwise equal to an uninterrupted run's;
+ * SIGTERM finishes the step, saves and exits 143, and that checkpoint resumes the same way. The
+ * quickstart MLP (no dropout) on the digits data, on both engines.
+ */
+class CheckpointIT {
+
+    private static final Path DIST = Path.of(System.getProperty("kiln.dist", "target/kiln"));
+    private static final Path REPO = Path.of(System.getProperty("kiln.repo", ".."));
+    private static final Pattern ITER = Pattern.compile("iter: (\\d+)");
+    private static final int MAX_ITER = 1500;
+
+    @TempDir Path tmp;
+
+    private List<String> command(Path outputDir, String engine, String... more) {
+        List<String> command = new ArrayList<>();
+        command.add(DIST.resolve("bin/kiln").toAbsolutePath().toString());
+        command.add("train");
+        command.add("--config");
+        command.add("examples/digits/digits-mlp.conf");
+        command.add("--engine");
+        command.add(engine);
+        command.add("--output-dir");
+        command.add(outputDir.toString());
+        command.add("kiln.hooks=[checkpoint]");
+        command.add("kiln.checkpoint.period=100");
+        command.add("kiln.solver.max-iter=" + MAX_ITER);
+        command.add("kiln.writer-period=10");
+        command.addAll(List.of(more));
+        return command;
+    }
+
+    private static Process start(List<String> command) throws IOException {
+        return new ProcessBuilder(command)
+                .directory(REPO.toFile())
+                .redirectErrorStream(true)
+                .start();
+    }
+
+    /** Runs to the end; returns the exit code and output. */
+    private static Result finish(List<String> command) throws Exception {
+        Process process = start(command);
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
+    private record Result(int exitCode, String output) {}
+
+    /**
+     * Starts a run and sends it a signal once it printed an iteration at or past {@code atIter}
+     * and has a checkpoint; returns the exit code and output.
+     */
+    private static Result interrupt(List<String> command, Path outputDir, int atIter, boolean kill)
+            throws Exception {
+        Process process = start(command);
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader lines =
+                new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            boolean sent = false;
+            while ((line = lines.readLine()) != null) {
+                output.append(line).append('\n');
+                Matcher m = ITER.matcher(line);
+                if (!sent
+                        && m.find()
+                        && Integer.parseInt(m.group(1)) >= atIter
+                        && Files.exists(outputDir.resolve("last_checkpoint"))) {
+                    // By the kill command: Process.destroy would close the output we still read.
+                    Process signal =
+                            new ProcessBuilder(
+                                            "kill",
+                                            kill ? "-KILL" : "-TERM",
+                                            Long.toString(process.pid()))
+                                    .inheritIO()
+                                    .start();
+                    assertThat(signal.waitFor()).isZero();
+                    sent = true;
+                }
+            }
+        }
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        return new Result(process.exitValue(), output.toString());
+    }
+
+    private static byte[] finalParameters(Path outputDir) throws IOException {
+        return Files.readAllBytes(outputDir.resolve("model_final").resolve("model.safetensors"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void killedOrStoppedRunsResumeToTheSameParameters(String engine) throws Exception {
+        Path reference = tmp.resolve("reference");
+        Result full = finish(command(reference, engine));
+        assertThat(full.exitCode()).as(full.output()).isZero();
+        byte[] expected = finalParameters(reference);
+
+        Random random = new Random();
+        // SIGKILL at a random iteration, then --resume.
+        int killAt = 150 + random.nextInt(MAX_ITER - 400);
+        Path killed = tmp.resolve("killed");
+        Result kill = interrupt(command(killed, engine), killed, killAt, true);
+        assertThat(kill.exitCode()).as(kill.output()).isEqualTo(137);
+        assertThat(killed.resolve("model_final")).as("killed at %d", killAt).doesNotExist();
+        Result resumed = finish(command(killed, engine, "--resume"));
+        assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+        assertThat(resumed.output()).contains("Resuming from checkpoint");
+        assertThat(finalParameters(killed)).as("killed at %d", killAt).isEqualTo(expected);
+        assertThat(Files.readString(killed.resolve("log.txt")))
+                .contains("Resuming from checkpoint")
+                .contains("Starting training from iteration 0");
+
+        // SIGTERM: the step finishes, a checkpoint is saved, exit 143; it resumes the same way.
+        int stopAt = 150 + random.nextInt(MAX_ITER - 400);
+        Path stopped = tmp.resolve("stopped");
+        Result term = interrupt(command(stopped, engine), stopped, stopAt, false);
+        assertThat(term.exitCode()).as(term.output()).isEqualTo(143);
+        assertThat(term.output()).contains("SIGTERM: stopping after the current iteration");
+        String last = Files.readString(stopped.resolve("last_checkpoint")).strip();
+        assertThat(last).as(term.output()).matches("model_\\d{7}");
+        int stoppedAfter = Integer.parseInt(last.substring("model_".length()));
+        assertThat(stoppedAfter).isGreaterThanOrEqualTo(stopAt);
+        assertThat(stoppedAfter % 100).as("not a periodic one").isNotEqualTo(99);
+        Result resumedTerm = finish(command(stopped, engine, "--resume"));
+        assertThat(resumedTerm.exitCode()).as(resumedTerm.output()).isZero();
+        assertThat(resumedTerm.output())
+                .contains("Starting training from iteration " + (stoppedAfter + 1));
+        assertThat(finalParameters(stopped)).isEqualTo(expected);
+    }
+
+    @Test
+    void resumeRefusesADirectoryWithoutARunAndStartsFreshInAnEmptyOne() throws Exception {
+        Path foreign = tmp.resolve("foreign");
+        Files.createDirectories(foreign);
+        Files.writeString(foreign.resolve("notes.txt"), "mine");
+        Result refused = finish(command(foreign, "PyTorch", "--resume"));
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.output()).contains("holds files but no run (config.conf is missing)");
+        assertThat(Files.readString(foreign.resolve("notes.txt"))).isEqualTo("mine");
+
+        Path fresh = tmp.resolve("fresh");
+        Result started =
+                finish(command(fresh, "PyTorch", "--resume", "kiln.solver.max-iter=50"));
+        assertThat(started.exitCode()).as(started.output()).isZero();
+        assertThat(started.output()).contains("no checkpoint in").contains("starting from iteration 0");
+        assertThat(fresh.resolve("model_final")).isDirectory();
+    }
+}

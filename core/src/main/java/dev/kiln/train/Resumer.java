@@ -1,0 +1,30 @@
+package dev.kiln.train;
+
+import java.nio.file.Path;
+
+/**
+ * A hook that can put a run back where it stood: the checkpointing hook of a plugin implements it,
+ * so that the trainer can resume without depending on that plugin. {@code DefaultTrainer} calls it
+ * after everything is built and before training starts.
+ */
+public interface Resumer {
+
+    /**
+     * Restores the newest usable checkpoint of the run: the model's parameters, the optimizer's
+     * state and, through {@link TrainerBase#loadState}, the hooks' state and the data position.
+     *
+     * @param trainer the trainer about to train, with its hooks registered
+     * @return the iteration to start at; 0 when there was nothing to resume from (the resumer says
+     *     so in the log)
+     */
+    long resume(TrainerBase trainer);
+
+    /**
+     * Loads only the model's parameters, for fine-tuning: names missing from the file, names the
+     * model does not have and names whose shapes differ are reported, and the parameters they
+     * concern keep their initial values.
+     *
+     * @param source a checkpoint, or a file of parameters
+     */
+    void loadWeights(Path source);
+}

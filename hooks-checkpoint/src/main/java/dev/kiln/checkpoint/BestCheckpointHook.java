@@ -1,0 +1,180 @@
+package dev.kiln.checkpoint;
+
+import ai.djl.engine.Engine;
+import ai.djl.nn.Block;
+
+import com.typesafe.config.Config;
+
+import dev.kiln.events.HistoryBuffer;
+import dev.kiln.optim.StatefulOptimizer;
+import dev.kiln.plugin.KilnExtension;
+import dev.kiln.train.HookBase;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The hook {@code best-checkpoint}: after each iteration, if the metric {@code
+ * kiln.best-checkpoint.metric} has a value newer than the last one looked at and it is the best so
+ * far ({@code mode} {@code max} or {@code min}; NaN is never best), saves the checkpoint {@code
+ * model_best}. The best value and its iteration are saved in every checkpoint, so a resumed run
+ * keeps them. Register it after the hook that records the metric (an evaluation hook).
+ */
+@KilnExtension(
+        name = "best-checkpoint",
+        description = "saves model_best whenever kiln.best-checkpoint.metric reaches its best value")
+public final class BestCheckpointHook extends HookBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BestCheckpointHook.class);
+
+    /** The name of the best checkpoint. */
+    public static final String BEST = "model_best";
+
+    private final Checkpointer checkpointer;
+    private final String metric;
+    private final boolean maximize;
+    private double best = Double.NaN;
+    private long bestIteration = -1;
+    private long lastSeen = -1;
+
+    /**
+     * Creates the hook from its config section.
+     *
+     * @param section {@code kiln.best-checkpoint}
+     * @param kiln the whole {@code kiln} config
+     * @param outputDir the run directory
+     * @param model the model
+     * @param optimizer the optimizer
+     * @param engine the engine
+     */
+    @Inject
+    public BestCheckpointHook(
+            Config section,
+            @Named("kiln") Config kiln,
+            @Named("output-dir") Path outputDir,
+            Block model,
+            StatefulOptimizer optimizer,
+            Engine engine) {
+        this(
+                Checkpointer.builder(outputDir, model)
+                        .optimizer(optimizer)
+                        .runInfo(TrainerStates.runInfo(kiln, engine.getEngineName()))
+                        .updateLast(false)
+                        .build(),
+                section.getString("metric"),
+                section.getString("mode"));
+    }
+
+    /**
+     * Creates the hook around a checkpointer of one's own.
+     *
+     * @param checkpointer where and how to save; it should not update {@code last_checkpoint}
+     * @param metric the name of the metric in the event storage
+     * @param mode {@code max} or {@code min}
+     */
+    public BestCheckpointHook(Checkpointer checkpointer, String metric, String mode) {
+        String m = mode.trim().toLowerCase(Locale.ROOT);
+        if (!m.equals("max") && !m.equals("min")) {
+            throw new IllegalArgumentException(
+                    "kiln.best-checkpoint.mode is \"" + mode + "\"; expected one of: max, min");
+        }
+        if (metric.isBlank()) {
+            throw new IllegalArgumentException("kiln.best-checkpoint.metric must name a metric");
+        }
+        this.checkpointer = checkpointer;
+        this.metric = metric;
+        this.maximize = m.equals("max");
+    }
+
+    @Override
+    public String name() {
+        return "best-checkpoint";
+    }
+
+    @Override
+    public void afterStep() {
+        Optional<HistoryBuffer> history = trainer().storage().findHistory(metric);
+        if (history.isEmpty() || history.get().isEmpty()) {
+            return;
+        }
+        long iteration = history.get().latestIteration();
+        if (iteration <= lastSeen) {
+            return;
+        }
+        lastSeen = iteration;
+        double value = history.get().latest();
+        if (isBetter(value)) {
+            best = value;
+            bestIteration = iteration;
+            LOG.info("New best {} = {} at iteration {}", metric, value, iteration);
+            checkpointer.save(BEST, TrainerStates.toJson(trainer().state()));
+        }
+    }
+
+    /**
+     * Whether a value beats the best so far.
+     *
+     * @param value the value
+     * @return false for NaN; true for any other value when there is no best yet
+     */
+    boolean isBetter(double value) {
+        if (Double.isNaN(value)) {
+            return false;
+        }
+        if (Double.isNaN(best)) {
+            return true;
+        }
+        return maximize ? value > best : value < best;
+    }
+
+    /** @return the best value so far, NaN before any */
+    public double best() {
+        return best;
+    }
+
+    /** @return the iteration of the best value, -1 before any */
+    public long bestIteration() {
+        return bestIteration;
+    }
+
+    @Override
+    public boolean isStateful() {
+        return true;
+    }
+
+    @Override
+    public Map<String, Object> saveState() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("metric", metric);
+        if (!Double.isNaN(best)) {
+            state.put("best", best);
+        }
+        state.put("best_iteration", bestIteration);
+        state.put("last_seen", lastSeen);
+        return state;
+    }
+
+    @Override
+    public void loadState(Map<String, Object> state) {
+        Object savedMetric = state.get("metric");
+        if (savedMetric != null && !metric.equals(savedMetric)) {
+            LOG.warn(
+                    "The saved best is of metric {}, not {}; starting without a best",
+                    savedMetric,
+                    metric);
+            return;
+        }
+        best = state.get("best") instanceof Number n ? n.doubleValue() : Double.NaN;
+        bestIteration = state.get("best_iteration") instanceof Number n ? n.longValue() : -1;
+        lastSeen = state.get("last_seen") instanceof Number n ? n.longValue() : -1;
+    }
+}

@@ -1,0 +1,265 @@
+package dev.kiln.checkpoint;
+
+import ai.djl.engine.Engine;
+import ai.djl.nn.Block;
+
+import com.typesafe.config.Config;
+
+import dev.kiln.optim.StatefulOptimizer;
+import dev.kiln.plugin.KilnExtension;
+import dev.kiln.train.HookBase;
+import dev.kiln.train.Resumer;
+import dev.kiln.train.TrainerBase;
+import dev.kiln.train.TrainerState;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The hook {@code checkpoint}: saves a checkpoint of the model, the optimizer and the trainer's
+ * state every {@code kiln.checkpoint.period} iterations ({@code model_0000999} after iteration
+ * 999), {@code model_final} when training completes, and {@code model_<iter>} when it stops early
+ * on request (a signal); keeps at most {@code max-to-keep} periodic ones. With {@code async} the
+ * arrays are copied on the training thread and written on another. It is also the run's {@link
+ * Resumer}: {@code --resume} loads the newest good checkpoint, {@code kiln.weights} parameters
+ * only.
+ */
+@KilnExtension(
+        name = "checkpoint",
+        description =
+                "crash-safe checkpoints every kiln.checkpoint.period iterations and at the end;"
+                        + " --resume continues from the last one")
+public final class CheckpointHook extends HookBase implements Resumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointHook.class);
+    private static final Pattern PERIODIC = Pattern.compile("model_\\d{7,}");
+
+    /** The name of the checkpoint saved when training completes. */
+    public static final String FINAL = "model_final";
+
+    private final Checkpointer checkpointer;
+    private final int period;
+    private final int maxToKeep;
+    private final boolean async;
+    private BackgroundWriter writer;
+    private long stepStarted = -1;
+    private long stepFinished = -1;
+    private long savedIteration = -1;
+
+    /**
+     * Creates the hook from its config section.
+     *
+     * @param section {@code kiln.checkpoint}
+     * @param kiln the whole {@code kiln} config
+     * @param outputDir the run directory, where checkpoints go
+     * @param model the model
+     * @param optimizer the optimizer
+     * @param engine the engine
+     */
+    @Inject
+    public CheckpointHook(
+            Config section,
+            @Named("kiln") Config kiln,
+            @Named("output-dir") Path outputDir,
+            Block model,
+            StatefulOptimizer optimizer,
+            Engine engine) {
+        this(
+                Checkpointer.builder(outputDir, model)
+                        .optimizer(optimizer)
+                        .runInfo(TrainerStates.runInfo(kiln, engine.getEngineName()))
+                        .build(),
+                section.getInt("period"),
+                section.getInt("max-to-keep"),
+                section.getBoolean("async"));
+    }
+
+    /**
+     * Creates the hook around a checkpointer of one's own.
+     *
+     * @param checkpointer where and how to save
+     * @param period save every this many iterations, at least 1
+     * @param maxToKeep keep at most this many periodic checkpoints; 0 keeps all
+     * @param async write on a background thread
+     */
+    public CheckpointHook(Checkpointer checkpointer, int period, int maxToKeep, boolean async) {
+        if (period < 1) {
+            throw new IllegalArgumentException(
+                    "kiln.checkpoint.period must be at least 1 but is " + period);
+        }
+        if (maxToKeep < 0) {
+            throw new IllegalArgumentException(
+                    "kiln.checkpoint.max-to-keep must be at least 0 but is " + maxToKeep);
+        }
+        this.checkpointer = checkpointer;
+        this.period = period;
+        this.maxToKeep = maxToKeep;
+        this.async = async;
+    }
+
+    @Override
+    public String name() {
+        return "checkpoint";
+    }
+
+    /** @return the checkpointer this hook saves with */
+    public Checkpointer checkpointer() {
+        return checkpointer;
+    }
+
+    @Override
+    public void beforeTrain() {
+        checkpointer.removeTemporaryFiles();
+        stepStarted = -1;
+        stepFinished = -1;
+        savedIteration = -1;
+        if (async) {
+            writer = new BackgroundWriter(checkpointer);
+        }
+    }
+
+    @Override
+    public void beforeStep() {
+        if (writer != null) {
+            writer.rethrowFailure();
+        }
+        stepStarted = trainer().iter();
+    }
+
+    @Override
+    public void afterStep() {
+        long iter = trainer().iter();
+        stepFinished = iter;
+        if ((iter + 1) % period == 0 && iter + 1 < trainer().maxIter()) {
+            save(periodicName(iter), writer != null);
+        }
+    }
+
+    @Override
+    public void afterTrain() {
+        try {
+            if (writer != null) {
+                writer.close();
+            }
+        } finally {
+            writer = null;
+        }
+        if (stepFinished < 0) {
+            return; // no step ran in this call to train
+        }
+        if (stepStarted != stepFinished) {
+            LOG.warn(
+                    "Training failed in iteration {}: no checkpoint saved at the end; the last"
+                            + " checkpoint is {}",
+                    stepStarted,
+                    checkpointer.readLast().orElse("none"));
+            return;
+        }
+        if (trainer().iter() >= trainer().maxIter()) {
+            save(FINAL, false);
+        } else if (savedIteration != stepFinished) {
+            save(periodicName(stepFinished), false);
+        }
+    }
+
+    private void save(String name, boolean background) {
+        Map<String, Object> state = TrainerStates.toJson(trainer().state());
+        Snapshot snapshot = checkpointer.snapshot(state);
+        savedIteration = stepFinished;
+        if (background) {
+            writer.submit(name, snapshot, this::prune);
+        } else {
+            checkpointer.write(name, snapshot);
+            prune();
+        }
+    }
+
+    private void prune() {
+        if (maxToKeep == 0) {
+            return;
+        }
+        Optional<String> last = checkpointer.readLast();
+        List<String> periodic = new ArrayList<>();
+        for (Path p : checkpointer.checkpoints()) {
+            String name = p.getFileName().toString();
+            if (PERIODIC.matcher(name).matches()) {
+                periodic.add(name);
+            }
+        }
+        periodic.sort((a, b) -> b.compareTo(a)); // newest first: the names sort by iteration
+        for (int i = maxToKeep; i < periodic.size(); i++) {
+            String name = periodic.get(i);
+            if (last.isEmpty() || !last.get().equals(name)) {
+                LOG.info("Deleting checkpoint {} (max-to-keep {})", name, maxToKeep);
+                checkpointer.delete(name);
+            }
+        }
+    }
+
+    @Override
+    public long resume(TrainerBase trainer) {
+        checkpointer.removeTemporaryFiles();
+        Optional<LoadedCheckpoint> found = checkpointer.loadNewest();
+        if (found.isEmpty()) {
+            LOG.info(
+                    "Resume: no checkpoint in {}; starting from iteration 0",
+                    checkpointer.directory().toAbsolutePath());
+            return 0;
+        }
+        LoadedCheckpoint checkpoint = found.get();
+        Map<String, Object> now = checkpointer.runInfo();
+        Object savedDigest = checkpoint.state().get("config_digest");
+        if (now.containsKey("config_digest")
+                && savedDigest != null
+                && !now.get("config_digest").equals(savedDigest)) {
+            LOG.warn(
+                    "The config differs from the one checkpoint {} was saved with; resuming anyway",
+                    checkpoint.name());
+        }
+        Object savedEngine = checkpoint.state().get("engine");
+        if (savedEngine != null && now.containsKey("engine") && !now.get("engine").equals(savedEngine)) {
+            LOG.info(
+                    "Checkpoint {} was saved under {}; continuing under {}",
+                    checkpoint.name(),
+                    savedEngine,
+                    now.get("engine"));
+        }
+        TrainerState state = TrainerStates.fromJson(checkpoint.state());
+        trainer.loadState(state);
+        LOG.info(
+                "Resuming from checkpoint {} at iteration {}",
+                checkpoint.path().toAbsolutePath(),
+                state.iteration());
+        return state.iteration();
+    }
+
+    @Override
+    public void loadWeights(Path source) {
+        WeightsReport report = checkpointer.loadWeights(source);
+        LOG.info("Loaded {} parameters from {}", report.loaded().size(), source);
+        if (!report.missing().isEmpty()) {
+            LOG.warn("Not in {} (initial values kept): {}", source, report.missing());
+        }
+        if (!report.unexpected().isEmpty()) {
+            LOG.warn("In {} but not in the model (ignored): {}", source, report.unexpected());
+        }
+        if (!report.mismatched().isEmpty()) {
+            LOG.warn("Shapes differ (skipped, initial values kept): {}", report.mismatched());
+        }
+    }
+
+    private static String periodicName(long iter) {
+        return String.format(Locale.ROOT, "model_%07d", iter);
+    }
+}

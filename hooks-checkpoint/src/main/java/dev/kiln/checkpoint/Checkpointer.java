@@ -1,0 +1,680 @@
+package dev.kiln.checkpoint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.util.Pair;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.ToNumberPolicy;
+import com.google.gson.reflect.TypeToken;
+
+import dev.kiln.optim.StatefulOptimizer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * Saves and loads checkpoints of a model and its optimizer in a directory; usable alone in a loop
+ * of one's own:
+ *
+ * <pre>{@code
+ * Checkpointer ckpt = Checkpointer.builder(dir, model).optimizer(sgd).build();
+ * ckpt.save("model_0000099", Map.of("iteration", 100));
+ * LoadedCheckpoint back = ckpt.load(dir.resolve("model_0000099"));
+ * }</pre>
+ *
+ * <p>A checkpoint is a directory: {@code model.safetensors} (the parameters by name), {@code
+ * optimizer.safetensors} ({@code <param>.<buffer>} and {@code <param>.step}), {@code trainer.json}
+ * (the state given to {@link #save} with the run's information) and {@code manifest.json} (each
+ * file's size and CRC-32C). It is written under a temporary name, every file synced, then renamed
+ * into place; only then does {@code last_checkpoint} (a one-line file naming the newest complete
+ * checkpoint) change, by the same write-sync-rename. A crash or a full disk at any moment leaves
+ * the previous checkpoint and {@code last_checkpoint} as they were. Loading verifies every
+ * checksum first and never executes code.
+ */
+public final class Checkpointer {
+
+    /** The file naming the newest complete checkpoint. */
+    public static final String LAST_CHECKPOINT = "last_checkpoint";
+
+    /** The parameters' file in a checkpoint. */
+    public static final String MODEL_FILE = "model.safetensors";
+
+    /** The optimizer state's file in a checkpoint. */
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+
+    /** The JSON state's file in a checkpoint. */
+    public static final String STATE_FILE = "trainer.json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+    private static final NDIndex ALL = new NDIndex("...");
+    private static final String TEMP = ".tmp-";
+    private static final Gson GSON =
+            new GsonBuilder()
+                    .setPrettyPrinting()
+                    .disableHtmlEscaping()
+                    .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+                    .create();
+
+    private final Path dir;
+    private final Block model;
+    private final StatefulOptimizer optimizer;
+    private final NDManager manager;
+    private final Map<String, Object> runInfo;
+    private final FileCreator files;
+    private final boolean updateLast;
+
+    private Checkpointer(Builder builder) {
+        this.dir = builder.dir;
+        this.model = builder.model;
+        this.optimizer = builder.optimizer;
+        this.manager = builder.manager;
+        this.runInfo = Map.copyOf(builder.runInfo);
+        this.files = builder.files;
+        this.updateLast = builder.updateLast;
+    }
+
+    /**
+     * Starts building a checkpointer.
+     *
+     * @param dir the directory of the checkpoints (created when the first is saved)
+     * @param model the initialized model
+     * @return a builder
+     */
+    public static Builder builder(Path dir, Block model) {
+        return new Builder(dir, model);
+    }
+
+    /** @return what every {@code trainer.json} gets besides the saved state */
+    public Map<String, Object> runInfo() {
+        return runInfo;
+    }
+
+    /** @return the directory of the checkpoints */
+    public Path directory() {
+        return dir;
+    }
+
+    /**
+     * Saves a checkpoint: {@link #snapshot} then {@link #write}.
+     *
+     * @param name the checkpoint's name, e.g. {@code model_0000099}; an existing one of that name
+     *     is replaced
+     * @param state JSON-friendly state to store in {@code trainer.json}
+     * @return the checkpoint's directory
+     * @throws CheckpointException if it cannot be written; the previous checkpoints and {@code
+     *     last_checkpoint} are intact
+     */
+    public Path save(String name, Map<String, Object> state) {
+        return write(name, snapshot(state));
+    }
+
+    /**
+     * Copies the model's parameters and the optimizer's state to the heap, on the thread that
+     * trains.
+     *
+     * @param state JSON-friendly state to store in {@code trainer.json}
+     * @return the copy
+     */
+    public Snapshot snapshot(Map<String, Object> state) {
+        Map<String, TensorData> parameters = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            parameters.put(p.getKey(), TensorData.of(p.getValue().getArray()));
+        }
+        Map<String, TensorData> optimizerState = new LinkedHashMap<>();
+        if (optimizer != null) {
+            try (NDManager copies = stateManager().newSubManager()) {
+                optimizer.stateDict(copies).forEach((k, v) -> optimizerState.put(k, TensorData.of(v)));
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", Manifest.FORMAT);
+        json.putAll(runInfo);
+        json.putAll(state);
+        return new Snapshot(parameters, optimizerState, json);
+    }
+
+    /**
+     * Writes a snapshot as a checkpoint, crash-safely (see the class documentation); may run on
+     * any thread, one write at a time.
+     *
+     * @param name the checkpoint's name; an existing one of that name is replaced
+     * @param snapshot what to write
+     * @return the checkpoint's directory
+     * @throws CheckpointException if it cannot be written; the previous checkpoints and {@code
+     *     last_checkpoint} are intact and the temporary files removed
+     */
+    public synchronized Path write(String name, Snapshot snapshot) {
+        requireName(name);
+        Path target = dir.resolve(name);
+        Path temp = dir.resolve("." + name + TEMP + UUID.randomUUID());
+        try {
+            Files.createDirectories(dir);
+            Files.createDirectory(temp);
+            Map<String, Manifest.FileSum> sums = new LinkedHashMap<>();
+            sums.put(
+                    MODEL_FILE,
+                    writeFile(temp.resolve(MODEL_FILE), out -> SafeTensors.write(
+                            snapshot.model(), Map.of("format", "pt", "producer", "kiln"), out)));
+            if (optimizer != null) {
+                sums.put(
+                        OPTIMIZER_FILE,
+                        writeFile(temp.resolve(OPTIMIZER_FILE), out -> SafeTensors.write(
+                                snapshot.optimizer(), Map.of("producer", "kiln"), out)));
+            }
+            byte[] json = (GSON.toJson(snapshot.state()) + "\n").getBytes(StandardCharsets.UTF_8);
+            sums.put(STATE_FILE, writeFile(temp.resolve(STATE_FILE), out -> writeAll(out, json)));
+            byte[] manifest = new Manifest(sums).toJson().getBytes(StandardCharsets.UTF_8);
+            writeFile(temp.resolve(Manifest.FILE), out -> writeAll(out, manifest));
+            syncDirectory(temp);
+            replace(temp, target);
+            if (updateLast) {
+                writeLast(name);
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp);
+            String last = readLast().orElse("none");
+            throw new CheckpointException(
+                    "cannot save checkpoint "
+                            + name
+                            + " in "
+                            + dir
+                            + ": "
+                            + (e.getMessage() == null ? e.toString() : e.getMessage())
+                            + "; the previous checkpoints are intact and "
+                            + LAST_CHECKPOINT
+                            + " still names "
+                            + last,
+                    e);
+        }
+        LOG.info("Saved checkpoint {}", target);
+        return target;
+    }
+
+    /**
+     * Verifies a checkpoint and loads it into the model and optimizer. Nothing is changed unless
+     * all of it is readable and fits the model and optimizer.
+     *
+     * @param checkpoint the checkpoint's directory
+     * @return the checkpoint with its JSON state
+     * @throws CheckpointException naming the checkpoint and what is wrong
+     */
+    public LoadedCheckpoint load(Path checkpoint) {
+        Manifest manifest = Manifest.verify(checkpoint);
+        for (String required : List.of(MODEL_FILE, STATE_FILE)) {
+            if (!manifest.files().containsKey(required)) {
+                throw new CheckpointException(
+                        "checkpoint " + checkpoint + " is damaged: it lacks " + required);
+            }
+        }
+        Map<String, Object> state = readState(checkpoint.resolve(STATE_FILE));
+        Map<String, TensorData> tensors = SafeTensors.read(checkpoint.resolve(MODEL_FILE));
+        WeightsReport fit = compare(tensors);
+        if (!fit.missing().isEmpty() || !fit.unexpected().isEmpty() || !fit.mismatched().isEmpty()) {
+            throw new CheckpointException(
+                    "checkpoint "
+                            + checkpoint
+                            + " does not fit the model: missing "
+                            + fit.missing()
+                            + ", unexpected "
+                            + fit.unexpected()
+                            + ", mismatched "
+                            + fit.mismatched());
+        }
+        if (optimizer != null) {
+            if (!manifest.files().containsKey(OPTIMIZER_FILE)) {
+                throw new CheckpointException(
+                        "checkpoint " + checkpoint + " has no optimizer state (" + OPTIMIZER_FILE + ")");
+            }
+            Map<String, TensorData> saved = SafeTensors.read(checkpoint.resolve(OPTIMIZER_FILE));
+            try (NDManager arrays = stateManager().newSubManager()) {
+                Map<String, NDArray> stateDict = new LinkedHashMap<>();
+                saved.forEach((k, v) -> stateDict.put(k, v.toNDArray(arrays)));
+                optimizer.loadStateDict(stateDict);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(
+                        "checkpoint " + checkpoint + ": " + e.getMessage(), e);
+            }
+        }
+        assign(tensors, fit.loaded());
+        return new LoadedCheckpoint(checkpoint, state);
+    }
+
+    /**
+     * Loads only parameters (fine-tuning) from a checkpoint (verified first) or a safetensors
+     * file: names in both with the same shape and type are loaded, the rest is reported and left.
+     *
+     * @param source a checkpoint directory or a {@code .safetensors} file
+     * @return what was loaded, missing, unexpected or mismatched
+     * @throws CheckpointException if the source cannot be read or is damaged
+     */
+    public WeightsReport loadWeights(Path source) {
+        Path file = source;
+        if (Files.isDirectory(source)) {
+            Manifest.verify(source);
+            file = source.resolve(MODEL_FILE);
+        } else if (!Files.isRegularFile(source)) {
+            throw new CheckpointException(
+                    "weights " + source + " do not exist: expected a checkpoint directory or a"
+                            + " .safetensors file");
+        }
+        Map<String, TensorData> tensors = SafeTensors.read(file);
+        WeightsReport report = compare(tensors);
+        assign(tensors, report.loaded());
+        return report;
+    }
+
+    /**
+     * Finds the newest checkpoint that loads, and loads it: the one {@code last_checkpoint} names
+     * first, then every other by descending iteration. Each damaged one is logged by name.
+     *
+     * @return the checkpoint loaded, or empty if there is none that loads
+     */
+    public Optional<LoadedCheckpoint> loadNewest() {
+        List<Path> candidates = new ArrayList<>();
+        Optional<String> last = readLast();
+        if (last.isPresent()) {
+            Path named = dir.resolve(last.get());
+            if (Files.isDirectory(named)) {
+                candidates.add(named);
+            } else {
+                LOG.warn("{} names {}, which does not exist", dir.resolve(LAST_CHECKPOINT), named);
+            }
+        }
+        for (Path p : checkpoints()) {
+            if (!candidates.contains(p)) {
+                candidates.add(p);
+            }
+        }
+        for (Path candidate : candidates) {
+            try {
+                return Optional.of(load(candidate));
+            } catch (CheckpointException e) {
+                LOG.warn("Skipping checkpoint {}: {}", candidate.getFileName(), e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Lists the checkpoints of the directory, newest first by the iteration in their state
+     * (unverified; one whose state cannot be read comes last).
+     *
+     * @return the checkpoint directories
+     */
+    public List<Path> checkpoints() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Pair<Path, Long>> found = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String fileName = p.getFileName().toString();
+                if (!fileName.startsWith(".")
+                        && Files.isDirectory(p)
+                        && (Files.exists(p.resolve(Manifest.FILE))
+                                || Files.exists(p.resolve(STATE_FILE)))) {
+                    found.add(new Pair<>(p, iterationOf(p)));
+                }
+            }
+        } catch (IOException e) {
+            throw new CheckpointException("cannot list " + dir + ": " + e, e);
+        }
+        found.sort(
+                Comparator.comparing((Pair<Path, Long> x) -> -x.getValue())
+                        .thenComparing(x -> x.getKey().getFileName().toString()));
+        List<Path> result = new ArrayList<>();
+        found.forEach(x -> result.add(x.getKey()));
+        return result;
+    }
+
+    /** @return the name {@code last_checkpoint} holds, if the file exists */
+    public Optional<String> readLast() {
+        try {
+            String name = Files.readString(dir.resolve(LAST_CHECKPOINT), StandardCharsets.UTF_8).strip();
+            return name.isEmpty() ? Optional.empty() : Optional.of(name);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read " + dir.resolve(LAST_CHECKPOINT) + ": " + e, e);
+        }
+    }
+
+    /**
+     * Deletes a checkpoint: renamed away first, so it never looks like a damaged one.
+     *
+     * @param name the checkpoint's name
+     */
+    public synchronized void delete(String name) {
+        requireName(name);
+        Path target = dir.resolve(name);
+        if (!Files.isDirectory(target)) {
+            return;
+        }
+        Path away = dir.resolve("." + name + ".del" + TEMP + UUID.randomUUID());
+        try {
+            Files.move(target, away, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("Cannot delete checkpoint {}: {}", target, e.toString());
+            return;
+        }
+        deleteQuietly(away);
+    }
+
+    /** Removes what interrupted saves and deletions left behind (names starting with a dot). */
+    public synchronized void removeTemporaryFiles() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String fileName = p.getFileName().toString();
+                if (fileName.startsWith(".") && fileName.contains(TEMP)) {
+                    LOG.info("Removing {} left by an interrupted save", p);
+                    deleteQuietly(p);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot list {}: {}", dir, e.toString());
+        }
+    }
+
+    private WeightsReport compare(Map<String, TensorData> tensors) {
+        List<String> loaded = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<String> mismatched = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>(tensors.keySet());
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            String name = p.getKey();
+            TensorData saved = tensors.get(name);
+            unexpected.remove(name);
+            if (saved == null) {
+                missing.add(name);
+                continue;
+            }
+            NDArray array = p.getValue().getArray();
+            if (!saved.shape().equals(array.getShape()) || saved.dataType() != array.getDataType()) {
+                mismatched.add(
+                        name
+                                + ": file "
+                                + saved.dataType()
+                                + saved.shape()
+                                + " vs model "
+                                + array.getDataType()
+                                + array.getShape());
+            } else {
+                loaded.add(name);
+            }
+        }
+        return new WeightsReport(loaded, missing, unexpected, mismatched);
+    }
+
+    private void assign(Map<String, TensorData> tensors, List<String> names) {
+        ParameterList parameters = model.getParameters();
+        for (String name : names) {
+            NDArray weight = parameters.get(name).getArray();
+            try (NDManager temp = weight.getManager().newSubManager()) {
+                weight.set(ALL, tensors.get(name).toNDArray(temp));
+            }
+        }
+    }
+
+    private NDManager stateManager() {
+        if (manager != null) {
+            return manager;
+        }
+        ParameterList parameters = model.getParameters();
+        if (parameters.isEmpty()) {
+            throw new IllegalStateException("the model has no parameters");
+        }
+        return parameters.valueAt(0).getArray().getManager();
+    }
+
+    private static long iterationOf(Path checkpoint) {
+        try {
+            Object iteration = readState(checkpoint.resolve(STATE_FILE)).get("iteration");
+            return iteration instanceof Number n ? n.longValue() : -1;
+        } catch (CheckpointException e) {
+            return -1;
+        }
+    }
+
+    private static Map<String, Object> readState(Path file) {
+        try {
+            Map<String, Object> state =
+                    GSON.fromJson(
+                            Files.readString(file, StandardCharsets.UTF_8),
+                            new TypeToken<LinkedHashMap<String, Object>>() {}.getType());
+            if (state == null) {
+                throw new CheckpointException(file + " is empty");
+            }
+            return state;
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read " + file + ": " + e, e);
+        } catch (JsonParseException e) {
+            throw new CheckpointException(file + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Something that writes a file's content. */
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(WritableFile out) throws IOException;
+    }
+
+    private Manifest.FileSum writeFile(Path path, Content content) throws IOException {
+        try (WritableFile file = files.create(path)) {
+            Summing summing = new Summing(file);
+            content.writeTo(summing);
+            file.sync();
+            return new Manifest.FileSum(summing.bytes, summing.crc.getValue());
+        }
+    }
+
+    /** Passes bytes on while counting them and computing their CRC-32C. */
+    private static final class Summing implements WritableFile {
+        private final WritableFile out;
+        private final CRC32C crc = new CRC32C();
+        private long bytes;
+
+        Summing(WritableFile out) {
+            this.out = out;
+        }
+
+        @Override
+        public int write(ByteBuffer source) throws IOException {
+            ByteBuffer view = source.duplicate();
+            int n = out.write(source);
+            view.limit(view.position() + n);
+            crc.update(view);
+            bytes += n;
+            return n;
+        }
+
+        @Override
+        public void sync() throws IOException {
+            out.sync();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return out.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+
+    private static void writeAll(WritableFile out, byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+    }
+
+    private void writeLast(String name) throws IOException {
+        Path temp = dir.resolve("." + LAST_CHECKPOINT + TEMP + UUID.randomUUID());
+        try {
+            byte[] text = (name + "\n").getBytes(StandardCharsets.UTF_8);
+            writeFile(temp, out -> writeAll(out, text));
+            Files.move(temp, dir.resolve(LAST_CHECKPOINT), StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private void replace(Path temp, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = dir.resolve("." + target.getFileName() + ".old" + TEMP + UUID.randomUUID());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system cannot rename atomically: " + e.getMessage(), e);
+        }
+        syncDirectory(dir);
+        if (old != null) {
+            deleteQuietly(old);
+        }
+    }
+
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some systems cannot open a directory for syncing; the files themselves are synced.
+            LOG.debug("Cannot sync directory {}: {}", directory, e.toString());
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            List<Path> all = walk.sorted(Comparator.reverseOrder()).toList();
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot remove {}: {}", path, e.toString());
+        }
+    }
+
+    private static void requireName(String name) {
+        if (name.isEmpty()
+                || name.startsWith(".")
+                || name.contains("/")
+                || name.contains("\\")
+                || name.equals(LAST_CHECKPOINT)) {
+            throw new IllegalArgumentException("not a valid checkpoint name: \"" + name + "\"");
+        }
+    }
+
+    /** Options of a {@link Checkpointer}. */
+    public static final class Builder {
+        private final Path dir;
+        private final Block model;
+        private StatefulOptimizer optimizer;
+        private NDManager manager;
+        private Map<String, Object> runInfo = Map.of();
+        private FileCreator files = FileCreator.local();
+        private boolean updateLast = true;
+
+        private Builder(Path dir, Block model) {
+            this.dir = dir;
+            this.model = model;
+        }
+
+        /**
+         * Saves and loads this optimizer's state too.
+         *
+         * @param optimizer the optimizer
+         * @return this builder
+         */
+        public Builder optimizer(StatefulOptimizer optimizer) {
+            this.optimizer = optimizer;
+            return this;
+        }
+
+        /**
+         * Sets the manager for temporary arrays; by default that of the model's first parameter.
+         *
+         * @param manager the manager
+         * @return this builder
+         */
+        public Builder manager(NDManager manager) {
+            this.manager = manager;
+            return this;
+        }
+
+        /**
+         * Adds entries to every {@code trainer.json}, such as the engine, seed and config digest.
+         *
+         * @param runInfo JSON-friendly values by key
+         * @return this builder
+         */
+        public Builder runInfo(Map<String, Object> runInfo) {
+            this.runInfo = runInfo;
+            return this;
+        }
+
+        /**
+         * Sets how files are created; {@link FileCreator#local()} by default.
+         *
+         * @param files the creator
+         * @return this builder
+         */
+        public Builder files(FileCreator files) {
+            this.files = files;
+            return this;
+        }
+
+        /**
+         * Whether a save makes {@code last_checkpoint} name the new checkpoint (default true).
+         *
+         * @param updateLast false for checkpoints that are not resume points of their own
+         * @return this builder
+         */
+        public Builder updateLast(boolean updateLast) {
+            this.updateLast = updateLast;
+            return this;
+        }
+
+        /** @return the checkpointer */
+        public Checkpointer build() {
+            return new Checkpointer(this);
+        }
+    }
+}

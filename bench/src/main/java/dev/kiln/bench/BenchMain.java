@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "kiln-bench",
         mixinStandardHelpOptions = true,
-        subcommands = {OverheadBenchmark.class},
+        subcommands = {OverheadBenchmark.class, WritersBenchmark.class},
         description = "Kiln's benchmarks.")
 public final class BenchMain {
 

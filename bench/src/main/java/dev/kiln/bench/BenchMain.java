@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "kiln-bench",
         mixinStandardHelpOptions = true,
-        subcommands = {OverheadBenchmark.class, CheckpointBenchmark.class},
+        subcommands = {OverheadBenchmark.class, CheckpointBenchmark.class, WritersBenchmark.class},
         description = "Kiln's benchmarks.")
 public final class BenchMain {
 

@@ -7,6 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,10 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The built distribution killed and resumed: SIGKILL at a random iteration, then {@code --resume},
@@ -45,7 +51,11 @@ class CheckpointIT {
         command.add(engine);
         command.add("--output-dir");
         command.add(outputDir.toString());
-        command.add("kiln.hooks=[checkpoint]");
+        // The schedule and the metrics files show that a resumed run continues the same curve and
+        // reads as one run: every iteration once in metrics.json, a new event file per run.
+        command.add("kiln.hooks=[lr-scheduler, checkpoint]");
+        command.add("kiln.lr-schedule.type=cosine");
+        command.add("kiln.writers=[console, json, tensorboard]");
         command.add("kiln.checkpoint.period=100");
         command.add("kiln.solver.max-iter=" + MAX_ITER);
         command.add("kiln.writer-period=10");
@@ -107,6 +117,50 @@ class CheckpointIT {
         return new Result(process.exitValue(), output.toString());
     }
 
+    private static int resumeIteration(String output) {
+        Matcher m = Pattern.compile("Starting training from iteration (\\d+)").matcher(output);
+        assertThat(m.find()).as(output).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** metrics.json by iteration, each line's fields. */
+    private static Map<Long, JsonObject> metrics(Path outputDir) throws IOException {
+        Map<Long, JsonObject> byIteration = new TreeMap<>();
+        for (String line : Files.readAllLines(outputDir.resolve("metrics.json"))) {
+            JsonObject row = JsonParser.parseString(line).getAsJsonObject();
+            long iteration = row.get("iteration").getAsLong();
+            assertThat(byIteration.put(iteration, row)).as("iteration %d twice", iteration).isNull();
+        }
+        return byIteration;
+    }
+
+    /**
+     * The resumed run's metrics.json holds every iteration of the uninterrupted run's once, with the
+     * same learning rate everywhere and the same smoothed loss wherever its window (20) lies after
+     * the resume point; the resumed run started a second event file.
+     */
+    private static void assertMetricsReadAsOneRun(Path reference, Path resumed, int resumedAt)
+            throws IOException {
+        Map<Long, JsonObject> expected = metrics(reference);
+        Map<Long, JsonObject> actual = metrics(resumed);
+        assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
+        for (Map.Entry<Long, JsonObject> e : expected.entrySet()) {
+            JsonObject got = actual.get(e.getKey());
+            assertThat(got.get("lr").getAsDouble())
+                    .as("lr at %d", e.getKey())
+                    .isEqualTo(e.getValue().get("lr").getAsDouble());
+            if (e.getKey() - 19 >= resumedAt || e.getKey() < resumedAt) {
+                assertThat(got.get("total_loss").getAsDouble())
+                        .as("total_loss at %d", e.getKey())
+                        .isEqualTo(e.getValue().get("total_loss").getAsDouble());
+            }
+        }
+        try (Stream<Path> files = Files.list(resumed)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents")))
+                    .hasSize(2);
+        }
+    }
+
     private static byte[] finalParameters(Path outputDir) throws IOException {
         return Files.readAllBytes(outputDir.resolve("model_final").resolve("model.safetensors"));
     }
@@ -130,6 +184,7 @@ class CheckpointIT {
         assertThat(resumed.exitCode()).as(resumed.output()).isZero();
         assertThat(resumed.output()).contains("Resuming from checkpoint");
         assertThat(finalParameters(killed)).as("killed at %d", killAt).isEqualTo(expected);
+        assertMetricsReadAsOneRun(reference, killed, resumeIteration(resumed.output()));
         assertThat(Files.readString(killed.resolve("log.txt")))
                 .contains("Resuming from checkpoint")
                 .contains("Starting training from iteration 0");

@@ -143,6 +143,13 @@ class CheckpointIT {
             throws IOException {
         Map<Long, JsonObject> expected = metrics(reference);
         Map<Long, JsonObject> actual = metrics(resumed);
+        // The lr column follows the schedule: base-lr 0.05 x cosine from 1 to 0 over the run.
+        for (Map.Entry<Long, JsonObject> e : expected.entrySet()) {
+            double cosine = 0.05 * 0.5 * (1 + Math.cos(Math.PI * e.getKey() / MAX_ITER));
+            assertThat(e.getValue().get("lr").getAsDouble())
+                    .as("lr at %d", e.getKey())
+                    .isCloseTo(cosine, org.assertj.core.data.Offset.offset(1e-7));
+        }
         assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
         for (Map.Entry<Long, JsonObject> e : expected.entrySet()) {
             JsonObject got = actual.get(e.getKey());

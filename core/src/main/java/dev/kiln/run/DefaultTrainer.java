@@ -21,6 +21,8 @@ import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.LoadedData;
 import dev.kiln.data.SampledBatchSource;
 import dev.kiln.data.TrainingSampler;
+import dev.kiln.evaluation.EvaluationHook;
+import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.events.EventWriter;
 import dev.kiln.hooks.IterationTimer;
 import dev.kiln.hooks.PeriodicWriter;
@@ -45,7 +47,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -58,7 +62,8 @@ import java.util.Optional;
  *
  * <p>Hook order: {@code iteration-timer}, the hooks of {@code kiln.hooks} in order, then the
  * {@code periodic-writer} (last, so it sees what the others put in the storage). {@link #setUp()}
- * writes no file, so bad data is reported before a run directory exists.
+ * writes no file, so bad data is reported before a run directory exists. {@link #evaluate()}
+ * evaluates instead of training.
  */
 public class DefaultTrainer implements AutoCloseable {
 
@@ -77,6 +82,7 @@ public class DefaultTrainer implements AutoCloseable {
     private Block model;
     private StatefulOptimizer optimizer;
     private BatchSource batches;
+    private LossFunction loss;
     private SimpleTrainer trainer;
 
     /**
@@ -114,7 +120,8 @@ public class DefaultTrainer implements AutoCloseable {
         model.initialize(manager, DataType.FLOAT32, batchShape(trainData.exampleShape()));
         optimizer = buildOptimizer(model);
         batches = buildBatchSource(trainData.examples());
-        trainer = new SimpleTrainer(model, manager, buildLoss(), optimizer, batches);
+        loss = buildLoss();
+        trainer = new SimpleTrainer(model, manager, loss, optimizer, batches);
         trainer.setGradientClipper(buildGradientClipper());
         trainer.registerHooks(buildHooks());
         LOG.info(
@@ -132,6 +139,47 @@ public class DefaultTrainer implements AutoCloseable {
         setUp();
         trainer.train(0, config.maxIter());
     }
+
+    /**
+     * Evaluates instead of training ({@code kiln train --eval-only}): builds what is missing, runs
+     * {@link #restoreForEvaluation()}, then each registered {@link EvaluationHook} once (such as
+     * the {@code eval} hook of {@code kiln-hooks-eval}), which prints its results and checks them
+     * against what the config expects. No hook's training callbacks run.
+     *
+     * @return every evaluation hook's results by full name, such as {@code test/accuracy}
+     * @throws IllegalStateException when no hook of {@code kiln.hooks} evaluates
+     * @throws ExpectedResultsException when a result misses what the config expects
+     */
+    public Map<String, Double> evaluate() {
+        setUp();
+        List<EvaluationHook> evaluations = new ArrayList<>();
+        for (Hook hook : trainer.hooks()) {
+            if (hook instanceof EvaluationHook evaluation) {
+                evaluations.add(evaluation);
+            }
+        }
+        if (evaluations.isEmpty()) {
+            throw new IllegalStateException(
+                    "nothing to evaluate with: none of kiln.hooks "
+                            + config.hooks()
+                            + " evaluates; add eval to kiln.hooks (kiln-hooks-eval) and choose"
+                            + " kiln.eval.evaluators");
+        }
+        restoreForEvaluation();
+        Map<String, Double> results = new LinkedHashMap<>();
+        for (EvaluationHook evaluation : evaluations) {
+            results.putAll(evaluation.evaluateOnly());
+        }
+        return results;
+    }
+
+    /**
+     * Puts into the model the parameters {@link #evaluate()} should measure; called after {@link
+     * #setUp()}. Here it does nothing, so the parameters are those {@code setUp()} initialized; the
+     * step that restores a run before training (its checkpoint or {@code kiln.weights}) belongs
+     * here too.
+     */
+    protected void restoreForEvaluation() {}
 
     /**
      * Loads the training data with the dataset extension {@code kiln.data.train.type}.
@@ -325,6 +373,11 @@ public class DefaultTrainer implements AutoCloseable {
     /** @return the test data, if any; after {@link #setUp()} */
     public Optional<RandomAccessDataset> testData() {
         return testData;
+    }
+
+    /** @return the loss the trainer minimizes, from {@link #buildLoss()}; after {@link #setUp()} */
+    public LossFunction loss() {
+        return loss;
     }
 
     /** @return the trainer running the loop; after {@link #setUp()} */

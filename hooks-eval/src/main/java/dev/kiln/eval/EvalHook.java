@@ -171,15 +171,21 @@ public final class EvalHook extends HookBase implements EvaluationHook {
     }
 
     /**
-     * Evaluates after the last iteration if that was not done yet (training stopped, or failed,
-     * between two evaluations), then checks the last results against the expected ones.
+     * When training ended cleanly (at {@code max-iter}, or stopped on request), evaluates after the
+     * last iteration if that was not done yet, then checks the last results against the expected
+     * ones. After a failed training it does neither: the failure is what the run reports.
      *
      * @throws ExpectedResultsException when a result misses what the config expects
      */
     @Override
     public void afterTrain() {
+        boolean clean =
+                trainer().iter() >= trainer().maxIter() || trainer().isStopRequested();
+        if (!clean || failed) {
+            return;
+        }
         long last = trainer().iter() - 1;
-        if (!failed && last >= trainer().startIter() && last != lastEvaluated) {
+        if (last >= trainer().startIter() && last != lastEvaluated) {
             trainer().storage().setIter(last);
             evaluateAndStore(last);
         }

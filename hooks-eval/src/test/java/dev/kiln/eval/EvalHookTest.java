@@ -110,6 +110,35 @@ class EvalHookTest {
     }
 
     @Test
+    void aFailedTrainingIsNeitherEvaluatedAgainNorCheckedAfterwards() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        Hook failing =
+                LambdaHook.builder()
+                        .afterStep(
+                                t -> {
+                                    if (t.iter() == 12) {
+                                        throw boom;
+                                    }
+                                })
+                        .build();
+        try (KilnRun run =
+                        Runs.load(
+                                tmp,
+                                "PyTorch",
+                                "kiln.hooks=[eval]",
+                                "kiln.eval.period=10",
+                                "kiln.eval.expected-results=[{metric = test/accuracy, value = 2,"
+                                        + " tolerance = 0}]");
+                DefaultTrainer trainer = new TrainerWith(run, List.of(), List.of(failing))) {
+            assertThatThrownBy(trainer::train)
+                    .isSameAs(boom)
+                    .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+            assertThat(trainer.trainer().storage().history("test/accuracy").iterations())
+                    .containsExactly(9);
+        }
+    }
+
+    @Test
     void periodZeroEvaluatesOnlyAfterTheLastIteration() {
         try (KilnRun run = Runs.load(tmp, "PyTorch", "kiln.hooks=[eval]");
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {

@@ -72,6 +72,13 @@ class EvaluatorsTest {
             top1.reset();
             feed(manager, top1, 3, 1);
             assertThat(top1.evaluate()).containsExactly(Map.entry("accuracy", 0.0));
+            // NaN scores are wrong, not a tie won
+            top2.reset();
+            top2.process(
+                    new NDList(),
+                    new NDList(manager.create(new float[] {Float.NaN, Float.NaN, 0.1f, Float.NaN}, new Shape(2, 2))),
+                    new NDList(manager.create(new float[] {0, 0})));
+            assertThat(top2.evaluate()).containsEntry("accuracy", 0.0).containsEntry("top2-accuracy", 0.0);
             assertThatThrownBy(() -> new AccuracyEvaluator(0))
                     .isInstanceOf(IllegalArgumentException.class);
         }
@@ -91,6 +98,15 @@ class EvaluatorsTest {
             assertThat(perClass.evaluate()).containsExactlyEntriesOf(expected);
             assertThat(perClass.confusionMatrix())
                     .isDeepEqualTo(new long[][] {{0, 1, 0}, {1, 1, 0}, {0, 0, 1}});
+            perClass.process(
+                    new NDList(),
+                    new NDList(manager.create(new float[] {Float.NaN, 1, 0}, new Shape(1, 3))),
+                    new NDList(manager.create(new float[] {2})));
+            // class 2 now has a second example, predicted as nothing
+            assertThat(perClass.evaluate()).containsEntry("class-accuracy/2", 0.5);
+            assertThat(perClass.confusionMatrix()[2]).containsExactly(0, 0, 1);
+            perClass.reset();
+            feed(manager, perClass);
             assertThat(perClass.matrixText())
                     .isEqualTo("   | 0 1 2\n 0 | 0 1 0\n 1 | 1 1 0\n 2 | 0 0 1");
         }

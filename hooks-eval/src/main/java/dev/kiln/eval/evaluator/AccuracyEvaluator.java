@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Classification accuracy: the fraction of examples whose label has the highest score ({@code
  * accuracy}) and, for {@code k > 1}, the fraction whose label is among the {@code k} highest
- * scores ({@code top<k>-accuracy}). A label ties with another class's equal score in its favour.
+ * scores ({@code top<k>-accuracy}). A label ties with another class's equal score in its favour;
+ * an example with a NaN score counts as wrong.
  * The outputs are scores of shape (batch, classes); the labels class indices of shape (batch).
  */
 public final class AccuracyEvaluator implements Evaluator {
@@ -49,11 +50,17 @@ public final class AccuracyEvaluator implements Evaluator {
                         "label " + label + " is not among the " + width + " classes of the outputs");
             }
             float own = scores[i * width + label];
+            boolean invalid = false;
             int higher = 0;
             for (int c = 0; c < width; c++) {
-                if (scores[i * width + c] > own) {
+                float score = scores[i * width + c];
+                invalid |= Float.isNaN(score);
+                if (score > own) {
                     higher++;
                 }
+            }
+            if (invalid) {
+                continue;
             }
             if (higher == 0) {
                 top1++;

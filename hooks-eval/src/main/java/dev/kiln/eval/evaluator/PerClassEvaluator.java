@@ -16,17 +16,20 @@ import java.util.Map;
  * class-accuracy/c} (the fraction of its examples predicted as c, its recall), and {@code
  * mean-class-accuracy} (their mean). {@link #evaluate()} prints the confusion matrix in the log,
  * a row per true class and a column per predicted class. The prediction is the class of the
- * highest score (the first one on a tie).
+ * highest score (the first one on a tie); an example with a NaN score is predicted as nothing: it
+ * counts against its class and is not in the matrix.
  */
 public final class PerClassEvaluator implements Evaluator {
 
     private static final Logger LOG = LoggerFactory.getLogger(PerClassEvaluator.class);
 
     private long[][] confusion = new long[0][0];
+    private long[] unpredicted = new long[0];
 
     @Override
     public void reset() {
         confusion = new long[0][0];
+        unpredicted = new long[0];
     }
 
     @Override
@@ -36,13 +39,19 @@ public final class PerClassEvaluator implements Evaluator {
         float[] scores = Batches.floats(outputs.head());
         for (int i = 0; i < classes.length; i++) {
             int predicted = 0;
-            for (int c = 1; c < width; c++) {
+            boolean invalid = false;
+            for (int c = 0; c < width; c++) {
+                invalid |= Float.isNaN(scores[i * width + c]);
                 if (scores[i * width + c] > scores[i * width + predicted]) {
                     predicted = c;
                 }
             }
             grow(Math.max(width, classes[i] + 1));
-            confusion[classes[i]][predicted]++;
+            if (invalid) {
+                unpredicted[classes[i]]++;
+            } else {
+                confusion[classes[i]][predicted]++;
+            }
         }
     }
 
@@ -53,6 +62,7 @@ public final class PerClassEvaluator implements Evaluator {
                 System.arraycopy(confusion[r], 0, bigger[r], 0, confusion.length);
             }
             confusion = bigger;
+            unpredicted = Arrays.copyOf(unpredicted, size);
         }
     }
 
@@ -71,7 +81,7 @@ public final class PerClassEvaluator implements Evaluator {
         double sum = 0;
         int present = 0;
         for (int c = 0; c < confusion.length; c++) {
-            long total = Arrays.stream(confusion[c]).sum();
+            long total = Arrays.stream(confusion[c]).sum() + unpredicted[c];
             if (total > 0) {
                 double accuracy = (double) confusion[c][c] / total;
                 results.put("class-accuracy/" + c, accuracy);

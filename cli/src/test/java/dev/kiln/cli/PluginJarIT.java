@@ -89,7 +89,7 @@ class PluginJarIT {
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(result.stdout().lines())
-                .filteredOn(l -> l.startsWith("hook "))
+                .filteredOn(l -> l.startsWith("hook ") && l.contains("greeter"))
                 .singleElement()
                 .satisfies(
                         row ->

@@ -29,7 +29,19 @@ class PluginsCommandIT {
         assertThat(lines.get(0).split("\\s+"))
                 .containsExactly("KIND", "NAME", "JAR", "DESCRIPTION");
         List<String[]> rows = lines.stream().skip(1).map(l -> l.split("\\s+", 4)).toList();
+        // the first-party plugin jars of plugins/ list theirs too
         assertThat(rows)
+                .filteredOn(r -> r[2].startsWith("kiln-hooks-eval-"))
+                .extracting(r -> r[0] + " " + r[1])
+                .containsExactlyInAnyOrder(
+                        "hook eval",
+                        "hook early-stopping",
+                        "evaluator accuracy",
+                        "evaluator per-class",
+                        "evaluator loss",
+                        "evaluator regression");
+        assertThat(rows)
+                .filteredOn(r -> r[2].equals(coreJar()))
                 .extracting(r -> r[0], r -> r[1], r -> r[2])
                 .containsExactlyInAnyOrder(
                         tuple("writer", "console", coreJar()),

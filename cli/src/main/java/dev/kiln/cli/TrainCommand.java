@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.run.DefaultTrainer;
 import dev.kiln.run.KilnRun;
 
@@ -18,7 +19,10 @@ import java.util.concurrent.Callable;
  * creates the run directory with {@code config.conf} and {@code log.txt}, and trains. With {@code
  * --resume} it takes the existing run directory, rewrites {@code config.conf}, appends to {@code
  * log.txt} and continues from the last checkpoint. SIGTERM or SIGINT stops after the current step
- * (see {@link StopSignals}).
+ * (see {@link StopSignals}). With {@code --eval-only} it builds everything, restores the
+ * parameters ({@code --resume} or {@code kiln.weights}), evaluates once with the evaluation hooks
+ * and prints the results, without training and without writing to the run directory. Results that
+ * miss {@code kiln.eval.expected-results} exit with 1.
  */
 @Command(
         name = "train",
@@ -37,6 +41,13 @@ final class TrainCommand implements Callable<Integer> {
                             + " (kiln.resume=true); without one, start there from iteration 0")
     boolean resume;
 
+    @Option(
+            names = "--eval-only",
+            description =
+                    "evaluate the model once with the eval hook (kiln.hooks += eval), print the"
+                            + " results and exit; no training, nothing written")
+    boolean evalOnly;
+
     @Override
     public Integer call() {
         if (resume) {
@@ -45,6 +56,9 @@ final class TrainCommand implements Callable<Integer> {
         int exitCode = 0;
         try (KilnRun run = options.load();
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
+            if (evalOnly) {
+                return evaluate(trainer);
+            }
             boolean resuming = run.config().resume();
             Path outputDir = run.config().outputDir();
             if (resuming) {
@@ -66,6 +80,8 @@ final class TrainCommand implements Callable<Integer> {
                     StopSignals.install(reason -> trainer.trainer().requestStop(reason))) {
                 try {
                     trainer.train();
+                } catch (ExpectedResultsException e) {
+                    throw new CliFailure(CliFailure.TRAINING_FAILED, e.getMessage(), e);
                 } catch (RuntimeException e) {
                     throw new CliFailure(
                             CliFailure.TRAINING_FAILED, "training failed: " + describe(e), e);
@@ -82,6 +98,24 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return exitCode;
+    }
+
+    private static int evaluate(DefaultTrainer trainer) {
+        try {
+            trainer.setUp();
+        } catch (RuntimeException e) {
+            throw new CliFailure(CliFailure.BAD_INPUT, describe(e), e);
+        }
+        try {
+            trainer.evaluate();
+        } catch (ExpectedResultsException e) {
+            throw new CliFailure(CliFailure.TRAINING_FAILED, e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new CliFailure(CliFailure.BAD_INPUT, "--eval-only: " + describe(e), e);
+        } catch (RuntimeException e) {
+            throw new CliFailure(CliFailure.TRAINING_FAILED, "evaluation failed: " + describe(e), e);
+        }
+        return 0;
     }
 
     private static String describe(RuntimeException e) {

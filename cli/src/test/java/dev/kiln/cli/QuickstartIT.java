@@ -51,6 +51,10 @@ class QuickstartIT {
         assertThat(progress).as(result.describe()).hasSizeGreaterThanOrEqualTo(20);
         assertThat(progress.get(progress.size() - 1)).contains("iter: 1999 ");
         assertThat(result.stdout()).contains("on " + engine + " (");
+        // evaluated on its test split after the last iteration, the results in a table
+        assertThat(result.stdout())
+                .contains("Evaluation at iteration 1999:")
+                .containsPattern("\\| test/accuracy +\\| 0\\.9\\d{3} +\\|");
 
         assertThat(run.resolve(RunDirectory.CONFIG_FILE)).isRegularFile();
         Config written = ConfigFactory.parseFile(run.resolve(RunDirectory.CONFIG_FILE).toFile());

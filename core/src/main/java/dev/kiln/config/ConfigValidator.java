@@ -47,7 +47,8 @@ public final class ConfigValidator {
                     "kiln.data.train.type", "dataset type",
                     "kiln.data.test.type", "dataset type",
                     "kiln.solver.optimizer", "optimizer",
-                    "kiln.lr-schedule.type", "schedule type");
+                    "kiln.lr-schedule.type", "schedule type",
+                    "kiln.eval.evaluators", "evaluator");
 
     private final List<String> engines;
     private final Map<String, Set<String>> extensionNames;

@@ -10,16 +10,20 @@ import java.util.Optional;
 public final class FirstPartyPlugins {
 
     private static final Map<String, String> JAR_BY_NAME =
-            Map.of(
-                    "checkpoint", "kiln-hooks-checkpoint",
-                    "best-checkpoint", "kiln-hooks-checkpoint",
-                    "lr-scheduler", "kiln-hooks-lr",
-                    "lr-schedule", "kiln-hooks-lr",
-                    "eval", "kiln-hooks-eval",
-                    "early-stopping", "kiln-hooks-eval",
-                    "json", "kiln-writers-json",
-                    "tensorboard", "kiln-writers-tensorboard",
-                    "hello", "kiln-plugins-example");
+            Map.ofEntries(
+                    Map.entry("checkpoint", "kiln-hooks-checkpoint"),
+                    Map.entry("best-checkpoint", "kiln-hooks-checkpoint"),
+                    Map.entry("lr-scheduler", "kiln-hooks-lr"),
+                    Map.entry("lr-schedule", "kiln-hooks-lr"),
+                    Map.entry("eval", "kiln-hooks-eval"),
+                    Map.entry("early-stopping", "kiln-hooks-eval"),
+                    Map.entry("accuracy", "kiln-hooks-eval"),
+                    Map.entry("per-class", "kiln-hooks-eval"),
+                    Map.entry("loss", "kiln-hooks-eval"),
+                    Map.entry("regression", "kiln-hooks-eval"),
+                    Map.entry("json", "kiln-writers-json"),
+                    Map.entry("tensorboard", "kiln-writers-tensorboard"),
+                    Map.entry("hello", "kiln-plugins-example"));
 
     private FirstPartyPlugins() {}
 

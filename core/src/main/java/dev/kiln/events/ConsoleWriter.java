@@ -23,7 +23,7 @@ import java.util.Map;
  * </pre>
  *
  * Losses (every scalar whose name contains {@code loss}) are medians over the last {@code window}
- * values, times are averages over the window, {@code max_mem} is the device's memory in use where
+ * values, or the newest value for one put without a smoothing hint (a validation loss), times are averages over the window, {@code max_mem} is the device's memory in use where
  * DJL tells it (GPUs) and the JVM heap in use otherwise. It reports training progress only, so it
  * writes nothing once the last iteration has been reported.
  */
@@ -91,7 +91,12 @@ public final class ConsoleWriter implements EventWriter {
                         line.append("  ")
                                 .append(name)
                                 .append(": ")
-                                .append(DecimalText.significant(h.median(window), 4));
+                                .append(
+                                        DecimalText.significant(
+                                                Boolean.FALSE.equals(storage.smoothingHints().get(name))
+                                                        ? h.latest()
+                                                        : h.median(window),
+                                                4));
                     }
                 });
         appendAverage(line, histories.get("time"), "time");

@@ -21,6 +21,8 @@ import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.LoadedData;
 import dev.kiln.data.SampledBatchSource;
 import dev.kiln.data.TrainingSampler;
+import dev.kiln.evaluation.EvaluationHook;
+import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.events.EventWriter;
 import dev.kiln.hooks.IterationTimer;
 import dev.kiln.hooks.PeriodicWriter;
@@ -46,7 +48,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,7 +63,8 @@ import java.util.Optional;
  *
  * <p>Hook order: {@code iteration-timer}, the hooks of {@code kiln.hooks} in order, then the
  * {@code periodic-writer} (last, so it sees what the others put in the storage). {@link #setUp()}
- * writes no file, so bad data is reported before a run directory exists.
+ * writes no file, so bad data is reported before a run directory exists. {@link #evaluate()}
+ * evaluates instead of training.
  */
 public class DefaultTrainer implements AutoCloseable {
 
@@ -78,6 +83,7 @@ public class DefaultTrainer implements AutoCloseable {
     private Block model;
     private StatefulOptimizer optimizer;
     private BatchSource batches;
+    private LossFunction loss;
     private SimpleTrainer trainer;
 
     /**
@@ -115,7 +121,8 @@ public class DefaultTrainer implements AutoCloseable {
         model.initialize(manager, DataType.FLOAT32, batchShape(trainData.exampleShape()));
         optimizer = buildOptimizer(model);
         batches = buildBatchSource(trainData.examples());
-        trainer = new SimpleTrainer(model, manager, buildLoss(), optimizer, batches);
+        loss = buildLoss();
+        trainer = new SimpleTrainer(model, manager, loss, optimizer, batches);
         trainer.setGradientClipper(buildGradientClipper());
         trainer.registerHooks(buildHooks());
         if ((config.resume() || config.weights().isPresent()) && resumers().isEmpty()) {
@@ -173,6 +180,67 @@ public class DefaultTrainer implements AutoCloseable {
             }
         }
         return resumers;
+    }
+
+    /**
+     * Evaluates instead of training ({@code kiln train --eval-only}): builds what is missing, runs
+     * {@link #restoreForEvaluation()}, then each registered {@link EvaluationHook} once (such as
+     * the {@code eval} hook of {@code kiln-hooks-eval}), which prints its results and checks them
+     * against what the config expects. No hook's training callbacks run.
+     *
+     * @return every evaluation hook's results by full name, such as {@code test/accuracy}
+     * @throws IllegalStateException when no hook of {@code kiln.hooks} evaluates
+     * @throws ExpectedResultsException when a result misses what the config expects
+     */
+    public Map<String, Double> evaluate() {
+        setUp();
+        List<EvaluationHook> evaluations = new ArrayList<>();
+        for (Hook hook : trainer.hooks()) {
+            if (hook instanceof EvaluationHook evaluation) {
+                evaluations.add(evaluation);
+            }
+        }
+        if (evaluations.isEmpty()) {
+            throw new IllegalStateException(
+                    "nothing to evaluate with: none of kiln.hooks "
+                            + config.hooks()
+                            + " evaluates; add eval to kiln.hooks (kiln-hooks-eval) and choose"
+                            + " kiln.eval.evaluators");
+        }
+        restoreForEvaluation();
+        Map<String, Double> results = new LinkedHashMap<>();
+        for (EvaluationHook evaluation : evaluations) {
+            results.putAll(evaluation.evaluateOnly());
+        }
+        return results;
+    }
+
+    /**
+     * Puts into the model the parameters {@link #evaluate()} should measure; called after {@link
+     * #setUp()}: the run directory's last checkpoint with {@code kiln.resume}, else the file of
+     * {@code kiln.weights}, through the hooks that implement {@link Resumer}. With neither, the
+     * freshly initialized parameters are measured, and the log says so.
+     *
+     * @throws IllegalStateException when {@code kiln.resume} finds no checkpoint to evaluate
+     */
+    protected void restoreForEvaluation() {
+        if (!config.resume() && config.weights().isEmpty()) {
+            LOG.warn(
+                    "Evaluating freshly initialized parameters: neither --resume nor kiln.weights"
+                            + " names trained ones");
+            return;
+        }
+        Resumer resumer = resumers().get(0);
+        if (config.resume()) {
+            if (resumer.resume(trainer) > 0) {
+                return;
+            }
+            if (config.weights().isEmpty()) {
+                throw new IllegalStateException(
+                        "--resume found no checkpoint to evaluate in " + config.outputDir());
+            }
+        }
+        config.weights().ifPresent(resumer::loadWeights);
     }
 
     /**
@@ -367,6 +435,11 @@ public class DefaultTrainer implements AutoCloseable {
     /** @return the test data, if any; after {@link #setUp()} */
     public Optional<RandomAccessDataset> testData() {
         return testData;
+    }
+
+    /** @return the loss the trainer minimizes, from {@link #buildLoss()}; after {@link #setUp()} */
+    public LossFunction loss() {
+        return loss;
     }
 
     /** @return the trainer running the loop; after {@link #setUp()} */

@@ -76,6 +76,11 @@ public final class KilnRun implements AutoCloseable {
             // Without a schedule plugin, kiln.lr-schedule is an unknown section, reported as such.
             names.put("kiln.lr-schedule.type", schedules);
         }
+        Set<String> evaluators = registry.names(ExtensionPoints.EVALUATOR);
+        if (!evaluators.isEmpty()) {
+            // Without an evaluator plugin, kiln.eval is an unknown section, reported as such.
+            names.put("kiln.eval.evaluators", evaluators);
+        }
         return names;
     }
 

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.training.dataset.RandomAccessDataset;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
@@ -16,9 +17,11 @@ import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.plugin.ExtensionFactory;
 import dev.kiln.plugin.ExtensionRegistry;
 import dev.kiln.runtime.Seeds;
+import dev.kiln.train.LossFunction;
 import dev.kiln.train.TrainerView;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * What an extension created for a {@link DefaultTrainer} may ask for in its constructor: the
@@ -26,9 +29,11 @@ import java.nio.file.Path;
  * run, the run directory ({@code @Named("output-dir") Path}), and — through {@code Provider}s, since
  * they exist only once the trainer is built or training runs — the model ({@link Block}), the
  * {@link StatefulOptimizer}, the {@link BatchSource}, the {@link TrainerView} and the current
- * {@link EventStorage}; and the {@link ExtensionRegistry} with the {@link ExtensionFactory}, for an
- * extension that creates other extensions by name (a schedule's children, say). (Its own config
- * section and {@code @Named("kiln") Config} come from the extension factory.)
+ * {@link EventStorage}; the {@link LossFunction} the trainer minimizes and the test data ({@code
+ * @Named("test") Optional<RandomAccessDataset>}, empty when the run has none), for an evaluation;
+ * and the {@link ExtensionRegistry} with the {@link ExtensionFactory}, for an extension that
+ * creates other extensions by name (a schedule's children, say). (Its own config section and
+ * {@code @Named("kiln") Config} come from the extension factory.)
  */
 final class RunModule extends AbstractModule {
 
@@ -87,6 +92,17 @@ final class RunModule extends AbstractModule {
     @Provides
     TrainerView trainer() {
         return run.trainer();
+    }
+
+    @Provides
+    LossFunction loss() {
+        return run.loss();
+    }
+
+    @Provides
+    @Named("test")
+    Optional<RandomAccessDataset> testData() {
+        return run.testData();
     }
 
     @Provides

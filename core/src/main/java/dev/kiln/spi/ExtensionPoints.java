@@ -1,6 +1,7 @@
 package dev.kiln.spi;
 
 import dev.kiln.data.DatasetProvider;
+import dev.kiln.evaluation.EvaluatorProvider;
 import dev.kiln.events.EventWriter;
 import dev.kiln.model.ModelProvider;
 import dev.kiln.optim.OptimizerProvider;
@@ -39,8 +40,12 @@ public final class ExtensionPoints {
     public static final ExtensionPoint<ScheduleProvider> SCHEDULE =
             new ExtensionPoint<>("schedule", ScheduleProvider.class);
 
+    /** Evaluators, selected by {@code kiln.eval.evaluators}. */
+    public static final ExtensionPoint<EvaluatorProvider> EVALUATOR =
+            new ExtensionPoint<>("evaluator", EvaluatorProvider.class);
+
     private static final List<ExtensionPoint<?>> ALL =
-            List.of(HOOK, WRITER, MODEL, DATASET, OPTIMIZER, SCHEDULE);
+            List.of(HOOK, WRITER, MODEL, DATASET, OPTIMIZER, SCHEDULE, EVALUATOR);
 
     private ExtensionPoints() {}
 

@@ -132,11 +132,28 @@ public abstract class TrainerBase implements TrainerView {
         }
     }
 
-    /** Runs every hook's {@code afterTrain}. */
+    /**
+     * Runs every hook's {@code afterTrain}, each one even when one before it failed (so writers
+     * close and final checkpoints are written when, say, a check of the results fails); the first
+     * failure is rethrown with the later ones suppressed.
+     */
     protected void afterTrain() {
         storage.setIter(iter);
+        RuntimeException failure = null;
         for (Hook h : hooks) {
-            h.afterTrain();
+            try {
+                h.afterTrain();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    LOG.error("Hook '{}' failed in afterTrain too:", h.name(), e);
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

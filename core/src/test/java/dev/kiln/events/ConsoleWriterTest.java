@@ -54,6 +54,22 @@ class ConsoleWriterTest {
     }
 
     @Test
+    void aLossPutWithoutSmoothingIsPrintedAsItsNewestValue() {
+        EventStorage s = new EventStorage();
+        for (int i = 0; i < 20; i++) {
+            s.setIter(i);
+            s.putScalar("total_loss", 1.0);
+            if (i % 5 == 4) {
+                // a validation loss, evaluated every 5 iterations: 3, 2, 1, 0.25
+                s.putScalar("test/loss", i == 19 ? 0.25 : 3.0 - i / 5, false);
+            }
+        }
+        new ConsoleWriter(40).write(s);
+        assertThat(appender.list.get(0).getFormattedMessage())
+                .contains("total_loss: 1  test/loss: 0.25  ");
+    }
+
+    @Test
     void writesNothingOnceTrainingIsOver() {
         EventStorage s = new EventStorage();
         s.putScalar("total_loss", 1);

@@ -66,6 +66,20 @@ class DefaultTrainerTest {
     }
 
     @Test
+    void evaluateWithoutAnEvaluationHookSaysWhatToAdd() throws Exception {
+        try (KilnRun run = run("kiln.hooks=[configured]");
+                DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
+            assertThatThrownBy(trainer::evaluate)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("none of kiln.hooks [configured] evaluates")
+                    .hasMessageContaining("add eval to kiln.hooks");
+            // built, and the loss the trainer minimizes is there for an evaluator to use
+            assertThat(trainer.loss()).isNotNull();
+            assertThat(trainer.trainer().storage().scalarNames()).isEmpty();
+        }
+    }
+
+    @Test
     void writersAndOptimizerComeFromTheConfigByName() throws Exception {
         TestWriter.WRITES.set(0);
         try (KilnRun run =

@@ -120,6 +120,23 @@ class TrainerBaseTest {
     }
 
     @Test
+    void everyAfterTrainRunsWhenOneFailsAndTheFirstFailureIsRethrown() {
+        List<String> events = new ArrayList<>();
+        RecordingTrainer trainer = new RecordingTrainer(events);
+        IllegalStateException first = new IllegalStateException("first");
+        IllegalArgumentException second = new IllegalArgumentException("second");
+        trainer.registerHooks(
+                LambdaHook.builder().afterTrain(t -> { throw first; }).build(),
+                new RecordingHook("a", events),
+                LambdaHook.builder().afterTrain(t -> { throw second; }).build(),
+                new RecordingHook("b", events));
+        assertThatThrownBy(() -> trainer.train(0, 2))
+                .isSameAs(first)
+                .satisfies(e -> assertThat(e.getSuppressed()).containsExactly(second));
+        assertThat(events).endsWith("a.afterTrain@2", "b.afterTrain@2");
+    }
+
+    @Test
     void afterTrainRunsAfterAnExceptionWhichIsRethrown() {
         List<String> events = new ArrayList<>();
         RecordingTrainer trainer = new RecordingTrainer(events);

@@ -1,0 +1,253 @@
+package dev.kiln.eval;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.dataset.RandomAccessDataset;
+
+import com.typesafe.config.Config;
+
+import dev.kiln.config.KilnConfig;
+import dev.kiln.evaluation.CombinedEvaluator;
+import dev.kiln.evaluation.EvaluationHook;
+import dev.kiln.evaluation.Evaluator;
+import dev.kiln.evaluation.EvaluatorProvider;
+import dev.kiln.evaluation.ExpectedResultsException;
+import dev.kiln.evaluation.Inference;
+import dev.kiln.evaluation.ResultsTable;
+import dev.kiln.events.EventStorage;
+import dev.kiln.plugin.ExtensionFactory;
+import dev.kiln.plugin.ExtensionRegistry;
+import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.ExtensionPoints;
+import dev.kiln.train.HookBase;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The hook {@code eval}, after detectron2's {@code EvalHook}: measures the model on the test data
+ * with the evaluators of {@code kiln.eval.evaluators} every {@code kiln.eval.period} iterations and
+ * after the last one (also when training stops early), and puts each result into the event storage
+ * as {@code test/<name>} without smoothing, at the iteration evaluated, so the writers and a
+ * best-checkpoint hook registered after it see it. Each evaluation prints a small table.
+ *
+ * <p>After training it checks {@code kiln.eval.expected-results} against the last results and
+ * throws an {@link ExpectedResultsException} on a miss. For {@code --eval-only}, {@link
+ * #evaluateOnly()} evaluates once, prints and checks, without training.
+ */
+@KilnExtension(
+        name = EvalHook.NAME,
+        description =
+                "evaluates on the test data every kiln.eval.period iterations and after the last;"
+                        + " results as test/<name>")
+public final class EvalHook extends HookBase implements EvaluationHook {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EvalHook.class);
+
+    /** The hook's name. */
+    public static final String NAME = "eval";
+
+    /** What each result's name is prefixed with in the storage and the table. */
+    public static final String PREFIX = "test/";
+
+    private final Block model;
+    private final NDManager manager;
+    private final RandomAccessDataset data;
+    private final int batchSize;
+    private final Evaluator evaluator;
+    private final long period;
+    private final List<ExpectedResult> expected;
+    private long lastEvaluated = -1;
+    private Map<String, Double> latest;
+    private boolean failed;
+
+    /**
+     * Creates the hook of a run from {@code kiln.eval}.
+     *
+     * @param section {@code kiln.eval}
+     * @param config the run's config (for the batch size)
+     * @param model the model
+     * @param manager the manager of the model's parameters
+     * @param testData the run's test data
+     * @param registry the installed extensions
+     * @param factory creates the evaluator extensions
+     */
+    @Inject
+    public EvalHook(
+            Config section,
+            KilnConfig config,
+            Block model,
+            NDManager manager,
+            @Named("test") Optional<RandomAccessDataset> testData,
+            ExtensionRegistry registry,
+            ExtensionFactory factory) {
+        this(
+                model,
+                manager,
+                testData.orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "the eval hook needs test data, and this run has none:"
+                                                + " set kiln.data.train.test-fraction above 0 or"
+                                                + " give kiln.data.test")),
+                config.batchSize(),
+                evaluators(section, registry, factory),
+                Settings.atLeast(section, "kiln.eval", "period", 0L),
+                ExpectedResult.parse(section.getList("expected-results")));
+    }
+
+    /**
+     * Creates the hook with parts of one's own.
+     *
+     * @param model the model
+     * @param manager a manager on the model's device
+     * @param data the test data
+     * @param batchSize examples per batch of inference
+     * @param evaluator what measures the model
+     * @param period evaluate every this many iterations; 0: only after the last
+     * @param expected the results to check after training
+     */
+    public EvalHook(
+            Block model,
+            NDManager manager,
+            RandomAccessDataset data,
+            int batchSize,
+            Evaluator evaluator,
+            long period,
+            List<ExpectedResult> expected) {
+        if (period < 0) {
+            throw new IllegalArgumentException("the period must be >= 0, was " + period);
+        }
+        this.model = model;
+        this.manager = manager;
+        this.data = data;
+        this.batchSize = batchSize;
+        this.evaluator = evaluator;
+        this.period = period;
+        this.expected = List.copyOf(expected);
+    }
+
+    private static Evaluator evaluators(
+            Config section, ExtensionRegistry registry, ExtensionFactory factory) {
+        List<String> names = section.getStringList("evaluators");
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "kiln.eval.evaluators is empty" + Settings.at(section.getValue("evaluators").origin())
+                            + "; choose from: " + String.join(", ", registry.names(ExtensionPoints.EVALUATOR)));
+        }
+        List<Evaluator> evaluators = new ArrayList<>();
+        for (String name : names) {
+            EvaluatorProvider provider =
+                    factory.create(
+                            registry.require(ExtensionPoints.EVALUATOR, name),
+                            EvaluatorProvider.class);
+            evaluators.add(provider.create());
+        }
+        return evaluators.size() == 1 ? evaluators.get(0) : new CombinedEvaluator(evaluators);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void afterStep() {
+        long iter = trainer().iter();
+        long next = iter + 1;
+        boolean periodic = period > 0 && next % period == 0;
+        if (periodic || next == trainer().maxIter() || trainer().isStopRequested()) {
+            evaluateAndStore(iter);
+        }
+    }
+
+    /**
+     * When training ended cleanly (at {@code max-iter}, or stopped on request), evaluates after the
+     * last iteration if that was not done yet, then checks the last results against the expected
+     * ones. After a failed training it does neither: the failure is what the run reports.
+     *
+     * @throws ExpectedResultsException when a result misses what the config expects
+     */
+    @Override
+    public void afterTrain() {
+        boolean clean =
+                trainer().iter() >= trainer().maxIter() || trainer().isStopRequested();
+        if (!clean || failed) {
+            return;
+        }
+        long last = trainer().iter() - 1;
+        if (last >= trainer().startIter() && last != lastEvaluated) {
+            trainer().storage().setIter(last);
+            evaluateAndStore(last);
+        }
+        if (latest != null) {
+            check(latest);
+        }
+    }
+
+    @Override
+    public Map<String, Double> evaluateOnly() {
+        Map<String, Double> results = evaluate();
+        LOG.info("Evaluation of the model as it stands:\n{}", ResultsTable.of(results));
+        check(results);
+        return results;
+    }
+
+    /** @return the results of the last evaluation during training, by full name; null before */
+    public Map<String, Double> latest() {
+        return latest;
+    }
+
+    /** @return the iteration of the last evaluation during training, -1 before */
+    public long lastEvaluated() {
+        return lastEvaluated;
+    }
+
+    private void evaluateAndStore(long iter) {
+        Map<String, Double> results;
+        try {
+            results = evaluate();
+        } catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+        EventStorage storage = trainer().storage();
+        results.forEach((name, value) -> storage.putScalar(name, value, false));
+        lastEvaluated = iter;
+        latest = results;
+        LOG.info("Evaluation at iteration {}:\n{}", iter, ResultsTable.of(results));
+    }
+
+    /** @return the evaluator's results, named {@code test/<name>} */
+    private Map<String, Double> evaluate() {
+        Map<String, Double> raw =
+                Inference.inferenceOnDataset(model, manager, data, batchSize, evaluator);
+        Map<String, Double> results = new LinkedHashMap<>();
+        raw.forEach((name, value) -> results.put(PREFIX + name, value));
+        return results;
+    }
+
+    private void check(Map<String, Double> results) {
+        if (expected.isEmpty()) {
+            return;
+        }
+        try {
+            ExpectedResult.check(expected, results);
+        } catch (ExpectedResultsException e) {
+            for (String miss : e.misses()) {
+                LOG.error("Expected result missed: {}", miss);
+            }
+            throw e;
+        }
+        LOG.info("All {} expected results reached", expected.size());
+    }
+}

@@ -16,6 +16,7 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +57,8 @@ public final class SampledBatchSource implements BatchSource {
     private SamplerPosition nextPosition;
     private NDManager slotOwner;
     private NDArray[][] slots;
+    private final HostBatch[] slotBatches = new HostBatch[SLOTS];
+    private final BlockingQueue<HostBatch> spare = new LinkedBlockingQueue<>();
     private int nextSlot;
     private Thread worker;
     private Throwable failure;
@@ -146,6 +149,7 @@ public final class SampledBatchSource implements BatchSource {
             failure = batch.failure;
             throw failed(failure);
         }
+        int slotIndex = nextSlot;
         NDArray[] slot = nextSlot(manager);
         nextPosition = batch.after;
         if (slot[0].getManager() != slotOwner || slot[1].getManager() != slotOwner) {
@@ -163,6 +167,13 @@ public final class SampledBatchSource implements BatchSource {
         // MXNet copies from it without staging.
         slot[0].set(batch.features);
         slot[1].set(batch.labels);
+        // The slot's previous buffers are free now (PyTorch let go of them in set): the gathering
+        // thread refills them, so batches reuse a little memory that stays in the caches.
+        HostBatch previous = slotBatches[slotIndex];
+        slotBatches[slotIndex] = batch;
+        if (previous != null) {
+            spare.offer(previous);
+        }
         // Lent to the caller's manager: what the step computes from them is freed with it, and
         // the arrays come back here when it closes.
         slot[0].tempAttach(manager);
@@ -263,10 +274,17 @@ public final class SampledBatchSource implements BatchSource {
         try {
             float[] row = new float[featureCount];
             while (!Thread.currentThread().isInterrupted()) {
-                // Fresh buffers for every batch: an array made from one may still use its memory.
-                HostBatch batch =
-                        new HostBatch(
-                                directFloats(batchSize * featureCount), directFloats(batchSize));
+                // Buffers a slot has given back, else new ones (a batch handed out in arrays of
+                // the caller's own keeps its buffers, which such an array may still use).
+                HostBatch batch = spare.poll();
+                if (batch == null) {
+                    batch =
+                            new HostBatch(
+                                    directFloats(batchSize * featureCount),
+                                    directFloats(batchSize));
+                }
+                batch.features.clear();
+                batch.labels.clear();
                 FloatBuffer features = batch.features.asFloatBuffer();
                 FloatBuffer labels = batch.labels.asFloatBuffer();
                 for (int i = 0; i < batchSize; i++) {

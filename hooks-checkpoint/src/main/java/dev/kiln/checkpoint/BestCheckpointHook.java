@@ -5,7 +5,7 @@ import ai.djl.nn.Block;
 
 import com.typesafe.config.Config;
 
-import dev.kiln.events.HistoryBuffer;
+import dev.kiln.events.MetricWatch;
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.plugin.KilnExtension;
 import dev.kiln.train.HookBase;
@@ -18,9 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The hook {@code best-checkpoint}: after each iteration, if the metric {@code
@@ -40,11 +38,7 @@ public final class BestCheckpointHook extends HookBase {
     public static final String BEST = "model_best";
 
     private final Checkpointer checkpointer;
-    private final String metric;
-    private final boolean maximize;
-    private double best = Double.NaN;
-    private long bestIteration = -1;
-    private long lastSeen = -1;
+    private final MetricWatch watch;
 
     /**
      * Creates the hook from its config section.
@@ -82,17 +76,8 @@ public final class BestCheckpointHook extends HookBase {
      * @param mode {@code max} or {@code min}
      */
     public BestCheckpointHook(Checkpointer checkpointer, String metric, String mode) {
-        String m = mode.trim().toLowerCase(Locale.ROOT);
-        if (!m.equals("max") && !m.equals("min")) {
-            throw new IllegalArgumentException(
-                    "kiln.best-checkpoint.mode is \"" + mode + "\"; expected one of: max, min");
-        }
-        if (metric.isBlank()) {
-            throw new IllegalArgumentException("kiln.best-checkpoint.metric must name a metric");
-        }
+        this.watch = new MetricWatch(metric, mode, 0, "kiln.best-checkpoint");
         this.checkpointer = checkpointer;
-        this.metric = metric;
-        this.maximize = m.equals("max");
     }
 
     @Override
@@ -102,22 +87,17 @@ public final class BestCheckpointHook extends HookBase {
 
     @Override
     public void afterStep() {
-        Optional<HistoryBuffer> history = trainer().storage().findHistory(metric);
-        if (history.isEmpty() || history.get().isEmpty()) {
-            return;
-        }
-        long iteration = history.get().latestIteration();
-        if (iteration <= lastSeen) {
-            return;
-        }
-        lastSeen = iteration;
-        double value = history.get().latest();
-        if (isBetter(value)) {
-            best = value;
-            bestIteration = iteration;
-            LOG.info("New best {} = {} at iteration {}", metric, value, iteration);
-            checkpointer.save(BEST, TrainerStates.toJson(trainer().state()));
-        }
+        watch.poll(trainer().storage())
+                .filter(MetricWatch.Reading::improved)
+                .ifPresent(
+                        r -> {
+                            LOG.info(
+                                    "New best {} = {} at iteration {}",
+                                    watch.metric(),
+                                    r.value(),
+                                    r.iteration());
+                            checkpointer.save(BEST, TrainerStates.toJson(trainer().state()));
+                        });
     }
 
     /**
@@ -127,23 +107,17 @@ public final class BestCheckpointHook extends HookBase {
      * @return false for NaN; true for any other value when there is no best yet
      */
     boolean isBetter(double value) {
-        if (Double.isNaN(value)) {
-            return false;
-        }
-        if (Double.isNaN(best)) {
-            return true;
-        }
-        return maximize ? value > best : value < best;
+        return watch.improves(value);
     }
 
     /** @return the best value so far, NaN before any */
     public double best() {
-        return best;
+        return watch.best();
     }
 
     /** @return the iteration of the best value, -1 before any */
     public long bestIteration() {
-        return bestIteration;
+        return watch.bestIteration();
     }
 
     @Override
@@ -154,27 +128,12 @@ public final class BestCheckpointHook extends HookBase {
     @Override
     public Map<String, Object> saveState() {
         Map<String, Object> state = new LinkedHashMap<>();
-        state.put("metric", metric);
-        if (!Double.isNaN(best)) {
-            state.put("best", best);
-        }
-        state.put("best_iteration", bestIteration);
-        state.put("last_seen", lastSeen);
+        watch.saveState(state);
         return state;
     }
 
     @Override
     public void loadState(Map<String, Object> state) {
-        Object savedMetric = state.get("metric");
-        if (savedMetric != null && !metric.equals(savedMetric)) {
-            LOG.warn(
-                    "The saved best is of metric {}, not {}; starting without a best",
-                    savedMetric,
-                    metric);
-            return;
-        }
-        best = state.get("best") instanceof Number n ? n.doubleValue() : Double.NaN;
-        bestIteration = state.get("best_iteration") instanceof Number n ? n.longValue() : -1;
-        lastSeen = state.get("last_seen") instanceof Number n ? n.longValue() : -1;
+        watch.loadState(state, name());
     }
 }

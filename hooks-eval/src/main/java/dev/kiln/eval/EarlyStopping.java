@@ -2,7 +2,7 @@ package dev.kiln.eval;
 
 import com.typesafe.config.Config;
 
-import dev.kiln.events.HistoryBuffer;
+import dev.kiln.events.MetricWatch;
 import dev.kiln.plugin.KilnExtension;
 import dev.kiln.train.HookBase;
 
@@ -37,14 +37,10 @@ public final class EarlyStopping extends HookBase {
     /** The hook's name, and the key of its state in checkpoints. */
     public static final String NAME = "early-stopping";
 
-    private final String metric;
-    private final boolean maximize;
+    private final MetricWatch watch;
     private final double minDelta;
     private final int patience;
-    private double best = Double.NaN;
-    private long bestIteration = -1;
     private int badEvaluations;
-    private long lastSeen = -1;
 
     /**
      * Creates the hook from its config section.
@@ -69,19 +65,11 @@ public final class EarlyStopping extends HookBase {
      * @param patience evaluations in a row without improvement that stop training, at least 1
      */
     public EarlyStopping(String metric, String mode, double minDelta, int patience) {
-        if (metric == null || metric.isBlank()) {
-            throw new IllegalArgumentException("kiln.early-stopping.metric must name a metric");
-        }
-        if (!mode.equals("max") && !mode.equals("min")) {
+        this.watch = new MetricWatch(metric, mode, minDelta, "kiln." + NAME);
+        if (patience < 1) {
             throw new IllegalArgumentException(
-                    "kiln.early-stopping.mode is \"" + mode + "\"; expected one of: max, min");
+                    "kiln." + NAME + ".patience must be at least 1 but is " + patience);
         }
-        if (!(minDelta >= 0) || patience < 1) {
-            throw new IllegalArgumentException(
-                    "need min-delta >= 0 and patience >= 1, got " + minDelta + " and " + patience);
-        }
-        this.metric = metric;
-        this.maximize = mode.equals("max");
         this.minDelta = minDelta;
         this.patience = patience;
     }
@@ -93,45 +81,37 @@ public final class EarlyStopping extends HookBase {
 
     @Override
     public void afterStep() {
-        Optional<HistoryBuffer> history = trainer().storage().findHistory(metric);
-        if (history.isEmpty() || history.get().isEmpty()) {
+        Optional<MetricWatch.Reading> reading = watch.poll(trainer().storage());
+        if (reading.isEmpty()) {
             return;
         }
-        long iteration = history.get().latestIteration();
-        if (iteration <= lastSeen) {
-            return;
-        }
-        lastSeen = iteration;
-        double value = history.get().latest();
-        if (improves(value)) {
-            best = value;
-            bestIteration = iteration;
+        if (reading.get().improved()) {
             badEvaluations = 0;
             return;
         }
         badEvaluations++;
         LOG.info(
                 "{} = {} at iteration {} is no improvement on {} (iteration {}): {} of {}",
-                metric,
-                value,
-                iteration,
-                best,
-                bestIteration,
+                watch.metric(),
+                reading.get().value(),
+                reading.get().iteration(),
+                watch.best(),
+                watch.bestIteration(),
                 badEvaluations,
                 patience);
         if (badEvaluations >= patience && !trainer().isStopRequested()) {
             trainer()
                     .requestStop(
                             "early stopping: "
-                                    + metric
+                                    + watch.metric()
                                     + " has not improved by more than "
                                     + minDelta
                                     + " for "
                                     + badEvaluations
                                     + " evaluations (best "
-                                    + best
+                                    + watch.best()
                                     + " at iteration "
-                                    + bestIteration
+                                    + watch.bestIteration()
                                     + ")");
         }
     }
@@ -139,10 +119,10 @@ public final class EarlyStopping extends HookBase {
     /** Warns when the metric never came, so a misspelled name does not go unnoticed. */
     @Override
     public void afterTrain() {
-        if (lastSeen < 0) {
+        if (!watch.sawAny()) {
             LOG.warn(
                     "early-stopping never saw the metric {}; the scalars put were: {}",
-                    metric,
+                    watch.metric(),
                     trainer().storage().scalarNames());
         }
     }
@@ -153,23 +133,17 @@ public final class EarlyStopping extends HookBase {
      *     value when there is no best yet
      */
     boolean improves(double value) {
-        if (Double.isNaN(value)) {
-            return false;
-        }
-        if (Double.isNaN(best)) {
-            return true;
-        }
-        return maximize ? value > best + minDelta : value < best - minDelta;
+        return watch.improves(value);
     }
 
     /** @return the best value so far, NaN before any */
     public double best() {
-        return best;
+        return watch.best();
     }
 
     /** @return the iteration of the best value, -1 before any */
     public long bestIteration() {
-        return bestIteration;
+        return watch.bestIteration();
     }
 
     /** @return the evaluations in a row without improvement */
@@ -185,29 +159,16 @@ public final class EarlyStopping extends HookBase {
     @Override
     public Map<String, Object> saveState() {
         Map<String, Object> state = new LinkedHashMap<>();
-        state.put("metric", metric);
-        if (!Double.isNaN(best)) {
-            state.put("best", best);
-        }
-        state.put("best_iteration", bestIteration);
+        watch.saveState(state);
         state.put("bad_evaluations", badEvaluations);
-        state.put("last_seen", lastSeen);
         return state;
     }
 
     @Override
     public void loadState(Map<String, Object> state) {
-        Object savedMetric = state.get("metric");
-        if (savedMetric != null && !metric.equals(savedMetric)) {
-            LOG.warn(
-                    "The saved early-stopping state is of metric {}, not {}; starting afresh",
-                    savedMetric,
-                    metric);
-            return;
+        if (watch.loadState(state, NAME)) {
+            badEvaluations =
+                    state.get("bad_evaluations") instanceof Number n ? n.intValue() : 0;
         }
-        best = state.get("best") instanceof Number n ? n.doubleValue() : Double.NaN;
-        bestIteration = state.get("best_iteration") instanceof Number n ? n.longValue() : -1;
-        badEvaluations = state.get("bad_evaluations") instanceof Number n ? n.intValue() : 0;
-        lastSeen = state.get("last_seen") instanceof Number n ? n.longValue() : -1;
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.testkit.PluginJars;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -175,7 +176,7 @@ class BadInputIT {
     void twoExtensionsWithOneNameNameBothJars() {
         Path plugins = tmp.resolve("plugins");
         for (String pkg : List.of("alpha", "beta")) {
-            PluginJarForTest.jar(pkg + "-twin.jar")
+            PluginJars.jar(pkg + "-twin.jar")
                     .java(
                             """
                             package com.%s;

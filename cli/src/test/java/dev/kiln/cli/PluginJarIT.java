@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.testkit.PluginJars;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +61,7 @@ class PluginJarIT {
     @BeforeEach
     void buildThePlugin() {
         plugins = tmp.resolve("my-plugins");
-        PluginJarForTest.jar("greeter-plugin.jar")
+        PluginJars.jar("greeter-plugin.jar")
                 .java(GREETER)
                 .service("dev.kiln.train.Hook", "com.example.greeter.Greeter")
                 .resource("reference.conf", "kiln.greeter { period = 5 }\n")

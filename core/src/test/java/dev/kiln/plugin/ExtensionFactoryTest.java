@@ -1,5 +1,6 @@
 package dev.kiln.plugin;
 
+import dev.kiln.testkit.PluginJars;
 import dev.kiln.spi.ExtensionPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -175,7 +176,7 @@ class ExtensionFactoryTest {
     @Test
     @SuppressWarnings("unchecked")
     void aPluginsExtensionIsInjectedAcrossClassLoadersAndItsModuleMayOverrideABinding() {
-        TestPluginJars.jar("hello.jar")
+        PluginJars.jar("hello.jar")
                 .java(
                         """
                         package com.acme;

@@ -1,5 +1,6 @@
 package dev.kiln.plugin;
 
+import dev.kiln.testkit.PluginJars;
 import dev.kiln.spi.ExtensionPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,7 +64,7 @@ class ExtensionRegistryTest {
     }
 
     private void helloPlugin(String jar, String pkg, String cls) {
-        TestPluginJars.jar(jar)
+        PluginJars.jar(jar)
                 .java(countingHook(pkg, cls, "hello"))
                 .service(Hook.class, pkg + "." + cls)
                 .writeTo(plugins());
@@ -100,7 +101,7 @@ class ExtensionRegistryTest {
     @Test
     void listsAllByKindThenNameAndNamesPerKind() {
         helloPlugin("my-plugin.jar", "com.acme", "Hello");
-        TestPluginJars.jar("writers.jar")
+        PluginJars.jar("writers.jar")
                 .java(
                         """
                         package com.acme;
@@ -148,7 +149,7 @@ class ExtensionRegistryTest {
 
     @Test
     void aPluginTakingABuiltInsNameIsAnError() {
-        TestPluginJars.jar("my-plugin.jar")
+        PluginJars.jar("my-plugin.jar")
                 .java(countingHook("com.acme", "Copy", "listed-only"))
                 .service(Hook.class, "com.acme.Copy")
                 .writeTo(plugins());
@@ -163,7 +164,7 @@ class ExtensionRegistryTest {
 
     @Test
     void aClassThePluginFindsInItsParentCountsOnceAsBuiltIn() {
-        TestPluginJars.jar("my-plugin.jar")
+        PluginJars.jar("my-plugin.jar")
                 .service(Hook.class, ListedOnlyHook.class.getName())
                 .writeTo(plugins());
 
@@ -175,7 +176,7 @@ class ExtensionRegistryTest {
 
     @Test
     void aClassWithoutKilnExtensionIsAnErrorNamingClassAndJar() {
-        TestPluginJars.jar("my-plugin.jar")
+        PluginJars.jar("my-plugin.jar")
                 .java(
                         """
                         package com.acme;
@@ -193,7 +194,7 @@ class ExtensionRegistryTest {
 
     @Test
     void aNameThatIsNotKebabCaseIsAnError() {
-        TestPluginJars.jar("my-plugin.jar")
+        PluginJars.jar("my-plugin.jar")
                 .java(countingHook("com.acme", "Hello", "Hello World"))
                 .service(Hook.class, "com.acme.Hello")
                 .writeTo(plugins());
@@ -205,7 +206,7 @@ class ExtensionRegistryTest {
 
     @Test
     void aListedClassOfTheWrongKindIsAnError() {
-        TestPluginJars.jar("my-plugin.jar")
+        PluginJars.jar("my-plugin.jar")
                 .java(countingHook("com.acme", "Hello", "hello"))
                 .service(EventWriter.class, "com.acme.Hello")
                 .writeTo(plugins());
@@ -220,7 +221,7 @@ class ExtensionRegistryTest {
 
     @Test
     void aListedClassThatIsMissingIsAnError() {
-        TestPluginJars.jar("my-plugin.jar").service(Hook.class, "com.acme.Gone").writeTo(plugins());
+        PluginJars.jar("my-plugin.jar").service(Hook.class, "com.acme.Gone").writeTo(plugins());
 
         assertThatThrownBy(this::discover)
                 .isInstanceOf(PluginException.class)
@@ -244,7 +245,7 @@ class ExtensionRegistryTest {
 
     @Test
     void aPluginsReferenceConfIsFoundThroughTheReferenceLoaders() {
-        TestPluginJars.jar("my-plugin.jar")
+        PluginJars.jar("my-plugin.jar")
                 .java(countingHook("com.acme", "Hello", "hello"))
                 .service(Hook.class, "com.acme.Hello")
                 .resource("reference.conf", "kiln.hello { period = 10, greeting = hi }")
@@ -266,7 +267,7 @@ class ExtensionRegistryTest {
 
     @Test
     void pluginModulesAreCreatedOnlyWhenAskedFor() throws Exception {
-        TestPluginJars.jar("my-plugin.jar")
+        PluginJars.jar("my-plugin.jar")
                 .java(
                         """
                         package com.acme;

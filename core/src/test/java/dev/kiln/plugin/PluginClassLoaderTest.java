@@ -1,5 +1,6 @@
 package dev.kiln.plugin;
 
+import dev.kiln.testkit.PluginJars;
 import dev.kiln.spi.ExtensionPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,12 +84,12 @@ class PluginClassLoaderTest {
     @Test
     void twoPluginsBundlingDifferentVersionsOfOneLibraryEachSeeTheirOwn() {
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("one.jar")
+        PluginJars.jar("one.jar")
                 .java(version("1"))
                 .java(versionHook("com.acme.one", "version-one"))
                 .service(Hook.class, "com.acme.one.VersionHook")
                 .writeTo(plugins);
-        TestPluginJars.jar("two.jar")
+        PluginJars.jar("two.jar")
                 .java(version("2"))
                 .java(versionHook("com.acme.two", "version-two"))
                 .service(Hook.class, "com.acme.two.VersionHook")
@@ -104,7 +105,7 @@ class PluginClassLoaderTest {
     @Test
     void theApiIsSharedWithKiln() throws Exception {
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("one.jar")
+        PluginJars.jar("one.jar")
                 .java(version("1"))
                 .java(versionHook("com.acme.one", "version-one"))
                 .service(Hook.class, "com.acme.one.VersionHook")
@@ -130,7 +131,7 @@ class PluginClassLoaderTest {
     @Test
     void aPluginsOwnCopyOfAnApiClassIsIgnored() throws Exception {
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("shady.jar")
+        PluginJars.jar("shady.jar")
                 .resource("dev/kiln/train/Hook.class", classBytes(Hook.class))
                 .writeTo(plugins);
         PluginClassLoader plugin = load(getClass().getClassLoader(), plugins).get(0);
@@ -141,7 +142,7 @@ class PluginClassLoaderTest {
     @Test
     void aPluginsOwnLibraryWinsOverTheParentsAndTheParentsIsUsedWhenItHasNone() throws IOException {
         Path libs = tmp.resolve("libs");
-        Path lib0 = TestPluginJars.jar("lib-0.jar").java(version("0")).writeTo(libs);
+        Path lib0 = PluginJars.jar("lib-0.jar").java(version("0")).writeTo(libs);
         URLClassLoader parent =
                 new URLClassLoader(
                         "kiln-with-lib",
@@ -149,12 +150,12 @@ class PluginClassLoaderTest {
                         getClass().getClassLoader());
         opened.add(parent);
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("bundles.jar")
+        PluginJars.jar("bundles.jar")
                 .java(version("1"))
                 .java(versionHook("com.acme.one", "bundles"))
                 .service(Hook.class, "com.acme.one.VersionHook")
                 .writeTo(plugins);
-        TestPluginJars.jar("borrows.jar")
+        PluginJars.jar("borrows.jar")
                 .classPath(lib0)
                 .java(versionHook("com.acme.two", "borrows"))
                 .service(Hook.class, "com.acme.two.VersionHook")
@@ -170,7 +171,7 @@ class PluginClassLoaderTest {
     void aFolderOfJarsIsOnePlugin() {
         Path acme = tmp.resolve("plugins").resolve("acme");
         Path lib =
-                TestPluginJars.jar("b-lib.jar")
+                PluginJars.jar("b-lib.jar")
                         .java(
                                 """
                                 package com.acme.util;
@@ -179,7 +180,7 @@ class PluginClassLoaderTest {
                                 }
                                 """)
                         .writeTo(acme);
-        TestPluginJars.jar("a-hook.jar")
+        PluginJars.jar("a-hook.jar")
                 .classPath(lib)
                 .java(
                         """
@@ -205,7 +206,7 @@ class PluginClassLoaderTest {
     @Test
     void thePluginsResourcesComeFirstThenTheParents() throws IOException {
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("one.jar")
+        PluginJars.jar("one.jar")
                 .resource("logback-test.xml", "<configuration/>")
                 .resource("reference.conf", "kiln.one { period = 5 }")
                 .writeTo(plugins);

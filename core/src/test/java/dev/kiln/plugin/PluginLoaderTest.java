@@ -1,5 +1,6 @@
 package dev.kiln.plugin;
 
+import dev.kiln.testkit.PluginJars;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,10 +37,10 @@ class PluginLoaderTest {
     @Test
     void eachJarIsAPluginAndEachFolderOneMore() {
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("b.jar").resource("b.txt", "b").writeTo(plugins);
-        TestPluginJars.jar("a.jar").resource("a.txt", "a").writeTo(plugins);
-        TestPluginJars.jar("x.jar").resource("x.txt", "x").writeTo(plugins.resolve("acme"));
-        TestPluginJars.jar("y.jar").resource("y.txt", "y").writeTo(plugins.resolve("acme"));
+        PluginJars.jar("b.jar").resource("b.txt", "b").writeTo(plugins);
+        PluginJars.jar("a.jar").resource("a.txt", "a").writeTo(plugins);
+        PluginJars.jar("x.jar").resource("x.txt", "x").writeTo(plugins.resolve("acme"));
+        PluginJars.jar("y.jar").resource("y.txt", "y").writeTo(plugins.resolve("acme"));
 
         List<PluginClassLoader> loaders = load(plugins);
 
@@ -71,8 +72,8 @@ class PluginLoaderTest {
     void pluginsFromDefaultAndExtraFoldersAreAllLoadedAndAFolderGivenTwiceOnce() {
         Path plugins = tmp.resolve("plugins");
         Path extra = tmp.resolve("extra");
-        TestPluginJars.jar("a.jar").resource("a.txt", "a").writeTo(plugins);
-        TestPluginJars.jar("b.jar").resource("b.txt", "b").writeTo(extra);
+        PluginJars.jar("a.jar").resource("a.txt", "a").writeTo(plugins);
+        PluginJars.jar("b.jar").resource("b.txt", "b").writeTo(extra);
 
         assertThat(load(plugins, extra, plugins))
                 .extracting(l -> l.location().getFileName().toString())
@@ -82,8 +83,8 @@ class PluginLoaderTest {
     @Test
     void aFileThatIsNotAJarIsAnError() {
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("a.jar").resource("a.txt", "a").writeTo(plugins);
-        TestPluginJars.textFile(plugins.resolve("notes.txt"), "remember");
+        PluginJars.jar("a.jar").resource("a.txt", "a").writeTo(plugins);
+        PluginJars.textFile(plugins.resolve("notes.txt"), "remember");
 
         assertThatThrownBy(() -> load(plugins))
                 .isInstanceOf(PluginException.class)
@@ -95,7 +96,7 @@ class PluginLoaderTest {
     @Test
     void aZipIsNotAJarEither() {
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("a.zip").resource("a.txt", "a").writeTo(plugins);
+        PluginJars.jar("a.zip").resource("a.txt", "a").writeTo(plugins);
 
         assertThatThrownBy(() -> load(plugins))
                 .isInstanceOf(PluginException.class)
@@ -105,7 +106,7 @@ class PluginLoaderTest {
     @Test
     void aCorruptJarIsAnErrorNamingIt() {
         Path plugins = tmp.resolve("plugins");
-        Path broken = TestPluginJars.corruptJar(plugins, "broken.jar");
+        Path broken = PluginJars.corruptJar(plugins, "broken.jar");
 
         assertThatThrownBy(() -> load(plugins))
                 .isInstanceOf(PluginException.class)
@@ -116,8 +117,8 @@ class PluginLoaderTest {
     @Test
     void aCorruptJarInAPluginFolderIsAnErrorNamingIt() {
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("good.jar").resource("a.txt", "a").writeTo(plugins.resolve("acme"));
-        Path broken = TestPluginJars.corruptJar(plugins.resolve("acme"), "lib.jar");
+        PluginJars.jar("good.jar").resource("a.txt", "a").writeTo(plugins.resolve("acme"));
+        Path broken = PluginJars.corruptJar(plugins.resolve("acme"), "lib.jar");
 
         assertThatThrownBy(() -> load(tmp.resolve("absent"), plugins))
                 .isInstanceOf(PluginException.class)
@@ -127,7 +128,7 @@ class PluginLoaderTest {
     @Test
     void aPluginFolderHoldsOnlyJars() throws IOException {
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("a.jar").resource("a.txt", "a").writeTo(plugins.resolve("acme"));
+        PluginJars.jar("a.jar").resource("a.txt", "a").writeTo(plugins.resolve("acme"));
         Files.createDirectories(plugins.resolve("acme").resolve("lib"));
 
         assertThatThrownBy(() -> load(plugins))
@@ -140,15 +141,15 @@ class PluginLoaderTest {
     @Test
     void hiddenFilesAreSkipped() {
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("a.jar").resource("a.txt", "a").writeTo(plugins);
-        TestPluginJars.textFile(plugins.resolve(".DS_Store"), "");
+        PluginJars.jar("a.jar").resource("a.txt", "a").writeTo(plugins);
+        PluginJars.textFile(plugins.resolve(".DS_Store"), "");
 
         assertThat(load(plugins)).hasSize(1);
     }
 
     @Test
     void aPluginsPathThatIsAFileIsAnError() {
-        Path file = TestPluginJars.textFile(tmp.resolve("plugins.txt"), "");
+        Path file = PluginJars.textFile(tmp.resolve("plugins.txt"), "");
 
         assertThatThrownBy(() -> load(tmp.resolve("absent"), file))
                 .isInstanceOf(PluginException.class)

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.config.KilnConfigException;
 import dev.kiln.hooks.IterationTimer;
 import dev.kiln.hooks.PeriodicWriter;
-import dev.kiln.plugin.TestPluginJars;
 import dev.kiln.plugin.fixtures.ConfiguredHook;
 import dev.kiln.train.HookBase;
 
@@ -117,7 +116,7 @@ class TestTrainerTest {
     @Test
     void extensionsOfAPluginFolderAreFound() {
         Path plugins = tmp.resolve("plugins");
-        TestPluginJars.jar("counter.jar")
+        PluginJars.jar("counter.jar")
                 .java(
                         """
                         package com.example;

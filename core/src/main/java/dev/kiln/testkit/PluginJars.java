@@ -1,4 +1,4 @@
-package dev.kiln.plugin;
+package dev.kiln.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -39,7 +39,7 @@ import javax.tools.ToolProvider;
  * together with service files and resources.
  *
  * <pre>{@code
- * Path jar = TestPluginJars.jar("hello.jar")
+ * Path jar = PluginJars.jar("hello.jar")
  *         .java("""
  *             package com.acme;
  *             @dev.kiln.plugin.KilnExtension(name = "hello")
@@ -50,7 +50,7 @@ import javax.tools.ToolProvider;
  *         .writeTo(pluginsDir);
  * }</pre>
  */
-public final class TestPluginJars {
+public final class PluginJars {
 
     private static final Pattern PACKAGE =
             Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
@@ -59,7 +59,7 @@ public final class TestPluginJars {
                     "public\\s+(?:(?:final|abstract|sealed|non-sealed|static)\\s+)*"
                             + "(?:class|interface|enum|record|@interface)\\s+(\\w+)");
 
-    private TestPluginJars() {}
+    private PluginJars() {}
 
     /**
      * @param fileName the jar's file name, e.g. {@code my-plugin.jar}

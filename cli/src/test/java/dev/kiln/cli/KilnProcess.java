@@ -3,17 +3,14 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import dev.kiln.testkit.KilnCommand;
+
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the built distribution's {@code bin/kiln} as a subprocess, as a user would, and captures its
@@ -127,32 +124,8 @@ final class KilnProcess {
      * @return exit code and output
      */
     static Result run(Path workDir, List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(dist().resolve("bin/kiln").toString());
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-        builder.environment().remove("KILN_JAVA_OPTS");
-        try {
-            Process process = builder.start();
-            process.getOutputStream().close();
-            // Read both streams while the process runs, so neither pipe fills up and blocks it.
-            CompletableFuture<String> out = readAll(process.getInputStream());
-            CompletableFuture<String> err = readAll(process.getErrorStream());
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw new AssertionError(
-                        "kiln " + String.join(" ", args) + " did not finish within " + TIMEOUT);
-            }
-            return new Result(process.exitValue(), out.get(), err.get(), List.copyOf(args));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while running kiln", e);
-        } catch (ExecutionException e) {
-            throw new AssertionError("cannot read the output of kiln", e.getCause());
-        }
+        KilnCommand.Result r = KilnCommand.run(dist(), workDir, TIMEOUT, args);
+        return new Result(r.exitCode(), r.stdout(), r.stderr(), r.args());
     }
 
     /**
@@ -169,24 +142,6 @@ final class KilnProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static CompletableFuture<String> readAll(InputStream stream) {
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    try (stream) {
-                        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                },
-                // A thread of its own per stream: the common pool may have a single thread on a
-                // small machine, and reading one stream to its end must not wait on the other.
-                task -> {
-                    Thread reader = new Thread(task, "kiln-output-reader");
-                    reader.setDaemon(true);
-                    reader.start();
-                });
     }
 
     private static String requiredProperty(String name) {

@@ -3,18 +3,14 @@ package dev.kiln.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import dev.kiln.testkit.KilnCommand;
+
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -137,30 +133,8 @@ final class Distribution implements AutoCloseable {
      * @return exit code and output
      */
     Result run(Path workDir, List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(home.resolve("bin/kiln").toString());
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-        builder.environment().remove("KILN_JAVA_OPTS");
-        try {
-            Process process = builder.start();
-            process.getOutputStream().close();
-            CompletableFuture<String> out = readAll(process.getInputStream());
-            CompletableFuture<String> err = readAll(process.getErrorStream());
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-                throw new AssertionError("kiln " + args + " did not finish within " + TIMEOUT);
-            }
-            return new Result(process.exitValue(), out.get(), err.get(), List.copyOf(args));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while running kiln", e);
-        } catch (ExecutionException e) {
-            throw new AssertionError("cannot read the output of kiln", e.getCause());
-        }
+        KilnCommand.Result r = KilnCommand.run(home, workDir, TIMEOUT, args);
+        return new Result(r.exitCode(), r.stdout(), r.stderr(), r.args());
     }
 
     private static List<Path> list(Path dir) throws IOException {
@@ -170,23 +144,6 @@ final class Distribution implements AutoCloseable {
         try (Stream<Path> files = Files.list(dir)) {
             return files.sorted().toList();
         }
-    }
-
-    private static CompletableFuture<String> readAll(InputStream stream) {
-        // a thread of its own per stream, so neither pipe fills up while the other is read
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    try (stream) {
-                        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                },
-                task -> {
-                    Thread reader = new Thread(task, "kiln-output-reader");
-                    reader.setDaemon(true);
-                    reader.start();
-                });
     }
 
     private static String property(String name) {

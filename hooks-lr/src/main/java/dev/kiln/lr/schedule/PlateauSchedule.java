@@ -1,7 +1,7 @@
 package dev.kiln.lr.schedule;
 
 import dev.kiln.events.EventStorage;
-import dev.kiln.events.HistoryBuffer;
+import dev.kiln.events.MetricWatch;
 import dev.kiln.schedule.InvalidScheduleException;
 import dev.kiln.schedule.ParamSchedule;
 
@@ -53,17 +53,15 @@ public final class PlateauSchedule implements ParamSchedule {
 
     private final String metric;
     private final Mode mode;
+    private final MetricWatch watch;
     private final double factor;
     private final int patience;
     private final int cooldown;
     private final double minValue;
 
     private double value = 1;
-    private boolean hasBest;
-    private double best;
     private int badEvaluations;
     private int cooldownLeft;
-    private long lastSeenIteration = -1;
 
     /**
      * @param metric the scalar's name in the event storage
@@ -91,6 +89,8 @@ public final class PlateauSchedule implements ParamSchedule {
         }
         this.metric = metric;
         this.mode = mode;
+        this.watch =
+                new MetricWatch(metric, mode.name().toLowerCase(Locale.ROOT), 0, "kiln.lr-schedule");
         this.factor = factor;
         this.patience = patience;
         this.cooldown = cooldown;
@@ -102,30 +102,22 @@ public final class PlateauSchedule implements ParamSchedule {
         return value;
     }
 
-    /** Counts a new value of the metric, if the storage has one since the last call. */
+    /**
+     * Counts a new value of the metric, if the storage has one since the last call; NaN never
+     * improves on the best.
+     */
     @Override
     public void observe(EventStorage storage) {
-        Optional<HistoryBuffer> history = storage.findHistory(metric);
-        if (history.isEmpty() || history.get().isEmpty()) {
-            return;
-        }
-        long iteration = history.get().latestIteration();
-        if (iteration <= lastSeenIteration) {
-            return;
-        }
-        lastSeenIteration = iteration;
-        evaluate(history.get().latest(), iteration);
+        watch.poll(storage).ifPresent(r -> evaluate(r.improved(), r.iteration()));
     }
 
-    private void evaluate(double current, long iteration) {
+    private void evaluate(boolean improved, long iteration) {
         boolean inCooldown = cooldownLeft > 0;
         if (inCooldown) {
             cooldownLeft--;
             badEvaluations = 0;
         }
-        if (!hasBest || (mode == Mode.MAX ? current > best : current < best)) {
-            hasBest = true;
-            best = current;
+        if (improved) {
             badEvaluations = 0;
         } else if (!inCooldown) {
             badEvaluations++;
@@ -136,7 +128,7 @@ public final class PlateauSchedule implements ParamSchedule {
                             "{} has not improved on {} for {} evaluations (iteration {}): the"
                                     + " learning rate multiplier goes from {} to {}",
                             metric,
-                            best,
+                            watch.best(),
                             badEvaluations,
                             iteration,
                             value,
@@ -158,24 +150,18 @@ public final class PlateauSchedule implements ParamSchedule {
     public Map<String, Object> saveState() {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("value", value);
-        state.put("has-best", hasBest);
-        if (hasBest) {
-            state.put("best", best);
-        }
+        watch.saveState(state);
         state.put("bad-evaluations", badEvaluations);
         state.put("cooldown-left", cooldownLeft);
-        state.put("last-seen-iteration", lastSeenIteration);
         return state;
     }
 
     @Override
     public void loadState(Map<String, Object> state) {
         value = number(state, "value").doubleValue();
-        hasBest = Boolean.TRUE.equals(state.get("has-best"));
-        best = hasBest ? number(state, "best").doubleValue() : 0;
+        watch.loadState(state, "plateau");
         badEvaluations = number(state, "bad-evaluations").intValue();
         cooldownLeft = number(state, "cooldown-left").intValue();
-        lastSeenIteration = number(state, "last-seen-iteration").longValue();
     }
 
     private static Number number(Map<String, Object> state, String key) {
@@ -194,7 +180,7 @@ public final class PlateauSchedule implements ParamSchedule {
 
     /** @return the best value of the metric so far, if any */
     public Optional<Double> best() {
-        return hasBest ? Optional.of(best) : Optional.empty();
+        return Double.isNaN(watch.best()) ? Optional.empty() : Optional.of(watch.best());
     }
 
     @Override

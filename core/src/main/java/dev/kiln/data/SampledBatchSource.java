@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,24 +25,39 @@ import java.util.concurrent.TimeUnit;
  * Batches of rows of a {@link HostTable}, drawn by a {@link TrainingSampler} and gathered ahead of
  * time on a background thread.
  *
- * <p>A daemon thread fills direct buffers a few batches ahead into a bounded queue; {@link #next}
- * on the training thread only puts one buffer into two arrays, features of shape (batch,
- * featureCount) and labels of shape (batch), both float32, with one native call each. The arrays
- * are reused ({@link #SLOTS} pairs take turns) and lent to the caller's manager until it is closed,
- * as a trainer does after each step; a caller that keeps more batches' managers open gets new
- * arrays instead. Arrays are never created on the background thread (MXNet does not allow
- * it). {@link #state()} reports the position of the next batch the trainer will get, not that of
- * the prefetcher that runs ahead. An exception on the background thread is thrown by the {@link
- * #next} call that would have returned the failed batch, and by every call after it until {@link
- * #loadState}.
+ * <p>Batches live in a pool of slots, each a pair of direct buffers (features of shape (batch,
+ * featureCount) and labels of shape (batch), float32) with a pair of arrays made for them on the
+ * training thread at first use (arrays are never created on the background thread: MXNet does
+ * not allow it). A daemon thread fills free slots some batches ahead: by default as many as fit
+ * in {@link #DEFAULT_PREFETCH_BYTES}, between {@link #MIN_DEFAULT_PREFETCH} and {@link
+ * #MAX_DEFAULT_PREFETCH}. Where
+ * the engine's arrays can use a direct buffer as their memory (PyTorch on the CPU), a slot's
+ * arrays are bound to its buffers once; otherwise (MXNet) the background thread copies the
+ * buffers into the slot's arrays once it has filled them. Either way {@link #next} makes no
+ * native call after the first pass over the pool. (MXNet's copy waits until the engine has run
+ * every operation queued before it, the last step's backward pass and update included; on the
+ * training thread that wait would stop it from queueing the next step meanwhile.)
+ *
+ * <p>A slot's arrays are lent to the caller's manager and come back when it is closed, as a
+ * trainer does after each step; only then is the slot filled again. The gathering thread is
+ * handed returned slots half a queue at a time, so it wakes once per many batches and competes
+ * little with the engine's threads (on a small machine, waking it every step costs a few per
+ * cent of a small model's step time). A caller that keeps steps' managers open makes the
+ * pool grow by a slot per batch it holds. {@link #state()} reports the position of the next batch
+ * the caller will get, not that of the prefetcher that runs ahead. An exception on the background
+ * thread is thrown by the {@link #next} call that would have returned the failed batch, and by
+ * every call after it until {@link #loadState}.
  */
 public final class SampledBatchSource implements BatchSource {
 
-    /** How many pairs of batch arrays take turns, lent to the caller's manager of each step. */
-    public static final int SLOTS = 2;
+    /** How much memory the prepared batches take at most unless told otherwise. */
+    public static final long DEFAULT_PREFETCH_BYTES = 8L << 20;
 
-    /** How many batches are prepared ahead unless told otherwise. */
-    public static final int DEFAULT_PREFETCH = 8;
+    /** The fewest batches prepared ahead unless told otherwise, however large they are. */
+    public static final int MIN_DEFAULT_PREFETCH = 2;
+
+    /** The most batches prepared ahead unless told otherwise, however small they are. */
+    public static final int MAX_DEFAULT_PREFETCH = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(SampledBatchSource.class);
     private static final long STOP_TIMEOUT_MS = 30_000;
@@ -49,30 +66,51 @@ public final class SampledBatchSource implements BatchSource {
     private final TrainingSampler sampler;
     private final int batchSize;
     private final int featureCount;
-    private final BlockingQueue<HostBatch> ready;
-    private final int lowWater;
-    private final Object refillSignal = new Object();
+    private final int prefetch;
+    private final int handBack;
+    /** Slots the gathering thread may fill. */
+    private final BlockingQueue<Slot> free = new LinkedBlockingQueue<>();
+    /** Filled slots, in sampling order. */
+    private final BlockingQueue<Slot> ready = new LinkedBlockingQueue<>();
 
     // Below: used by the training thread only; the worker owns the sampler while it runs.
+    private final List<Slot> lent = new ArrayList<>();
+    private final List<Slot> returned = new ArrayList<>();
     private SamplerPosition nextPosition;
     private NDManager slotOwner;
-    private NDArray[][] slots;
-    private final HostBatch[] slotBatches = new HostBatch[SLOTS];
-    private final BlockingQueue<HostBatch> spare = new LinkedBlockingQueue<>();
-    private int nextSlot;
+    /**
+     * Whether slots' arrays use their buffers as memory. Set before the first slot has arrays;
+     * the worker reads it only for slots with arrays, which reached it through {@link #free}.
+     */
+    private boolean buffersBound;
     private Thread worker;
     private Throwable failure;
     private boolean closed;
 
     /**
-     * Creates a source that prefetches {@link #DEFAULT_PREFETCH} batches and starts its thread.
+     * Creates a source that prefetches {@link #defaultPrefetch} batches and starts its thread.
      *
      * @param table the rows
      * @param sampler the index stream; this source owns it from now on
      * @param batchSize rows per batch
      */
     public SampledBatchSource(HostTable table, TrainingSampler sampler, int batchSize) {
-        this(table, sampler, batchSize, DEFAULT_PREFETCH);
+        this(table, sampler, batchSize, defaultPrefetch(batchSize, table.featureCount()));
+    }
+
+    /**
+     * Returns how many batches are prepared ahead unless told otherwise: as many as fit in {@link
+     * #DEFAULT_PREFETCH_BYTES}, between {@link #MIN_DEFAULT_PREFETCH} and {@link
+     * #MAX_DEFAULT_PREFETCH}.
+     *
+     * @param batchSize rows per batch
+     * @param featureCount features per row
+     * @return the number of batches
+     */
+    public static int defaultPrefetch(int batchSize, int featureCount) {
+        long batchBytes = (long) batchSize * (featureCount + 1) * Float.BYTES;
+        long fit = DEFAULT_PREFETCH_BYTES / Math.max(1, batchBytes);
+        return (int) Math.max(MIN_DEFAULT_PREFETCH, Math.min(MAX_DEFAULT_PREFETCH, fit));
     }
 
     /**
@@ -100,8 +138,12 @@ public final class SampledBatchSource implements BatchSource {
         this.sampler = sampler;
         this.batchSize = batchSize;
         this.featureCount = table.featureCount();
-        this.ready = new ArrayBlockingQueue<>(prefetch);
-        this.lowWater = prefetch / 2;
+        this.prefetch = prefetch;
+        this.handBack = Math.max(1, prefetch / 2);
+        // One slot more than the prefetch: the one lent to the current step.
+        for (int i = 0; i <= prefetch; i++) {
+            free.add(new Slot(batchSize * featureCount, batchSize));
+        }
         this.nextPosition = sampler.position();
         startWorker();
     }
@@ -133,73 +175,107 @@ public final class SampledBatchSource implements BatchSource {
         return batchSize;
     }
 
+    /**
+     * Returns how many batches are prepared ahead.
+     *
+     * @return the prefetch depth
+     */
+    public int prefetch() {
+        return prefetch;
+    }
+
     @Override
     public TrainingBatch next(NDManager manager) {
         ensureOpen();
         if (failure != null) {
             throw failed(failure);
         }
-        HostBatch batch = takeReady();
-        if (ready.size() <= lowWater) {
-            synchronized (refillSignal) {
-                refillSignal.notifyAll();
-            }
-        }
-        if (batch.failure != null) {
-            failure = batch.failure;
+        collectReturned();
+        Slot slot = takeReady();
+        if (slot.failure != null) {
+            failure = slot.failure;
+            slot.failure = null;
+            returned.add(slot);
             throw failed(failure);
         }
-        int slotIndex = nextSlot;
-        NDArray[] slot = nextSlot(manager);
-        nextPosition = batch.after;
-        if (slot[0].getManager() != slotOwner || slot[1].getManager() != slotOwner) {
-            // Still lent out (the caller keeps earlier batches' manager open): new arrays.
-            return new TrainingBatch(
-                    new NDList(
-                            manager.create(
-                                    batch.features,
-                                    new Shape(batchSize, featureCount),
-                                    DataType.FLOAT32)),
-                    new NDList(
-                            manager.create(batch.labels, new Shape(batchSize), DataType.FLOAT32)));
-        }
-        // One native call per array: PyTorch takes the direct buffer as the array's storage,
-        // MXNet copies from it without staging.
-        slot[0].set(batch.features);
-        slot[1].set(batch.labels);
-        // The slot's previous buffers are free now (PyTorch let go of them in set): the gathering
-        // thread refills them, so batches reuse a little memory that stays in the caches.
-        HostBatch previous = slotBatches[slotIndex];
-        slotBatches[slotIndex] = batch;
-        if (previous != null) {
-            spare.offer(previous);
+        nextPosition = slot.after;
+        if (slot.features == null) {
+            makeArrays(slot, manager);
+        } else if (!buffersBound && !slot.copied) {
+            slot.features.set(slot.featureBuffer);
+            slot.labels.set(slot.labelBuffer);
         }
         // Lent to the caller's manager: what the step computes from them is freed with it, and
         // the arrays come back here when it closes.
-        slot[0].tempAttach(manager);
-        slot[1].tempAttach(manager);
-        return new TrainingBatch(new NDList(slot[0]), new NDList(slot[1]));
+        slot.features.tempAttach(manager);
+        slot.labels.tempAttach(manager);
+        lent.add(slot);
+        return new TrainingBatch(new NDList(slot.features), new NDList(slot.labels));
     }
 
     /**
-     * The next of the {@value #SLOTS} pairs of batch arrays, made on first use on the caller's
-     * engine and device, so a step costs no array allocation or release.
+     * Moves the lent slots whose arrays have come back to the returned ones, and hands those to
+     * the gathering thread once there are enough to be worth waking it. A slot found still out
+     * (its caller keeps that step open) is replaced by a new one, so the gathering never waits on
+     * such a caller, and is let go when it comes back.
      */
-    private NDArray[] nextSlot(NDManager manager) {
-        if (slotOwner == null) {
-            slotOwner = manager.getEngine().newBaseManager(manager.getDevice());
-            slots = new NDArray[SLOTS][];
-            for (int i = 0; i < SLOTS; i++) {
-                slots[i] =
-                        new NDArray[] {
-                            slotOwner.zeros(new Shape(batchSize, featureCount), DataType.FLOAT32),
-                            slotOwner.zeros(new Shape(batchSize), DataType.FLOAT32)
-                        };
+    private void collectReturned() {
+        for (Iterator<Slot> it = lent.iterator(); it.hasNext(); ) {
+            Slot slot = it.next();
+            boolean back =
+                    slot.features.getManager() == slotOwner
+                            && slot.labels.getManager() == slotOwner;
+            if (back) {
+                it.remove();
+                if (slot.replaced) {
+                    slot.features.close();
+                    slot.labels.close();
+                } else {
+                    returned.add(slot);
+                }
+            } else if (!slot.replaced) {
+                slot.replaced = true;
+                returned.add(new Slot(batchSize * featureCount, batchSize));
             }
         }
-        NDArray[] slot = slots[nextSlot];
-        nextSlot = (nextSlot + 1) % SLOTS;
-        return slot;
+        if (returned.size() >= handBack || ready.isEmpty()) {
+            free.addAll(returned);
+            returned.clear();
+        }
+    }
+
+    /**
+     * Makes a slot's arrays on the caller's engine and device. The first time, finds out whether
+     * this engine's arrays can use a direct buffer as their memory: then every slot's arrays are
+     * bound to its buffers once and a batch costs no copy.
+     */
+    private void makeArrays(Slot slot, NDManager manager) {
+        if (slotOwner == null) {
+            slotOwner = manager.getEngine().newBaseManager(manager.getDevice());
+            buffersBound = setBindsBuffer(slotOwner);
+        }
+        slot.features = slotOwner.zeros(new Shape(batchSize, featureCount), DataType.FLOAT32);
+        slot.labels = slotOwner.zeros(new Shape(batchSize), DataType.FLOAT32);
+        slot.features.set(slot.featureBuffer);
+        slot.labels.set(slot.labelBuffer);
+    }
+
+    /**
+     * Tells whether {@link NDArray#set} with a direct buffer makes the array use the buffer's
+     * memory (so later writes into the buffer show in the array) rather than copy it.
+     */
+    private static boolean setBindsBuffer(NDManager manager) {
+        ByteBuffer buffer = directFloats(2);
+        try (NDArray probe = manager.zeros(new Shape(2), DataType.FLOAT32)) {
+            probe.set(buffer);
+            for (float marker : new float[] {1.5f, -2.25f}) {
+                buffer.putFloat(Float.BYTES, marker);
+                if (probe.getFloat(1) != marker) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     @Override
@@ -213,7 +289,10 @@ public final class SampledBatchSource implements BatchSource {
         SamplerPosition position = SamplerPosition.fromState(state);
         checkDatasetSize(state, sampler.size());
         stopWorker();
-        ready.clear();
+        for (Slot slot : ready) {
+            slot.failure = null;
+        }
+        ready.drainTo(free);
         failure = null;
         sampler.seek(position);
         nextPosition = sampler.position();
@@ -228,6 +307,7 @@ public final class SampledBatchSource implements BatchSource {
         closed = true;
         stopWorker();
         ready.clear();
+        free.clear();
         if (slotOwner != null) {
             slotOwner.close();
         }
@@ -253,12 +333,12 @@ public final class SampledBatchSource implements BatchSource {
         }
     }
 
-    private HostBatch takeReady() {
+    private Slot takeReady() {
         try {
             while (true) {
-                HostBatch batch = ready.poll(1, TimeUnit.SECONDS);
-                if (batch != null) {
-                    return batch;
+                Slot slot = ready.poll(1, TimeUnit.SECONDS);
+                if (slot != null) {
+                    return slot;
                 }
                 if (!worker.isAlive() && ready.isEmpty()) {
                     throw new IllegalStateException("the batch prefetch thread has stopped");
@@ -271,56 +351,38 @@ public final class SampledBatchSource implements BatchSource {
     }
 
     private void produce() {
-        try {
-            float[] row = new float[featureCount];
-            while (!Thread.currentThread().isInterrupted()) {
-                // Buffers a slot has given back, else new ones (a batch handed out in arrays of
-                // the caller's own keeps its buffers, which such an array may still use).
-                HostBatch batch = spare.poll();
-                if (batch == null) {
-                    batch =
-                            new HostBatch(
-                                    directFloats(batchSize * featureCount),
-                                    directFloats(batchSize));
-                }
-                batch.features.clear();
-                batch.labels.clear();
-                FloatBuffer features = batch.features.asFloatBuffer();
-                FloatBuffer labels = batch.labels.asFloatBuffer();
+        float[] row = new float[featureCount];
+        while (!Thread.currentThread().isInterrupted()) {
+            Slot slot;
+            try {
+                slot = free.take();
+            } catch (InterruptedException e) {
+                return; // Asked to stop.
+            }
+            try {
+                FloatBuffer features = slot.featureBuffer.asFloatBuffer();
+                FloatBuffer labels = slot.labelBuffer.asFloatBuffer();
                 for (int i = 0; i < batchSize; i++) {
                     int index = sampler.nextIndex();
                     table.copyFeatures(index, row, 0);
                     features.put(row);
                     labels.put(table.label(index));
                 }
-                batch.after = sampler.position();
-                ready.put(batch);
-                if (ready.remainingCapacity() == 0) {
-                    awaitRefill();
+                slot.after = sampler.position();
+                slot.copied = false;
+                if (slot.features != null && !buffersBound) {
+                    // Copying can wait on the engine (MXNet first waits until every queued
+                    // operation is done); here it does not hold up the training thread.
+                    slot.features.set(slot.featureBuffer);
+                    slot.labels.set(slot.labelBuffer);
+                    slot.copied = true;
                 }
+            } catch (Throwable t) { // NOPMD: any failure must reach the training thread
+                slot.failure = t;
+                ready.add(slot);
+                return;
             }
-        } catch (InterruptedException e) {
-            // Asked to stop.
-        } catch (Throwable t) { // NOPMD: any failure must reach the training thread
-            HostBatch failed = new HostBatch(null, null);
-            failed.failure = t;
-            try {
-                ready.put(failed);
-            } catch (InterruptedException e) {
-                // Asked to stop; nobody is waiting for the failure.
-            }
-        }
-    }
-
-    /**
-     * Sleeps until the queue is down to its low-water mark, so the thread wakes once per several
-     * batches rather than once per batch and competes less with the engine's threads.
-     */
-    private void awaitRefill() throws InterruptedException {
-        synchronized (refillSignal) {
-            while (ready.size() > lowWater) {
-                refillSignal.wait();
-            }
+            ready.add(slot);
         }
     }
 
@@ -360,16 +422,24 @@ public final class SampledBatchSource implements BatchSource {
         return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder());
     }
 
-    /** Gathered rows of one batch, or the failure that stopped the gathering. */
-    private static final class HostBatch {
-        final ByteBuffer features;
-        final ByteBuffer labels;
+    /**
+     * One batch's place: buffers the gathering thread fills, the arrays the caller gets (made on
+     * first use), the sampler's position after the batch, or the failure that stopped the
+     * gathering.
+     */
+    private static final class Slot {
+        final ByteBuffer featureBuffer;
+        final ByteBuffer labelBuffer;
+        NDArray features;
+        NDArray labels;
         SamplerPosition after;
         Throwable failure;
+        boolean replaced;
+        boolean copied;
 
-        HostBatch(ByteBuffer features, ByteBuffer labels) {
-            this.features = features;
-            this.labels = labels;
+        Slot(int featureFloats, int labelFloats) {
+            featureBuffer = directFloats(featureFloats);
+            labelBuffer = directFloats(labelFloats);
         }
     }
 }

@@ -14,8 +14,11 @@ import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -159,6 +162,20 @@ class SampledBatchSourceTest {
     }
 
     @Test
+    void theDefaultPrefetchIsBoundedByMemory() {
+        // 64 rows of 64 floats: small, so the most batches
+        assertThat(SampledBatchSource.defaultPrefetch(64, 64))
+                .isEqualTo(SampledBatchSource.MAX_DEFAULT_PREFETCH);
+        // 32 images of 3x224x224 floats (19 MB a batch): the fewest
+        assertThat(SampledBatchSource.defaultPrefetch(32, 3 * 224 * 224))
+                .isEqualTo(SampledBatchSource.MIN_DEFAULT_PREFETCH);
+        // in between, as many as fit in the budget
+        long batchBytes = 256L * (1024 + 1) * Float.BYTES;
+        assertThat(SampledBatchSource.defaultPrefetch(256, 1024))
+                .isEqualTo((int) (SampledBatchSource.DEFAULT_PREFETCH_BYTES / batchBytes));
+    }
+
+    @Test
     void closeStopsTheThread() {
         SampledBatchSource source =
                 new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH);
@@ -243,7 +260,7 @@ class SampledBatchSourceTest {
                 SampledBatchSource source =
                         new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 1), BATCH)) {
             List<NDArray> seen = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 3 * (source.prefetch() + 1); i++) {
                 NDManager step = manager.newSubManager();
                 TrainingBatch batch = source.next(step);
                 NDArray x = batch.data().head();
@@ -257,27 +274,43 @@ class SampledBatchSourceTest {
                 assertThat(x.getManager()).isNotSameAs(step);
                 seen.add(x);
             }
-            // two pairs of arrays take turns
-            assertThat(seen.get(2)).isSameAs(seen.get(0));
-            assertThat(seen.get(3)).isSameAs(seen.get(1));
-            assertThat(seen.get(1)).isNotSameAs(seen.get(0));
+            // a fixed pool of slots takes turns: prefetched batches and the one lent out
+            Set<NDArray> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+            distinct.addAll(seen);
+            assertThat(distinct).hasSizeLessThanOrEqualTo(source.prefetch() + 1);
+            assertThat(distinct.size()).isLessThan(seen.size());
         }
     }
 
-    @Test
-    void aCallerKeepingStepsOpenGetsNewArraysWithTheRightRows() {
-        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aCallerKeepingStepsOpenGetsNewArraysWithTheRightRows(String engine) {
+        int held = 2 * SampledBatchSource.defaultPrefetch(BATCH, new CountingTable().featureCount());
+        List<Expected> expected = expectedBatches(1, held + 20);
+        try (NDManager manager = Engine.getEngine(engine).newBaseManager();
                 SampledBatchSource source =
                         new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 1), BATCH)) {
+            // more steps kept open than there are slots: each still holds its own rows
+            List<NDManager> open = new ArrayList<>();
             List<TrainingBatch> batches = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                batches.add(source.next(manager));
+            for (int i = 0; i < held; i++) {
+                NDManager step = manager.newSubManager();
+                open.add(step);
+                batches.add(source.next(step));
             }
-            for (int i = 0; i < 5; i++) {
-                for (int j = i + 1; j < 5; j++) {
+            List<Expected> actual = new ArrayList<>();
+            for (TrainingBatch batch : batches) {
+                actual.add(new Expected(batch.data().head().toFloatArray(), batch.labels().head().toFloatArray()));
+            }
+            for (int i = 0; i < held; i++) {
+                for (int j = i + 1; j < held; j++) {
                     assertThat(batches.get(j).data().head()).isNotSameAs(batches.get(i).data().head());
                 }
             }
+            // once they are closed, their slots serve the following steps, rows still in order
+            open.forEach(NDManager::close);
+            actual.addAll(read(source, manager, 20));
+            assertSame(actual, expected);
         }
     }
 }

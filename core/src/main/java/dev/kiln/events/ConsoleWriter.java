@@ -151,10 +151,6 @@ public final class ConsoleWriter implements EventWriter {
         return (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024);
     }
 
-    private static String twoDigits(long v) {
-        return v < 10 ? "0" + v : Long.toString(v);
-    }
-
     /**
      * Formats seconds like Python's {@code timedelta}: {@code 0:01:23}, {@code 2 days, 3:04:05}.
      *
@@ -164,10 +160,21 @@ public final class ConsoleWriter implements EventWriter {
     public static String formatDuration(long seconds) {
         long days = seconds / 86_400;
         long rest = seconds % 86_400;
-        String hms = rest / 3600 + ":" + twoDigits(rest / 60 % 60) + ":" + twoDigits(rest % 60);
-        if (days == 0) {
-            return hms;
+        StringBuilder out = new StringBuilder(20);
+        if (days != 0) {
+            out.append(days).append(days == 1 ? " day, " : " days, ");
         }
-        return days + (days == 1 ? " day, " : " days, ") + hms;
+        out.append(rest / 3600).append(':');
+        appendTwoDigits(out, rest / 60 % 60);
+        out.append(':');
+        appendTwoDigits(out, rest % 60);
+        return out.toString();
+    }
+
+    private static void appendTwoDigits(StringBuilder out, long v) {
+        if (v < 10) {
+            out.append('0');
+        }
+        out.append(v);
     }
 }

@@ -59,7 +59,11 @@ import java.util.concurrent.Callable;
  * </ul>
  *
  * Prints {@code RESULT engine=<E> mode=<m> ms_per_iter=<x> ratio_to_hand=<r>} per way, where
- * {@code ms_per_iter} is the median over the rounds.
+ * {@code ms_per_iter} is the median over the rounds and {@code ratio_to_hand} the median over the
+ * rounds of the way's time in a round divided by {@code hand}'s time in the same round. Pairing
+ * rounds this way cancels the machine's slow drifts, which independent medians do not; each round
+ * is a whole number of writer periods, so every {@code simple} round pays for the same number of
+ * console lines.
  */
 @Command(name = "overhead", mixinStandardHelpOptions = true, description = "Trainer overhead against a hand-written loop and EasyTrain.")
 final class OverheadBenchmark implements Callable<Integer> {
@@ -75,10 +79,10 @@ final class OverheadBenchmark implements Callable<Integer> {
     int iterations = 1500;
 
     @Option(names = "--warmup", description = "untimed iterations per way first (default: ${DEFAULT-VALUE})")
-    int warmup = 200;
+    int warmup = 1000;
 
-    @Option(names = "--rounds", description = "interleaved rounds the timed iterations are split in; the median round counts (default: ${DEFAULT-VALUE})")
-    int rounds = 30;
+    @Option(names = "--rounds", description = "interleaved rounds the timed iterations are split in, each a whole number of writer periods; the median round counts (default: ${DEFAULT-VALUE})")
+    int rounds = 75;
 
     @Option(names = "--data", description = "the digits CSV (default: ${DEFAULT-VALUE})")
     Path data = Path.of("examples/digits/digits.csv.gz");
@@ -100,15 +104,18 @@ final class OverheadBenchmark implements Callable<Integer> {
     }
 
     private void measure(Engine engine, CsvDataset train) throws Exception {
-        int perRound = iterations / rounds;
+        int period = PeriodicWriter.DEFAULT_PERIOD;
+        int perRound = Math.max(1, iterations / rounds / period) * period;
+        // Rounds start on a writer period too.
+        int warm = (warmup + period - 1) / period * period;
         HandLoop hand = new HandLoop(engine, train);
         DjlEasyTrain easyTrain = new DjlEasyTrain(engine, train);
         List<Way> others = List.of(hand, easyTrain);
-        Kiln kiln = new Kiln(engine, train, warmup + (long) perRound * rounds);
+        Kiln kiln = new Kiln(engine, train, warm + (long) perRound * rounds, period);
         Map<String, List<Double>> msPerIter = new LinkedHashMap<>();
         try {
             for (Way way : others) {
-                way.run(warmup);
+                way.run(warm);
             }
             // SimpleTrainer trains once from start to end, as in a real run; every perRound of its
             // iterations (after its warm-up), a last hook times them and runs a round of the other
@@ -120,10 +127,11 @@ final class OverheadBenchmark implements Callable<Integer> {
                             .name("interleave")
                             .afterStep(
                                     t -> {
-                                        long done = t.iter() + 1 - warmup;
+                                        long done = t.iter() + 1 - warm;
                                         if (done < 0 || done % perRound != 0) {
                                             return;
                                         }
+                                        settle(kiln.trainer.model());
                                         long now = System.nanoTime();
                                         if (done > 0) {
                                             msPerIter
@@ -143,18 +151,22 @@ final class OverheadBenchmark implements Callable<Integer> {
                                         roundStart[0] = System.nanoTime();
                                     })
                             .build());
-            kiln.trainer.train(0, warmup + (long) perRound * rounds);
+            kiln.trainer.train(0, warm + (long) perRound * rounds);
             // Medians over rounds: a burst of load on the shared machine spoils one round, not all.
-            double handMs = median(msPerIter.get("hand"));
+            List<Double> handRounds = msPerIter.get("hand");
             for (String mode : List.of("hand", "simple", "easytrain")) {
-                double ms = median(msPerIter.get(mode));
+                List<Double> modeRounds = msPerIter.get(mode);
+                List<Double> ratios = new ArrayList<>();
+                for (int r = 0; r < modeRounds.size(); r++) {
+                    ratios.add(modeRounds.get(r) / handRounds.get(r));
+                }
                 System.out.printf(
                         Locale.ROOT,
                         "RESULT engine=%s mode=%s ms_per_iter=%.4f ratio_to_hand=%.3f%n",
                         engine.getEngineName(),
                         mode,
-                        ms,
-                        ms / handMs);
+                        median(modeRounds),
+                        median(ratios));
             }
         } finally {
             hand.close();
@@ -171,6 +183,15 @@ final class OverheadBenchmark implements Callable<Integer> {
         } catch (Exception e) {
             throw new IllegalStateException(way.mode() + " failed", e);
         }
+    }
+
+    /**
+     * Waits until every update of the model's parameters has been computed: engines such as
+     * MXNet run operations asynchronously, and a round's timing must not leave its last update
+     * to the round that follows.
+     */
+    private static void settle(Block model) {
+        model.getParameters().values().forEach(p -> p.getArray().toByteBuffer());
     }
 
     private static double median(List<Double> values) {
@@ -253,6 +274,7 @@ final class OverheadBenchmark implements Callable<Integer> {
                     optimizer.step(model.getParameters());
                 }
             }
+            settle(model);
             return n;
         }
 
@@ -268,7 +290,7 @@ final class OverheadBenchmark implements Callable<Integer> {
         private final NDManager manager;
         private final SimpleTrainer trainer;
 
-        Kiln(Engine engine, CsvDataset train, long totalIterations) {
+        Kiln(Engine engine, CsvDataset train, long totalIterations, int period) {
             engine.setRandomSeed(1);
             manager = engine.newBaseManager();
             Block model = mlp(manager, train.featureCount());
@@ -283,7 +305,7 @@ final class OverheadBenchmark implements Callable<Integer> {
                             source);
             trainer.registerHooks(
                     new IterationTimer(),
-                    new PeriodicWriter(List.of(new ConsoleWriter(totalIterations)), PeriodicWriter.DEFAULT_PERIOD));
+                    new PeriodicWriter(List.of(new ConsoleWriter(totalIterations)), period));
         }
 
         @Override
@@ -335,6 +357,7 @@ final class OverheadBenchmark implements Callable<Integer> {
             } finally {
                 System.setOut(out);
             }
+            settle(model.getBlock());
             return (long) epochs * batchesPerEpoch;
         }
 

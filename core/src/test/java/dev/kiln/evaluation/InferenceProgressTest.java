@@ -2,15 +2,12 @@ package dev.kiln.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.kiln.LogCapture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.slf4j.Logger;
 
 import java.util.List;
 
@@ -19,24 +16,23 @@ class InferenceProgressTest {
 
     private static final long SECOND = 1_000_000_000L;
 
-    private final Logger log = (Logger) LoggerFactory.getLogger("test.inference-progress");
-    private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    private LogCapture lines;
+    private Logger log;
     private long now;
 
     @BeforeEach
     void capture() {
-        lines.start();
-        log.addAppender(lines);
-        log.setLevel(Level.INFO);
+        lines = LogCapture.of("test.inference-progress");
+        log = lines.logger();
     }
 
     @AfterEach
     void release() {
-        log.detachAppender(lines);
+        lines.close();
     }
 
     private List<String> messages() {
-        return lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        return lines.messages();
     }
 
     /** One batch: 0.5 s of data, 1 s of compute, 0.5 s of evaluation. */

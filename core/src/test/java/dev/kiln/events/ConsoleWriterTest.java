@@ -2,32 +2,24 @@ package dev.kiln.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.kiln.LogCapture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 class ConsoleWriterTest {
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger(ConsoleWriter.class);
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private LogCapture log;
 
     @BeforeEach
     void capture() {
-        appender.start();
-        logger.addAppender(appender);
-        logger.setLevel(Level.INFO);
+        log = LogCapture.of(ConsoleWriter.class);
     }
 
     @AfterEach
     void release() {
-        logger.detachAppender(appender);
-        logger.setLevel(null);
+        log.close();
     }
 
     @Test
@@ -43,8 +35,8 @@ class ConsoleWriterTest {
         }
         s.setIter(199);
         new ConsoleWriter(400).write(s);
-        assertThat(appender.list).hasSize(1);
-        String line = appender.list.get(0).getFormattedMessage();
+        assertThat(log.messages()).hasSize(1);
+        String line = log.messages().get(0);
         // 200 iterations left at the median time 0.25 s: 50 s
         assertThat(line)
                 .matches(
@@ -65,7 +57,7 @@ class ConsoleWriterTest {
             }
         }
         new ConsoleWriter(40).write(s);
-        assertThat(appender.list.get(0).getFormattedMessage())
+        assertThat(log.messages().get(0))
                 .contains("total_loss: 1  test/loss: 0.25  ");
     }
 
@@ -75,7 +67,7 @@ class ConsoleWriterTest {
         s.putScalar("total_loss", 1);
         s.setIter(10);
         new ConsoleWriter(10).write(s);
-        assertThat(appender.list).isEmpty();
+        assertThat(log.messages()).isEmpty();
     }
 
     @Test

@@ -65,14 +65,4 @@ class PeriodicWriterTest {
         trainer.train(6, 100);
         assertThat(w.calls).containsExactly("resumeAt6", "write@7", "write@11", "write@13", "close");
     }
-
-    @Test
-    void iterationTimerRecordsStepTimeWithoutHooks() {
-        StepTrainer trainer = new StepTrainer();
-        trainer.registerHooks(new IterationTimer(), new PeriodicWriter(List.of(), 5));
-        trainer.train(0, 5);
-        assertThat(trainer.storage().history("time").count()).isEqualTo(5);
-        assertThat(trainer.storage().history("time").latest()).isGreaterThanOrEqualTo(0.0).isLessThan(1.0);
-        assertThat(trainer.storage().smoothingHints()).containsEntry("time", true);
-    }
 }

@@ -134,4 +134,47 @@ class AdamTest {
             assertThat(adam.isDecoupled()).isFalse();
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.kiln.optim.OptimTestSupport#engines")
+    void adamAndAdamWTakeTheirLearningRateFromOutside(String engineName) {
+        Engine engine = Engine.getEngine(engineName);
+        for (boolean decoupled : new boolean[] {false, true}) {
+            try (NDManager manager = engine.newBaseManager();
+                    Adam told = builder(decoupled).build();
+                    Adam built = builder(decoupled).build()) {
+                Parameter a = parameter(manager, "w", new float[] {1, -2}, new Shape(2));
+                Parameter b = parameter(manager, "w", new float[] {1, -2}, new Shape(2));
+                // Step 1 at 0.1 for both; step 2 at 0.025, set from outside on one of them only.
+                backward(engine, list("w", a), G1);
+                told.step(list("w", a));
+                backward(engine, list("w", b), G1);
+                built.step(list("w", b));
+                told.setLearningRate(0.025f);
+                assertThat(told.getLearningRate()).isEqualTo(0.025f);
+                backward(engine, list("w", a), G2);
+                told.step(list("w", a));
+                backward(engine, list("w", b), G2);
+                built.step(list("w", b));
+                // Both took the same step 1 and have the same moments; a step's move (Adam's
+                // direction, and AdamW's decay) is proportional to the rate, so the one told
+                // moves a quarter as far in step 2.
+                float[] told2 = values(a);
+                float[] built2 = values(b);
+                float[] start = decoupled ? new float[] {0.85f, -1.8f} : new float[] {0.9f, -1.9f};
+                for (int i = 0; i < 2; i++) {
+                    assertThat(told2[i] - start[i])
+                            .as("%s, element %d", decoupled ? "AdamW" : "Adam", i)
+                            .isCloseTo((built2[i] - start[i]) / 4, within(TOL));
+                }
+                assertThat(told2).isNotEqualTo(built2);
+            }
+        }
+    }
+
+    private static Adam.Builder builder(boolean decoupled) {
+        return decoupled
+                ? AdamW.builder().learningRate(0.1f).weightDecay(0.5f)
+                : Adam.builder().learningRate(0.1f);
+    }
 }

@@ -52,6 +52,26 @@ class SimpleTrainerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aSingleLossTermIsRecordedAsTotalLossOnly(String engineName) throws Exception {
+        Engine engine = Engine.getEngine(engineName);
+        engine.setRandomSeed(3);
+        try (NDManager manager = engine.newBaseManager()) {
+            SimpleTrainer trainer =
+                    trainer(
+                            manager,
+                            Mlp.builder().hiddenSizes(16).outputSize(10).build(),
+                            LossFunction.of("loss_cls", Loss.softmaxCrossEntropyLoss()),
+                            Sgd.builder().learningRate(0.05f).build());
+            trainer.train(0, 5);
+            trainer.data().close();
+            assertThat(trainer.storage().scalarNames())
+                    .containsExactlyInAnyOrder("data_time", "total_loss", "lr");
+            assertThat(trainer.storage().history("total_loss").count()).isEqualTo(5);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
     void trainsAndRecordsLossTermsDataTimeAndLr(String engineName) throws Exception {
         Engine engine = Engine.getEngine(engineName);
         engine.setRandomSeed(3);

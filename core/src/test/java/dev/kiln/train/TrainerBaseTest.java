@@ -3,7 +3,11 @@ package dev.kiln.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.LogCapture;
 import dev.kiln.events.EventStorage;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +152,25 @@ class TrainerBaseTest {
         assertThat(events).endsWith("step2", "a.afterBackward2", "a.afterTrain@2");
         assertThat(events).doesNotContain("a.afterStep2");
         assertThat(EventStorage.currentIfActive()).isEmpty();
+    }
+
+    @Test
+    void anExceptionIsLoggedWithItsIteration() {
+        List<ILoggingEvent> logged;
+        try (LogCapture log = LogCapture.of(TrainerBase.class)) {
+            RecordingTrainer trainer = new RecordingTrainer(new ArrayList<>());
+            trainer.failAt = 3;
+            assertThatThrownBy(() -> trainer.train(0, 10)).hasMessage("boom at 3");
+            logged = log.events().stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+        }
+        assertThat(logged)
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.getFormattedMessage())
+                                    .isEqualTo("Exception during training at iteration 3:");
+                            assertThat(e.getThrowableProxy().getMessage()).isEqualTo("boom at 3");
+                        });
     }
 
     @Test

@@ -30,10 +30,9 @@ import java.util.concurrent.TimeUnit;
  * training thread at first use (arrays are never created on the background thread: MXNet does
  * not allow it). A daemon thread fills free slots some batches ahead: by default as many as fit
  * in {@link #DEFAULT_PREFETCH_BYTES}, between {@link #MIN_DEFAULT_PREFETCH} and {@link
- * #MAX_DEFAULT_PREFETCH}. Where
- * the engine's arrays can use a direct buffer as their memory (PyTorch on the CPU), a slot's
- * arrays are bound to its buffers once; otherwise (MXNet) the background thread copies the
- * buffers into the slot's arrays once it has filled them. Either way {@link #next} makes no
+ * #MAX_DEFAULT_PREFETCH}. Where the engine's arrays can use a direct buffer as their memory
+ * (PyTorch on the CPU), a slot's arrays are bound to its buffers once; otherwise (MXNet) the
+ * background thread copies the buffers into the slot's arrays once it has filled them. Either way {@link #next} makes no
  * native call after the first pass over the pool. (MXNet's copy waits until the engine has run
  * every operation queued before it, the last step's backward pass and update included; on the
  * training thread that wait would stop it from queueing the next step meanwhile.)
@@ -201,9 +200,6 @@ public final class SampledBatchSource implements BatchSource {
         nextPosition = slot.after;
         if (slot.features == null) {
             makeArrays(slot, manager);
-        } else if (!buffersBound && !slot.copied) {
-            slot.features.set(slot.featureBuffer);
-            slot.labels.set(slot.labelBuffer);
         }
         // Lent to the caller's manager: what the step computes from them is freed with it, and
         // the arrays come back here when it closes.
@@ -369,13 +365,12 @@ public final class SampledBatchSource implements BatchSource {
                     labels.put(table.label(index));
                 }
                 slot.after = sampler.position();
-                slot.copied = false;
                 if (slot.features != null && !buffersBound) {
                     // Copying can wait on the engine (MXNet first waits until every queued
-                    // operation is done); here it does not hold up the training thread.
+                    // operation is done); here it does not hold up the training thread. A slot
+                    // without arrays yet gets them, filled, from makeArrays.
                     slot.features.set(slot.featureBuffer);
                     slot.labels.set(slot.labelBuffer);
-                    slot.copied = true;
                 }
             } catch (Throwable t) { // NOPMD: any failure must reach the training thread
                 slot.failure = t;
@@ -435,7 +430,6 @@ public final class SampledBatchSource implements BatchSource {
         SamplerPosition after;
         Throwable failure;
         boolean replaced;
-        boolean copied;
 
         Slot(int featureFloats, int labelFloats) {
             featureBuffer = directFloats(featureFloats);

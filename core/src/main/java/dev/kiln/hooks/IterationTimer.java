@@ -44,7 +44,7 @@ public final class IterationTimer extends HookBase {
 
     @Override
     public void beforeTrain() {
-        trainStartNanos = System.nanoTime();
+        trainStartNanos = trainer().nanoTime();
         stepNanosTotal = 0;
         stepNanosAfterWarmup = 0;
         iterations = 0;
@@ -64,7 +64,7 @@ public final class IterationTimer extends HookBase {
 
     @Override
     public void afterTrain() {
-        double totalSeconds = (System.nanoTime() - trainStartNanos) / 1e9;
+        double totalSeconds = (trainer().nanoTime() - trainStartNanos) / 1e9;
         double hookSeconds = Math.max(0, totalSeconds - stepNanosTotal / 1e9);
         long timed = iterations - warmupIters;
         if (timed > 0) {

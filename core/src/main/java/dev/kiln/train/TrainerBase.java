@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The training loop with hooks, after detectron2's engine: {@link #train} opens a fresh {@link
@@ -24,6 +25,7 @@ public abstract class TrainerBase implements TrainerView {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerBase.class);
 
+    private final LongSupplier clock;
     private final List<Hook> hooks = new ArrayList<>();
     private EventStorage storage = new EventStorage();
     private long iter;
@@ -32,6 +34,20 @@ public abstract class TrainerBase implements TrainerView {
     private long maxIter;
     private long lastStepNanos;
     private volatile String stopReason;
+
+    /** A trainer timed by {@link System#nanoTime()}. */
+    protected TrainerBase() {
+        this(System::nanoTime);
+    }
+
+    /**
+     * A trainer timed by the given clock (a test's or a simulation's).
+     *
+     * @param clock nanoseconds from an arbitrary origin
+     */
+    protected TrainerBase(LongSupplier clock) {
+        this.clock = clock;
+    }
 
     /**
      * Registers hooks; they run after those registered before, in the order given.
@@ -100,9 +116,9 @@ public abstract class TrainerBase implements TrainerView {
                 beforeTrain();
                 for (iter = startIter; iter < maxIter; iter++) {
                     beforeStep();
-                    long t0 = System.nanoTime();
+                    long t0 = clock.getAsLong();
                     runStep();
-                    lastStepNanos = System.nanoTime() - t0;
+                    lastStepNanos = clock.getAsLong() - t0;
                     nextIter = iter + 1;
                     afterStep();
                     if (stopReason != null) {
@@ -270,6 +286,11 @@ public abstract class TrainerBase implements TrainerView {
     @Override
     public double lastStepSeconds() {
         return lastStepNanos / 1e9;
+    }
+
+    @Override
+    public long nanoTime() {
+        return clock.getAsLong();
     }
 
     @Override

@@ -21,6 +21,14 @@ public interface TrainerView {
     double lastStepSeconds();
 
     /**
+     * Returns the trainer's clock, which times its steps; hooks that time anything else read it
+     * too, so their figures and the steps' agree.
+     *
+     * @return nanoseconds from an arbitrary origin, like {@link System#nanoTime()}
+     */
+    long nanoTime();
+
+    /**
      * Asks the trainer to stop cleanly after the current iteration: the remaining hooks of this
      * iteration and every {@code afterTrain} still run.
      *

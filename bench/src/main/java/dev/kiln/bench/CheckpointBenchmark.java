@@ -14,7 +14,7 @@ import ai.djl.training.ParameterStore;
 import dev.kiln.checkpoint.BackgroundWriter;
 import dev.kiln.checkpoint.Checkpointer;
 import dev.kiln.checkpoint.Snapshot;
-import dev.kiln.optim.Sgd;
+import dev.kiln.core.optim.Sgd;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package dev.kiln.cli;
 
-import dev.kiln.run.KilnRun;
+import dev.kiln.core.run.KilnRun;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,10 +1,10 @@
 package dev.kiln.cli;
 
-import dev.kiln.plugin.ExtensionInfo;
-import dev.kiln.plugin.ExtensionRegistry;
-import dev.kiln.plugin.PluginClassLoader;
-import dev.kiln.plugin.PluginException;
-import dev.kiln.plugin.PluginLoader;
+import dev.kiln.core.plugin.ExtensionInfo;
+import dev.kiln.core.plugin.ExtensionRegistry;
+import dev.kiln.core.plugin.PluginClassLoader;
+import dev.kiln.core.plugin.PluginException;
+import dev.kiln.core.plugin.PluginLoader;
 import dev.kiln.spi.ExtensionPoints;
 
 import picocli.CommandLine.Command;

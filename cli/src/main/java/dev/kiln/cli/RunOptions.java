@@ -1,8 +1,8 @@
 package dev.kiln.cli;
 
-import dev.kiln.config.KilnConfigException;
-import dev.kiln.plugin.PluginException;
-import dev.kiln.run.KilnRun;
+import dev.kiln.core.config.KilnConfigException;
+import dev.kiln.core.plugin.PluginException;
+import dev.kiln.core.run.KilnRun;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
 package dev.kiln.cli;
 
 import dev.kiln.evaluation.ExpectedResultsException;
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -181,7 +181,7 @@ class BadInputIT {
                             """
                             package com.%s;
 
-                            @dev.kiln.plugin.KilnExtension(name = "twin")
+                            @dev.kiln.spi.KilnExtension(name = "twin")
                             public final class Twin implements dev.kiln.train.Hook {}
                             """
                                     .formatted(pkg))

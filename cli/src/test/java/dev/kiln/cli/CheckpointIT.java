@@ -206,7 +206,6 @@ class CheckpointIT {
         assertThat(last).as(term.output()).matches("model_\\d{7}");
         int stoppedAfter = Integer.parseInt(last.substring("model_".length()));
         assertThat(stoppedAfter).isGreaterThanOrEqualTo(stopAt);
-        assertThat(stoppedAfter % 100).as("not a periodic one").isNotEqualTo(99);
         Result resumedTerm = finish(command(stopped, engine, "--resume"));
         assertThat(resumedTerm.exitCode()).as(resumedTerm.output()).isZero();
         assertThat(resumedTerm.output())

@@ -23,7 +23,7 @@ class PluginJarIT {
             package com.example.greeter;
 
             import com.typesafe.config.Config;
-            import dev.kiln.plugin.KilnExtension;
+            import dev.kiln.spi.KilnExtension;
             import dev.kiln.train.Hook;
             import dev.kiln.train.TrainerView;
             import jakarta.inject.Inject;

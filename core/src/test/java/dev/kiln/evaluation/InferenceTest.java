@@ -15,8 +15,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 
-import dev.kiln.data.CsvDataset;
-import dev.kiln.model.Mlp;
+import dev.kiln.core.data.CsvDataset;
+import dev.kiln.core.model.Mlp;
 import dev.kiln.runtime.Seeds;
 
 import org.junit.jupiter.params.ParameterizedTest;

@@ -10,17 +10,17 @@ import ai.djl.training.GradientCollector;
 import java.util.stream.Stream;
 
 /** Shared fixtures: the engines under test and tiny hand-made parameters with set gradients. */
-final class OptimTestSupport {
+public final class OptimTestSupport {
 
     private OptimTestSupport() {}
 
     /** Engine names for {@code @MethodSource}. */
-    static Stream<String> engines() {
+    public static Stream<String> engines() {
         return Stream.of("PyTorch", "MXNet");
     }
 
     /** A trainable parameter holding {@code values} in {@code shape}. */
-    static Parameter parameter(NDManager manager, String name, float[] values, Shape shape) {
+    public static Parameter parameter(NDManager manager, String name, float[] values, Shape shape) {
         NDArray array = manager.create(values, shape);
         array.setRequiresGradient(true);
         return Parameter.builder()
@@ -31,7 +31,7 @@ final class OptimTestSupport {
     }
 
     /** A parameter list with one entry. */
-    static ParameterList list(String name, Parameter parameter) {
+    public static ParameterList list(String name, Parameter parameter) {
         ParameterList list = new ParameterList();
         list.add(name, parameter);
         return list;
@@ -41,7 +41,7 @@ final class OptimTestSupport {
      * Runs a backward pass whose gradient with respect to each parameter is exactly the given
      * values: loss = sum(w * g), so dloss/dw = g.
      */
-    static void backward(Engine engine, ParameterList parameters, float[]... gradients) {
+    public static void backward(Engine engine, ParameterList parameters, float[]... gradients) {
         try (NDManager scratch = parameters.valueAt(0).getArray().getManager().newSubManager();
                 GradientCollector collector = engine.newGradientCollector()) {
             NDArray loss = null;
@@ -56,12 +56,12 @@ final class OptimTestSupport {
     }
 
     /** The values of a parameter. */
-    static float[] values(Parameter parameter) {
+    public static float[] values(Parameter parameter) {
         return parameter.getArray().toFloatArray();
     }
 
     /** The current gradient of a parameter. */
-    static float[] gradient(Parameter parameter) {
+    public static float[] gradient(Parameter parameter) {
         try (NDArray g = parameter.getArray().getGradient()) {
             return g.toFloatArray();
         }

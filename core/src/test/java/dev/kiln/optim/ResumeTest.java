@@ -1,5 +1,8 @@
 package dev.kiln.optim;
 
+import dev.kiln.core.optim.Adam;
+import dev.kiln.core.optim.AdamW;
+import dev.kiln.core.optim.Sgd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;

@@ -1,5 +1,7 @@
 package dev.kiln.optim;
 
+import dev.kiln.core.optim.Adam;
+import dev.kiln.core.optim.Sgd;
 import static dev.kiln.optim.OptimTestSupport.backward;
 import static dev.kiln.optim.OptimTestSupport.list;
 import static dev.kiln.optim.OptimTestSupport.parameter;

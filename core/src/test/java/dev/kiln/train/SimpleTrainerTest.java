@@ -16,13 +16,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.PairList;
 
-import dev.kiln.data.CsvDataset;
-import dev.kiln.data.SampledBatchSource;
-import dev.kiln.data.TrainingSampler;
+import dev.kiln.core.data.CsvDataset;
+import dev.kiln.core.data.SampledBatchSource;
+import dev.kiln.core.data.TrainingSampler;
 import dev.kiln.events.EventStorage;
-import dev.kiln.model.Mlp;
+import dev.kiln.core.model.Mlp;
 import dev.kiln.optim.GradientClipper;
-import dev.kiln.optim.Sgd;
+import dev.kiln.core.optim.Sgd;
 import dev.kiln.optim.StatefulOptimizer;
 
 import org.junit.jupiter.params.ParameterizedTest;

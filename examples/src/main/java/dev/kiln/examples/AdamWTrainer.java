@@ -2,10 +2,10 @@ package dev.kiln.examples;
 
 import ai.djl.nn.Block;
 
-import dev.kiln.optim.AdamW;
+import dev.kiln.core.optim.AdamW;
 import dev.kiln.optim.StatefulOptimizer;
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 
 import java.nio.file.Path;
 import java.util.Arrays;

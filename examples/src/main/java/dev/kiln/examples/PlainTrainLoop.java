@@ -12,17 +12,17 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 
 import dev.kiln.data.BatchSource;
-import dev.kiln.data.CsvDataset;
+import dev.kiln.core.data.CsvDataset;
 import dev.kiln.data.HostTable;
-import dev.kiln.data.SampledBatchSource;
+import dev.kiln.core.data.SampledBatchSource;
 import dev.kiln.data.TrainingBatch;
-import dev.kiln.data.TrainingSampler;
-import dev.kiln.events.ConsoleWriter;
+import dev.kiln.core.data.TrainingSampler;
+import dev.kiln.core.events.ConsoleWriter;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.EventWriter;
-import dev.kiln.model.Mlp;
-import dev.kiln.optim.Sgd;
-import dev.kiln.runtime.Engines;
+import dev.kiln.core.model.Mlp;
+import dev.kiln.core.optim.Sgd;
+import dev.kiln.core.runtime.Engines;
 import dev.kiln.runtime.Seeds;
 
 import picocli.CommandLine;

@@ -7,7 +7,7 @@ import com.typesafe.config.Config;
 
 import dev.kiln.events.MetricWatch;
 import dev.kiln.optim.StatefulOptimizer;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
 
 import jakarta.inject.Inject;

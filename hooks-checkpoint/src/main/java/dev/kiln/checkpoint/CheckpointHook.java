@@ -6,7 +6,7 @@ import ai.djl.nn.Block;
 import com.typesafe.config.Config;
 
 import dev.kiln.optim.StatefulOptimizer;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
 import dev.kiln.train.Resumer;
 import dev.kiln.train.TrainerBase;

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.train.Hook;
 
 import org.junit.jupiter.api.Test;

@@ -6,8 +6,8 @@ import static dev.kiln.checkpoint.TestRuns.run;
 import static dev.kiln.checkpoint.TestRuns.stopAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

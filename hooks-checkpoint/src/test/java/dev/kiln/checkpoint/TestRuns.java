@@ -3,8 +3,9 @@ package dev.kiln.checkpoint;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.testkit.TestData;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
 
@@ -28,7 +29,7 @@ final class TestRuns {
      * @return the run
      */
     static KilnRun run(Path outputDir, String... overrides) throws Exception {
-        Path digits = Path.of(TestRuns.class.getResource("/data/digits-40.csv").toURI());
+        Path digits = TestData.digits40(outputDir.toAbsolutePath().resolveSibling("data"));
         List<String> all = new ArrayList<>();
         all.add("kiln.data.train.path=\"" + digits + "\"");
         all.add("kiln.data.train.test-fraction=0.25");

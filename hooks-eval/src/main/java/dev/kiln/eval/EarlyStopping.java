@@ -3,7 +3,7 @@ package dev.kiln.eval;
 import com.typesafe.config.Config;
 
 import dev.kiln.events.MetricWatch;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
 
 import jakarta.inject.Inject;

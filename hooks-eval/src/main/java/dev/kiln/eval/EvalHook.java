@@ -6,7 +6,7 @@ import ai.djl.training.dataset.RandomAccessDataset;
 
 import com.typesafe.config.Config;
 
-import dev.kiln.config.KilnConfig;
+import dev.kiln.core.config.KilnConfig;
 import dev.kiln.evaluation.CombinedEvaluator;
 import dev.kiln.evaluation.EvaluationHook;
 import dev.kiln.evaluation.Evaluator;
@@ -15,9 +15,9 @@ import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.evaluation.Inference;
 import dev.kiln.evaluation.ResultsTable;
 import dev.kiln.events.EventStorage;
-import dev.kiln.plugin.ExtensionFactory;
-import dev.kiln.plugin.ExtensionRegistry;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.core.plugin.ExtensionFactory;
+import dev.kiln.core.plugin.ExtensionRegistry;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.ExtensionPoints;
 import dev.kiln.train.HookBase;
 

@@ -7,8 +7,8 @@ import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 
 import dev.kiln.eval.Runs.TrainerWith;
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
 import dev.kiln.train.TrainerState;

@@ -3,13 +3,13 @@ package dev.kiln.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.config.KilnConfigException;
+import dev.kiln.core.config.KilnConfigException;
 import dev.kiln.eval.Runs.TrainerWith;
 import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.HistoryBuffer;
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
 

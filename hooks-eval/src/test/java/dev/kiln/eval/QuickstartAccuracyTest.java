@@ -3,8 +3,8 @@ package dev.kiln.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.events.HistoryBuffer;
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

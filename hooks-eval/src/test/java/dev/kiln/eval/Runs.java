@@ -1,11 +1,11 @@
 package dev.kiln.eval;
 
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.testkit.TestData;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
 
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +16,7 @@ final class Runs {
     private Runs() {}
 
     static KilnRun load(Path tmp, String engine, String... overrides) {
-        Path digits;
-        try {
-            digits = Path.of(Runs.class.getResource("/data/digits-40.csv").toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        Path digits = TestData.digits40(tmp.resolve("data"));
         List<String> all = new ArrayList<>();
         all.add("kiln.engine=" + engine);
         all.add("kiln.data.train.path=\"" + digits + "\"");

@@ -1,10 +1,10 @@
 package dev.kiln.lr;
 
-import dev.kiln.config.KilnConfig;
+import dev.kiln.core.config.KilnConfig;
 import dev.kiln.optim.StatefulOptimizer;
-import dev.kiln.plugin.ExtensionFactory;
-import dev.kiln.plugin.ExtensionRegistry;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.core.plugin.ExtensionFactory;
+import dev.kiln.core.plugin.ExtensionRegistry;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.schedule.ParamSchedule;
 import dev.kiln.schedule.ScheduleProvider;
 import dev.kiln.spi.ExtensionPoints;

@@ -6,7 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 
-import dev.kiln.config.NameSuggester;
+import dev.kiln.core.config.NameSuggester;
 import dev.kiln.lr.provider.CompositeScheduleProvider;
 import dev.kiln.lr.provider.ConstantScheduleProvider;
 import dev.kiln.lr.provider.CosineScheduleProvider;
@@ -18,7 +18,7 @@ import dev.kiln.lr.provider.PolynomialScheduleProvider;
 import dev.kiln.lr.provider.StepScheduleProvider;
 import dev.kiln.lr.provider.StepWithFixedGammaScheduleProvider;
 import dev.kiln.lr.schedule.WarmupSchedule;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.schedule.InvalidScheduleException;
 import dev.kiln.schedule.ParamSchedule;
 import dev.kiln.schedule.ScheduleProvider;

@@ -7,10 +7,11 @@ import static org.assertj.core.api.Assertions.within;
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 
-import dev.kiln.config.KilnConfigException;
+import dev.kiln.testkit.TestData;
+import dev.kiln.core.config.KilnConfigException;
 import dev.kiln.events.HistoryBuffer;
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.spi.ExtensionPoints;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
@@ -38,7 +39,7 @@ class LrSchedulerTrainingTest {
     @TempDir Path tmp;
 
     private KilnRun run(String engine, String... overrides) throws Exception {
-        Path digits = Path.of(getClass().getResource("/data/digits-40.csv").toURI());
+        Path digits = TestData.digits40(tmp.resolve("data"));
         List<String> all = new ArrayList<>();
         all.add("kiln.engine=" + engine);
         all.add("kiln.data.train.path=\"" + digits + "\"");

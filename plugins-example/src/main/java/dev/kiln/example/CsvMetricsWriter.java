@@ -5,7 +5,7 @@ import com.typesafe.config.Config;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.EventWriter;
 import dev.kiln.events.ScalarEntry;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;

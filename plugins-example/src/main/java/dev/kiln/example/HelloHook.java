@@ -2,7 +2,7 @@ package dev.kiln.example;
 
 import com.typesafe.config.Config;
 
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
 
 import jakarta.inject.Inject;

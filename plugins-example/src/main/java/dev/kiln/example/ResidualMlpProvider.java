@@ -6,7 +6,7 @@ import com.typesafe.config.Config;
 
 import dev.kiln.model.ModelProvider;
 import dev.kiln.model.ModelShape;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;

@@ -7,7 +7,7 @@ import com.typesafe.config.Config;
 import dev.kiln.data.DataRole;
 import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.LoadedData;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 
-import dev.kiln.config.KilnConfigException;
-import dev.kiln.plugin.PluginException;
+import dev.kiln.core.config.KilnConfigException;
+import dev.kiln.core.plugin.PluginException;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.testkit.TrainedRun;
 

@@ -14,7 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
-import dev.kiln.plugin.PluginException;
+import dev.kiln.core.plugin.PluginException;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.testkit.TrainedRun;
 

@@ -5,7 +5,7 @@ import com.typesafe.config.Config;
 import dev.kiln.eval.Settings;
 import dev.kiln.evaluation.Evaluator;
 import dev.kiln.evaluation.EvaluatorProvider;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;

@@ -2,7 +2,7 @@ package dev.kiln.eval.evaluator;
 
 import dev.kiln.evaluation.Evaluator;
 import dev.kiln.evaluation.EvaluatorProvider;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 
 /** The evaluator {@code per-class}: per-class accuracy, with the confusion matrix in the log. */
 @KilnExtension(

@@ -2,7 +2,7 @@ package dev.kiln.eval.evaluator;
 
 import dev.kiln.evaluation.Evaluator;
 import dev.kiln.evaluation.EvaluatorProvider;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 
 /** The evaluator {@code regression}: mean squared and mean absolute error. */
 @KilnExtension(name = "regression", description = "regression errors: mse and mae")

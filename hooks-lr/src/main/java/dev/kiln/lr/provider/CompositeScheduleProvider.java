@@ -7,7 +7,7 @@ import com.typesafe.config.ConfigValueType;
 
 import dev.kiln.lr.schedule.CompositeSchedule;
 import dev.kiln.lr.schedule.CompositeSchedule.IntervalScaling;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.schedule.InvalidScheduleException;
 import dev.kiln.schedule.ParamSchedule;
 import dev.kiln.schedule.ScheduleProvider;

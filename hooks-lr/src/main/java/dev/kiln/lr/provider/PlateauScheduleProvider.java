@@ -3,7 +3,7 @@ package dev.kiln.lr.provider;
 import com.typesafe.config.Config;
 
 import dev.kiln.lr.schedule.PlateauSchedule;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.schedule.InvalidScheduleException;
 import dev.kiln.schedule.ParamSchedule;
 import dev.kiln.schedule.ScheduleProvider;

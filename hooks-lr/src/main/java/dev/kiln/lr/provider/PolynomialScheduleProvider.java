@@ -1,7 +1,7 @@
 package dev.kiln.lr.provider;
 
 import dev.kiln.lr.schedule.PolynomialSchedule;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.schedule.ParamSchedule;
 import dev.kiln.schedule.ScheduleProvider;
 import dev.kiln.schedule.ScheduleSection;

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.kiln.testkit.TestData;
 import dev.kiln.events.HistoryBuffer;
 import dev.kiln.events.ScalarEntry;
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,7 +27,7 @@ class JsonWriterTrainingTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aConfiguredRunWritesOneLinePerPeriodWithEveryScalar(String engine) throws Exception {
-        Path digits = Path.of(getClass().getResource("/data/digits-40.csv").toURI());
+        Path digits = TestData.digits40(tmp.resolve("data"));
         Path out = tmp.resolve("run");
         List<String> overrides =
                 List.of(

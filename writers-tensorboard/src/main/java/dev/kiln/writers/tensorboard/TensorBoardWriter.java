@@ -4,12 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 
-import dev.kiln.config.KilnConfig;
+import dev.kiln.core.config.KilnConfig;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.EventWriter;
 import dev.kiln.events.HistogramEvent;
 import dev.kiln.events.ScalarEntry;
-import dev.kiln.plugin.KilnExtension;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.TrainerView;
 import dev.kiln.writers.tensorboard.proto.Event;
 

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
 
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.testkit.TestData;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.writers.tensorboard.proto.Event;
 import dev.kiln.writers.tensorboard.proto.SessionLog;
 
@@ -30,7 +31,7 @@ class ResumedRunTest {
     @TempDir Path tmp;
 
     private KilnRun run(String engine, Path out) throws Exception {
-        Path digits = Path.of(getClass().getResource("/data/digits-40.csv").toURI());
+        Path digits = TestData.digits40(tmp.resolve("data"));
         return KilnRun.builder()
                 .overrides(
                         List.of(

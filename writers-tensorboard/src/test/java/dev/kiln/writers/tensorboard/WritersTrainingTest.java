@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import dev.kiln.run.DefaultTrainer;
-import dev.kiln.run.KilnRun;
+import dev.kiln.testkit.TestData;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.writers.tensorboard.proto.Event;
 import dev.kiln.writers.tensorboard.proto.HParamsPluginData;
 import dev.kiln.writers.tensorboard.proto.Status;
@@ -31,7 +32,7 @@ class WritersTrainingTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void theEventFileHoldsEveryScalarOfMetricsJsonAndNothingElse(String engine) throws Exception {
-        Path digits = Path.of(getClass().getResource("/data/digits-40.csv").toURI());
+        Path digits = TestData.digits40(tmp.resolve("data"));
         Path out = tmp.resolve("run");
         List<String> overrides =
                 List.of(

@@ -1,0 +1,55 @@
+package dev.kiln.spi;
+
+import dev.kiln.data.DatasetProvider;
+import dev.kiln.evaluation.EvaluatorProvider;
+import dev.kiln.events.EventWriter;
+import dev.kiln.model.ModelProvider;
+import dev.kiln.optim.OptimizerProvider;
+import dev.kiln.schedule.ScheduleProvider;
+import dev.kiln.train.Hook;
+
+import java.util.List;
+
+/**
+ * Kiln's extension points: what a plugin jar can add, each listed in {@code
+ * META-INF/services/<interface>} and selected by name in the config.
+ */
+public final class ExtensionPoints {
+
+    /** Training callbacks, selected by {@code kiln.hooks}. */
+    public static final ExtensionPoint<Hook> HOOK = new ExtensionPoint<>("hook", Hook.class);
+
+    /** Writers of the event storage, selected by {@code kiln.writers}. */
+    public static final ExtensionPoint<EventWriter> WRITER =
+            new ExtensionPoint<>("writer", EventWriter.class);
+
+    /** Models, selected by {@code kiln.model.type}. */
+    public static final ExtensionPoint<ModelProvider> MODEL =
+            new ExtensionPoint<>("model", ModelProvider.class);
+
+    /** Datasets, selected by {@code kiln.data.train.type} and {@code kiln.data.test.type}. */
+    public static final ExtensionPoint<DatasetProvider> DATASET =
+            new ExtensionPoint<>("dataset", DatasetProvider.class);
+
+    /** Optimizers, selected by {@code kiln.solver.optimizer}. */
+    public static final ExtensionPoint<OptimizerProvider> OPTIMIZER =
+            new ExtensionPoint<>("optimizer", OptimizerProvider.class);
+
+    /** Parameter schedules, selected by {@code kiln.lr-schedule.type}. */
+    public static final ExtensionPoint<ScheduleProvider> SCHEDULE =
+            new ExtensionPoint<>("schedule", ScheduleProvider.class);
+
+    /** Evaluators, selected by {@code kiln.eval.evaluators}. */
+    public static final ExtensionPoint<EvaluatorProvider> EVALUATOR =
+            new ExtensionPoint<>("evaluator", EvaluatorProvider.class);
+
+    private static final List<ExtensionPoint<?>> ALL =
+            List.of(HOOK, WRITER, MODEL, DATASET, OPTIMIZER, SCHEDULE, EVALUATOR);
+
+    private ExtensionPoints() {}
+
+    /** @return every extension point, in listing order */
+    public static List<ExtensionPoint<?>> all() {
+        return ALL;
+    }
+}

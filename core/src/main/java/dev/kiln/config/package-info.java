@@ -1,8 +1,0 @@
-/**
- * Configuration of a run: {@link dev.kiln.config.ConfigLoader} merges the layers (every {@code
- * reference.conf}, the user's files, {@code KEY=VALUE} overrides, {@code --engine} and {@code
- * --output-dir}) into a {@link dev.kiln.config.KilnConfig}; {@link dev.kiln.config.ConfigValidator}
- * checks it before any work and reports every {@link dev.kiln.config.ConfigProblem} at once in a
- * {@link dev.kiln.config.KilnConfigException}, each naming the file and line.
- */
-package dev.kiln.config;

@@ -1,0 +1,224 @@
+package dev.kiln.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+
+import dev.kiln.core.data.FeatureScaling;
+import dev.kiln.core.model.Mlp;
+import dev.kiln.core.runtime.Devices;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The value checks on core's keys that a type cannot express: ranges, enumerated words, the device
+ * syntax. A key already reported (for instance with the wrong type) is skipped.
+ */
+final class CoreRules {
+
+    private static final List<String> CLIP_TYPES = List.of("norm", "value");
+
+    /** Core's keys holding whole numbers; a list's elements are named {@code path[]}. */
+    private static final List<String> WHOLE_NUMBERS =
+            List.of(
+                    "kiln.seed",
+                    "kiln.solver.max-iter",
+                    "kiln.solver.batch-size",
+                    "kiln.writer-period",
+                    "kiln.model.hidden-sizes[]",
+                    "kiln.data.train.label-column",
+                    "kiln.data.train.split-seed",
+                    "kiln.data.test.label-column",
+                    "kiln.data.test.split-seed");
+
+    private final Config config;
+    private final ProblemList problems;
+
+    CoreRules(Config config, ProblemList problems) {
+        this.config = config;
+        this.problems = problems;
+    }
+
+    /**
+     * Runs every check on the keys that are present; the model and data checks only apply to the
+     * built-in types ({@code mlp}, {@code csv}).
+     */
+    void check() {
+        WHOLE_NUMBERS.forEach(this::wholeNumber);
+        device("kiln.device");
+        atLeast("kiln.solver.max-iter", 1);
+        atLeast("kiln.solver.batch-size", 1);
+        atLeast("kiln.writer-period", 1);
+        greaterThanZero("kiln.solver.base-lr");
+        fraction("kiln.solver.momentum");
+        notNegative("kiln.solver.weight-decay");
+        oneOf("kiln.solver.clip-gradients.type", CLIP_TYPES);
+        greaterThanZero("kiln.solver.clip-gradients.value");
+        if ("mlp".equals(stringAt("kiln.model.type"))) {
+            fraction("kiln.model.dropout");
+            oneOf("kiln.model.activation", Mlp.activationNames());
+            positiveElements("kiln.model.hidden-sizes");
+        }
+        for (String section : List.of("kiln.data.train", "kiln.data.test")) {
+            if ("csv".equals(stringAt(section + ".type"))) {
+                oneOf(section + ".scaling", scalingNames());
+                if (section.equals("kiln.data.train")) {
+                    fraction(section + ".test-fraction");
+                }
+            }
+        }
+    }
+
+    private void wholeNumber(String path) {
+        if (path.endsWith("[]")) {
+            String listPath = path.substring(0, path.length() - 2);
+            if (!problems.reported(listPath)
+                    && config.hasPath(listPath)
+                    && config.getValue(listPath).valueType() == ConfigValueType.LIST) {
+                List<? extends ConfigValue> elements = config.getList(listPath);
+                for (int i = 0; i < elements.size(); i++) {
+                    wholeNumber(listPath + "[" + i + "]", elements.get(i));
+                }
+            }
+        } else if (!problems.reported(path) && config.hasPath(path)) {
+            wholeNumber(path, config.getValue(path));
+        }
+    }
+
+    private void wholeNumber(String path, ConfigValue value) {
+        boolean numeric =
+                value.valueType() == ConfigValueType.NUMBER
+                        || value.valueType() == ConfigValueType.STRING;
+        if (numeric && !problems.reported(path) && !ValueTypes.isWholeNumber(value)) {
+            problems.add(
+                    path, value, "expected a whole number but got " + ValueTypes.describe(value));
+        }
+    }
+
+    private void device(String path) {
+        String spec = stringAt(path);
+        if (spec == null) {
+            return;
+        }
+        try {
+            Devices.parseSyntax(spec);
+        } catch (IllegalArgumentException e) {
+            problems.add(
+                    path,
+                    config.getValue(path),
+                    "invalid device \"" + spec + "\"; expected one of: " + Devices.VALID_FORMS);
+        }
+    }
+
+    private void atLeast(String path, long min) {
+        Double value = numberAt(path);
+        if (value == null) {
+            return;
+        }
+        if (value < min) {
+            report(path, "must be at least " + min);
+        } else if (value > Integer.MAX_VALUE) {
+            report(path, "must be at most " + Integer.MAX_VALUE);
+        }
+    }
+
+    private void greaterThanZero(String path) {
+        Double value = numberAt(path);
+        if (value != null && !(value > 0)) {
+            report(path, "must be greater than 0");
+        }
+    }
+
+    private void notNegative(String path) {
+        Double value = numberAt(path);
+        if (value != null && !(value >= 0)) {
+            report(path, "must be at least 0");
+        }
+    }
+
+    private void fraction(String path) {
+        Double value = numberAt(path);
+        if (value != null && !(value >= 0 && value < 1)) {
+            report(path, "must be in [0, 1)");
+        }
+    }
+
+    private void oneOf(String path, List<String> allowed) {
+        String value = stringAt(path);
+        if (value == null) {
+            return;
+        }
+        String wanted = value.trim().toLowerCase(Locale.ROOT);
+        if (allowed.stream().noneMatch(a -> a.toLowerCase(Locale.ROOT).equals(wanted))) {
+            problems.add(
+                    path,
+                    config.getValue(path),
+                    "unknown value \""
+                            + value
+                            + "\"; expected one of: "
+                            + String.join(", ", allowed));
+        }
+    }
+
+    private void positiveElements(String path) {
+        if (problems.reported(path) || !config.hasPath(path)) {
+            return;
+        }
+        ConfigValue list = config.getValue(path);
+        if (list.valueType() != ConfigValueType.LIST) {
+            return;
+        }
+        List<? extends ConfigValue> elements = config.getList(path);
+        for (int i = 0; i < elements.size(); i++) {
+            ConfigValue element = elements.get(i);
+            String elementPath = path + "[" + i + "]";
+            if (element.valueType() == ConfigValueType.NUMBER
+                    && !problems.reported(elementPath)
+                    && ((Number) element.unwrapped()).doubleValue() < 1) {
+                problems.add(
+                        elementPath,
+                        element,
+                        "must be at least 1 but is " + ValueTypes.render(element));
+            }
+        }
+    }
+
+    private void report(String path, String requirement) {
+        ConfigValue value = config.getValue(path);
+        problems.add(path, value, requirement + " but is " + ValueTypes.render(value));
+    }
+
+    /** The number at a path, or null if absent, already reported or not a number. */
+    private Double numberAt(String path) {
+        if (problems.reported(path) || !config.hasPath(path)) {
+            return null;
+        }
+        try {
+            return config.getDouble(path);
+        } catch (ConfigException e) {
+            return null;
+        }
+    }
+
+    /** The scalar at a path as a string, or null if absent, already reported or not a scalar. */
+    private String stringAt(String path) {
+        if (problems.reported(path) || !config.hasPath(path)) {
+            return null;
+        }
+        try {
+            return config.getString(path);
+        } catch (ConfigException e) {
+            return null;
+        }
+    }
+
+    private static List<String> scalingNames() {
+        return Arrays.stream(FeatureScaling.values())
+                .map(FeatureScaling::configName)
+                .collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,287 @@
+package dev.kiln.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The resolved configuration of a run, with typed getters for core's keys. Immutable.
+ *
+ * <p>Built by {@link ConfigLoader}; check it with {@link ConfigValidator} before using the getters
+ * (they throw Typesafe Config's exceptions on missing or mistyped values). Plugins read their own
+ * section with {@link #section(String)}.
+ */
+public final class KilnConfig {
+
+    /** The value of {@code kiln.data.test.type} meaning "the rows held out of the train data". */
+    public static final String TRAIN_SPLIT = "train-split";
+
+    private static final ConfigRenderOptions RENDER =
+            ConfigRenderOptions.defaults().setOriginComments(false).setJson(false);
+
+    private final Config config;
+    private final Config reference;
+    private final Map<String, List<String>> sectionSources;
+    private final Set<String> openSections;
+
+    KilnConfig(
+            Config config,
+            Config reference,
+            Map<String, List<String>> sectionSources,
+            Set<String> openSections) {
+        this.config = config;
+        this.reference = reference;
+        Map<String, List<String>> sources = new LinkedHashMap<>();
+        sectionSources.forEach((section, urls) -> sources.put(section, List.copyOf(urls)));
+        this.sectionSources = Collections.unmodifiableMap(sources);
+        this.openSections = Set.copyOf(openSections);
+    }
+
+    /**
+     * Returns the whole resolved configuration (all layers merged, substitutions resolved).
+     *
+     * @return the resolved config
+     */
+    public Config config() {
+        return config;
+    }
+
+    /**
+     * Returns the merged defaults: every {@code reference.conf} of core and the plugins. The
+     * validator compares the user's keys against these.
+     *
+     * @return the reference config, resolved as far as it resolves on its own
+     */
+    public Config reference() {
+        return reference;
+    }
+
+    /**
+     * Tells which {@code reference.conf} resources declare each top-level section under {@code
+     * kiln}, such as {@code model -> [jar:file:/.../kiln-core.jar!/reference.conf]}.
+     *
+     * @return section name to resource URLs, lowest layer first
+     */
+    public Map<String, List<String>> sectionSources() {
+        return sectionSources;
+    }
+
+    /**
+     * Returns the paths the plugins declared open ({@code kiln-open-sections} in their {@code
+     * reference.conf}): keys inside them are not checked against the defaults.
+     *
+     * @return paths such as {@code kiln.my-plugin.params}
+     */
+    public Set<String> openSections() {
+        return openSections;
+    }
+
+    /**
+     * Returns a section as a config of its own, e.g. a plugin's {@code kiln.checkpoint}.
+     *
+     * @param path the section's full path, such as {@code kiln.checkpoint}
+     * @return the section
+     * @throws com.typesafe.config.ConfigException.Missing if there is no such section
+     */
+    public Config section(String path) {
+        return config.getConfig(path);
+    }
+
+    /**
+     * Returns the DJL engine name as written ({@code kiln.engine}).
+     *
+     * @return e.g. {@code PyTorch}
+     */
+    public String engine() {
+        return config.getString("kiln.engine");
+    }
+
+    /**
+     * Returns the device name ({@code kiln.device}).
+     *
+     * @return {@code cpu}, {@code gpu} or {@code gpu:N}
+     */
+    public String device() {
+        return config.getString("kiln.device");
+    }
+
+    /**
+     * Returns the run's seed ({@code kiln.seed}).
+     *
+     * @return the seed
+     */
+    public long seed() {
+        return config.getLong("kiln.seed");
+    }
+
+    /**
+     * Returns the run directory ({@code kiln.output-dir}).
+     *
+     * @return the directory, as written (relative paths are relative to the working directory)
+     */
+    public Path outputDir() {
+        return Path.of(config.getString("kiln.output-dir"));
+    }
+
+    /**
+     * Returns whether to continue from the run directory's last checkpoint ({@code kiln.resume}).
+     *
+     * @return true to resume
+     */
+    public boolean resume() {
+        return config.getBoolean("kiln.resume");
+    }
+
+    /**
+     * Returns the file to load the initial parameters from ({@code kiln.weights}), if set.
+     *
+     * @return the path, as written
+     */
+    public Optional<Path> weights() {
+        return config.getIsNull("kiln.weights")
+                ? Optional.empty()
+                : Optional.of(Path.of(config.getString("kiln.weights")));
+    }
+
+    /**
+     * Returns the model extension name ({@code kiln.model.type}).
+     *
+     * @return e.g. {@code mlp}
+     */
+    public String modelType() {
+        return config.getString("kiln.model.type");
+    }
+
+    /**
+     * Returns the model section ({@code kiln.model}), with the type's own keys.
+     *
+     * @return the section
+     */
+    public Config model() {
+        return section("kiln.model");
+    }
+
+    /**
+     * Returns the training data section ({@code kiln.data.train}).
+     *
+     * @return the section, with {@code type} and the type's keys
+     */
+    public Config trainData() {
+        return section("kiln.data.train");
+    }
+
+    /**
+     * Returns the test data section, if the test data is a dataset of its own. Keys it does not set
+     * are taken, all but {@code path}, from {@code kiln.data.train} when both have the same type,
+     * and from the CSV defaults when its type is {@code csv}; so a test CSV shares the train CSV's
+     * header, label column and scaling.
+     *
+     * @return the section, or empty when {@code kiln.data.test.type} is {@value #TRAIN_SPLIT} (the
+     *     test data are the rows held out of the train data)
+     */
+    public Optional<Config> testData() {
+        Config test = section("kiln.data.test");
+        String type = test.getString("type");
+        if (TRAIN_SPLIT.equals(type)) {
+            return Optional.empty();
+        }
+        Config train = trainData();
+        if (type.equals(train.getString("type"))) {
+            test = test.withFallback(train.withoutPath("path"));
+        }
+        if ("csv".equals(type) && reference.hasPath("kiln.data.train")) {
+            test = test.withFallback(reference.getConfig("kiln.data.train").withoutPath("path"));
+        }
+        return Optional.of(test);
+    }
+
+    /**
+     * Returns the optimizer extension name ({@code kiln.solver.optimizer}).
+     *
+     * @return e.g. {@code sgd}
+     */
+    public String optimizer() {
+        return config.getString("kiln.solver.optimizer");
+    }
+
+    /**
+     * Returns the solver section ({@code kiln.solver}).
+     *
+     * @return the section
+     */
+    public Config solver() {
+        return section("kiln.solver");
+    }
+
+    /**
+     * Returns the base learning rate ({@code kiln.solver.base-lr}).
+     *
+     * @return the rate before any schedule
+     */
+    public double baseLr() {
+        return config.getDouble("kiln.solver.base-lr");
+    }
+
+    /**
+     * Returns the number of iterations to train ({@code kiln.solver.max-iter}).
+     *
+     * @return at least 1 once validated
+     */
+    public int maxIter() {
+        return config.getInt("kiln.solver.max-iter");
+    }
+
+    /**
+     * Returns the batch size ({@code kiln.solver.batch-size}).
+     *
+     * @return at least 1 once validated
+     */
+    public int batchSize() {
+        return config.getInt("kiln.solver.batch-size");
+    }
+
+    /**
+     * Returns the names of the extension hooks, in run order ({@code kiln.hooks}).
+     *
+     * @return hook names; the iteration timer and the periodic writer are not listed
+     */
+    public List<String> hooks() {
+        return List.copyOf(config.getStringList("kiln.hooks"));
+    }
+
+    /**
+     * Returns the names of the event writers, in order ({@code kiln.writers}).
+     *
+     * @return writer names such as {@code console}
+     */
+    public List<String> writers() {
+        return List.copyOf(config.getStringList("kiln.writers"));
+    }
+
+    /**
+     * Returns how often the periodic writer runs ({@code kiln.writer-period}).
+     *
+     * @return the period in iterations, at least 1 once validated
+     */
+    public int writerPeriod() {
+        return config.getInt("kiln.writer-period");
+    }
+
+    /**
+     * Renders the resolved {@code kiln} subtree as HOCON, for {@code <output-dir>/config.conf}.
+     * Loading the text back as a config file gives the same values.
+     *
+     * @return HOCON text without origin comments
+     */
+    public String render() {
+        return "# The resolved configuration of this run, written by Kiln.\n"
+                + config.withOnlyPath("kiln").root().render(RENDER);
+    }
+}

@@ -1,0 +1,442 @@
+package dev.kiln.core.data;
+
+import dev.kiln.data.BatchSource;
+import dev.kiln.data.HostTable;
+import dev.kiln.data.TrainingBatch;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.RandomAccessDataset;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Batches of rows of a {@link HostTable}, drawn by a {@link TrainingSampler} and gathered ahead of
+ * time on a background thread.
+ *
+ * <p>Batches live in a pool of slots, each a pair of direct buffers (features of shape (batch,
+ * featureCount) and labels of shape (batch), float32) with a pair of arrays made for them on the
+ * training thread at first use (arrays are never created on the background thread: MXNet does
+ * not allow it). A daemon thread fills free slots some batches ahead: by default as many as fit
+ * in {@link #DEFAULT_PREFETCH_BYTES}, between {@link #MIN_DEFAULT_PREFETCH} and {@link
+ * #MAX_DEFAULT_PREFETCH}. Where the engine's arrays can use a direct buffer as their memory
+ * (PyTorch on the CPU), a slot's arrays are bound to its buffers once; otherwise (MXNet) the
+ * background thread copies the buffers into the slot's arrays once it has filled them. Either way {@link #next} makes no
+ * native call after the first pass over the pool. (MXNet's copy waits until the engine has run
+ * every operation queued before it, the last step's backward pass and update included; on the
+ * training thread that wait would stop it from queueing the next step meanwhile.)
+ *
+ * <p>A slot's arrays are lent to the caller's manager and come back when it is closed, as a
+ * trainer does after each step; only then is the slot filled again. The gathering thread is
+ * handed returned slots half a queue at a time, so it wakes once per many batches and competes
+ * little with the engine's threads (on a small machine, waking it every step costs a few per
+ * cent of a small model's step time). A caller that keeps steps' managers open makes the
+ * pool grow by a slot per batch it holds. {@link #state()} reports the position of the next batch
+ * the caller will get, not that of the prefetcher that runs ahead. An exception on the background
+ * thread is thrown by the {@link #next} call that would have returned the failed batch, and by
+ * every call after it until {@link #loadState}.
+ */
+public final class SampledBatchSource implements BatchSource {
+
+    /** How much memory the prepared batches take at most unless told otherwise. */
+    public static final long DEFAULT_PREFETCH_BYTES = 8L << 20;
+
+    /** The fewest batches prepared ahead unless told otherwise, however large they are. */
+    public static final int MIN_DEFAULT_PREFETCH = 2;
+
+    /** The most batches prepared ahead unless told otherwise, however small they are. */
+    public static final int MAX_DEFAULT_PREFETCH = 64;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SampledBatchSource.class);
+    private static final long STOP_TIMEOUT_MS = 30_000;
+
+    private final HostTable table;
+    private final TrainingSampler sampler;
+    private final int batchSize;
+    private final int featureCount;
+    private final int prefetch;
+    private final int handBack;
+    /** Slots the gathering thread may fill. */
+    private final BlockingQueue<Slot> free = new LinkedBlockingQueue<>();
+    /** Filled slots, in sampling order. */
+    private final BlockingQueue<Slot> ready = new LinkedBlockingQueue<>();
+
+    // Below: used by the training thread only; the worker owns the sampler while it runs.
+    private final List<Slot> lent = new ArrayList<>();
+    private final List<Slot> returned = new ArrayList<>();
+    private SamplerPosition nextPosition;
+    private NDManager slotOwner;
+    /**
+     * Whether slots' arrays use their buffers as memory. Set before the first slot has arrays;
+     * the worker reads it only for slots with arrays, which reached it through {@link #free}.
+     */
+    private boolean buffersBound;
+    private Thread worker;
+    private Throwable failure;
+    private boolean closed;
+
+    /**
+     * Creates a source that prefetches {@link #defaultPrefetch} batches and starts its thread.
+     *
+     * @param table the rows
+     * @param sampler the index stream; this source owns it from now on
+     * @param batchSize rows per batch
+     */
+    public SampledBatchSource(HostTable table, TrainingSampler sampler, int batchSize) {
+        this(table, sampler, batchSize, defaultPrefetch(batchSize, table.featureCount()));
+    }
+
+    /**
+     * Returns how many batches are prepared ahead unless told otherwise: as many as fit in {@link
+     * #DEFAULT_PREFETCH_BYTES}, between {@link #MIN_DEFAULT_PREFETCH} and {@link
+     * #MAX_DEFAULT_PREFETCH}.
+     *
+     * @param batchSize rows per batch
+     * @param featureCount features per row
+     * @return the number of batches
+     */
+    public static int defaultPrefetch(int batchSize, int featureCount) {
+        long batchBytes = (long) batchSize * (featureCount + 1) * Float.BYTES;
+        long fit = DEFAULT_PREFETCH_BYTES / Math.max(1, batchBytes);
+        return (int) Math.max(MIN_DEFAULT_PREFETCH, Math.min(MAX_DEFAULT_PREFETCH, fit));
+    }
+
+    /**
+     * Creates a source and starts its thread.
+     *
+     * @param table the rows
+     * @param sampler the index stream, over exactly the table's rows; this source owns it from
+     *     now on
+     * @param batchSize rows per batch
+     * @param prefetch how many batches to prepare ahead, at least 1
+     */
+    public SampledBatchSource(
+            HostTable table, TrainingSampler sampler, int batchSize, int prefetch) {
+        if (sampler.size() != table.rowCount()) {
+            throw new IllegalArgumentException(
+                    "sampler covers " + sampler.size() + " rows but the table has "
+                            + table.rowCount());
+        }
+        if (batchSize < 1 || prefetch < 1) {
+            throw new IllegalArgumentException(
+                    "batch size and prefetch must be at least 1, got " + batchSize + " and "
+                            + prefetch);
+        }
+        this.table = table;
+        this.sampler = sampler;
+        this.batchSize = batchSize;
+        this.featureCount = table.featureCount();
+        this.prefetch = prefetch;
+        this.handBack = Math.max(1, prefetch / 2);
+        // One slot more than the prefetch: the one lent to the current step.
+        for (int i = 0; i <= prefetch; i++) {
+            free.add(new Slot(batchSize * featureCount, batchSize));
+        }
+        this.nextPosition = sampler.position();
+        startWorker();
+    }
+
+    /**
+     * Creates a batch source over any DJL dataset: a prefetching {@link SampledBatchSource} when
+     * the dataset is a {@link HostTable} (such as {@link CsvDataset}), otherwise a {@link
+     * DatasetBatchSource} that reads records on the training thread.
+     *
+     * @param dataset the dataset
+     * @param sampler the index stream over the dataset's records
+     * @param batchSize records per batch
+     * @return the batch source
+     */
+    public static BatchSource forDataset(
+            RandomAccessDataset dataset, TrainingSampler sampler, int batchSize) {
+        if (dataset instanceof HostTable table) {
+            return new SampledBatchSource(table, sampler, batchSize);
+        }
+        return new DatasetBatchSource(dataset, sampler, batchSize);
+    }
+
+    /**
+     * Returns the number of rows in each batch.
+     *
+     * @return the batch size
+     */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /**
+     * Returns how many batches are prepared ahead.
+     *
+     * @return the prefetch depth
+     */
+    public int prefetch() {
+        return prefetch;
+    }
+
+    @Override
+    public TrainingBatch next(NDManager manager) {
+        ensureOpen();
+        if (failure != null) {
+            throw failed(failure);
+        }
+        collectReturned();
+        Slot slot = takeReady();
+        if (slot.failure != null) {
+            failure = slot.failure;
+            slot.failure = null;
+            returned.add(slot);
+            throw failed(failure);
+        }
+        nextPosition = slot.after;
+        if (slot.features == null) {
+            makeArrays(slot, manager);
+        }
+        // Lent to the caller's manager: what the step computes from them is freed with it, and
+        // the arrays come back here when it closes.
+        slot.features.tempAttach(manager);
+        slot.labels.tempAttach(manager);
+        lent.add(slot);
+        return new TrainingBatch(new NDList(slot.features), new NDList(slot.labels));
+    }
+
+    /**
+     * Moves the lent slots whose arrays have come back to the returned ones, and hands those to
+     * the gathering thread once there are enough to be worth waking it. A slot found still out
+     * (its caller keeps that step open) is replaced by a new one, so the gathering never waits on
+     * such a caller, and is let go when it comes back.
+     */
+    private void collectReturned() {
+        for (Iterator<Slot> it = lent.iterator(); it.hasNext(); ) {
+            Slot slot = it.next();
+            boolean back =
+                    slot.features.getManager() == slotOwner
+                            && slot.labels.getManager() == slotOwner;
+            if (back) {
+                it.remove();
+                if (slot.replaced) {
+                    slot.features.close();
+                    slot.labels.close();
+                } else {
+                    returned.add(slot);
+                }
+            } else if (!slot.replaced) {
+                slot.replaced = true;
+                returned.add(new Slot(batchSize * featureCount, batchSize));
+            }
+        }
+        if (returned.size() >= handBack || ready.isEmpty()) {
+            free.addAll(returned);
+            returned.clear();
+        }
+    }
+
+    /**
+     * Makes a slot's arrays on the caller's engine and device. The first time, finds out whether
+     * this engine's arrays can use a direct buffer as their memory: then every slot's arrays are
+     * bound to its buffers once and a batch costs no copy.
+     */
+    private void makeArrays(Slot slot, NDManager manager) {
+        if (slotOwner == null) {
+            slotOwner = manager.getEngine().newBaseManager(manager.getDevice());
+            buffersBound = setBindsBuffer(slotOwner);
+        }
+        slot.features = slotOwner.zeros(new Shape(batchSize, featureCount), DataType.FLOAT32);
+        slot.labels = slotOwner.zeros(new Shape(batchSize), DataType.FLOAT32);
+        slot.features.set(slot.featureBuffer);
+        slot.labels.set(slot.labelBuffer);
+    }
+
+    /**
+     * Tells whether {@link NDArray#set} with a direct buffer makes the array use the buffer's
+     * memory (so later writes into the buffer show in the array) rather than copy it.
+     */
+    private static boolean setBindsBuffer(NDManager manager) {
+        ByteBuffer buffer = directFloats(2);
+        try (NDArray probe = manager.zeros(new Shape(2), DataType.FLOAT32)) {
+            probe.set(buffer);
+            for (float marker : new float[] {1.5f, -2.25f}) {
+                buffer.putFloat(Float.BYTES, marker);
+                if (probe.getFloat(1) != marker) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        return nextPosition.toState(Map.of("datasetSize", sampler.size()));
+    }
+
+    @Override
+    public void loadState(Map<String, Object> state) {
+        ensureOpen();
+        SamplerPosition position = SamplerPosition.fromState(state);
+        checkDatasetSize(state, sampler.size());
+        stopWorker();
+        for (Slot slot : ready) {
+            slot.failure = null;
+        }
+        ready.drainTo(free);
+        failure = null;
+        sampler.seek(position);
+        nextPosition = sampler.position();
+        startWorker();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopWorker();
+        ready.clear();
+        free.clear();
+        if (slotOwner != null) {
+            slotOwner.close();
+        }
+    }
+
+    /**
+     * Tells whether the background thread is running (for tests and diagnostics).
+     *
+     * @return true while the prefetch thread is alive
+     */
+    public boolean isPrefetching() {
+        return worker != null && worker.isAlive();
+    }
+
+    static void checkDatasetSize(Map<String, Object> state, int size) {
+        if (state.containsKey("datasetSize")) {
+            long saved = SamplerPosition.wholeNumber(state, "datasetSize");
+            if (saved != size) {
+                throw new IllegalArgumentException(
+                        "saved batch source state is for a dataset of " + saved
+                                + " rows, but this one has " + size);
+            }
+        }
+    }
+
+    private Slot takeReady() {
+        try {
+            while (true) {
+                Slot slot = ready.poll(1, TimeUnit.SECONDS);
+                if (slot != null) {
+                    return slot;
+                }
+                if (!worker.isAlive() && ready.isEmpty()) {
+                    throw new IllegalStateException("the batch prefetch thread has stopped");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a batch", e);
+        }
+    }
+
+    private void produce() {
+        float[] row = new float[featureCount];
+        while (!Thread.currentThread().isInterrupted()) {
+            Slot slot;
+            try {
+                slot = free.take();
+            } catch (InterruptedException e) {
+                return; // Asked to stop.
+            }
+            try {
+                FloatBuffer features = slot.featureBuffer.asFloatBuffer();
+                FloatBuffer labels = slot.labelBuffer.asFloatBuffer();
+                for (int i = 0; i < batchSize; i++) {
+                    int index = sampler.nextIndex();
+                    table.copyFeatures(index, row, 0);
+                    features.put(row);
+                    labels.put(table.label(index));
+                }
+                slot.after = sampler.position();
+                if (slot.features != null && !buffersBound) {
+                    // Copying can wait on the engine (MXNet first waits until every queued
+                    // operation is done); here it does not hold up the training thread. A slot
+                    // without arrays yet gets them, filled, from makeArrays.
+                    slot.features.set(slot.featureBuffer);
+                    slot.labels.set(slot.labelBuffer);
+                }
+            } catch (Throwable t) { // NOPMD: any failure must reach the training thread
+                slot.failure = t;
+                ready.add(slot);
+                return;
+            }
+            ready.add(slot);
+        }
+    }
+
+    private void startWorker() {
+        worker = new Thread(this::produce, "kiln-batch-prefetch");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void stopWorker() {
+        if (worker == null) {
+            return;
+        }
+        worker.interrupt();
+        try {
+            worker.join(STOP_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            LOG.warn("batch prefetch thread did not stop within {} ms", STOP_TIMEOUT_MS);
+            throw new IllegalStateException("the batch prefetch thread did not stop");
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("batch source is closed");
+        }
+    }
+
+    private static IllegalStateException failed(Throwable cause) {
+        return new IllegalStateException("loading a batch failed: " + cause, cause);
+    }
+
+    private static ByteBuffer directFloats(int count) {
+        return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * One batch's place: buffers the gathering thread fills, the arrays the caller gets (made on
+     * first use), the sampler's position after the batch, or the failure that stopped the
+     * gathering.
+     */
+    private static final class Slot {
+        final ByteBuffer featureBuffer;
+        final ByteBuffer labelBuffer;
+        NDArray features;
+        NDArray labels;
+        SamplerPosition after;
+        Throwable failure;
+        boolean replaced;
+
+        Slot(int featureFloats, int labelFloats) {
+            featureBuffer = directFloats(featureFloats);
+            labelBuffer = directFloats(labelFloats);
+        }
+    }
+}

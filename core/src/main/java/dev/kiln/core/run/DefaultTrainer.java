@@ -1,0 +1,464 @@
+package dev.kiln.core.run;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.loss.Loss;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.util.Modules;
+import com.typesafe.config.Config;
+
+import dev.kiln.core.config.KilnConfig;
+import dev.kiln.data.BatchSource;
+import dev.kiln.data.DataRole;
+import dev.kiln.data.DatasetProvider;
+import dev.kiln.data.LoadedData;
+import dev.kiln.core.data.SampledBatchSource;
+import dev.kiln.core.data.TrainingSampler;
+import dev.kiln.evaluation.EvaluationHook;
+import dev.kiln.evaluation.ExpectedResultsException;
+import dev.kiln.events.EventWriter;
+import dev.kiln.core.hooks.IterationTimer;
+import dev.kiln.core.hooks.PeriodicWriter;
+import dev.kiln.model.ModelProvider;
+import dev.kiln.model.ModelShape;
+import dev.kiln.optim.GradientClipper;
+import dev.kiln.optim.OptimizerProvider;
+import dev.kiln.optim.StatefulOptimizer;
+import dev.kiln.core.plugin.ExtensionFactory;
+import dev.kiln.spi.ExtensionPoint;
+import dev.kiln.core.plugin.ExtensionRegistry;
+import dev.kiln.core.runtime.Devices;
+import dev.kiln.core.runtime.Engines;
+import dev.kiln.runtime.Seeds;
+import dev.kiln.spi.ExtensionPoints;
+import dev.kiln.train.Hook;
+import dev.kiln.train.LossFunction;
+import dev.kiln.train.Resumer;
+import dev.kiln.train.SimpleTrainer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The trainer a config describes, after detectron2's {@code DefaultTrainer}: it builds the
+ * engine, data, model, optimizer, hooks and writers from a validated {@link KilnConfig} and the
+ * extensions found, then trains with a {@link SimpleTrainer}. Every part comes from a protected
+ * {@code build...} method that a subclass may override; extensions are created by Guice, so they
+ * get by constructor injection what {@link RunModule} binds, and a plugin's Guice module may
+ * override any of those bindings.
+ *
+ * <p>Hook order: {@code iteration-timer}, the hooks of {@code kiln.hooks} in order, then the
+ * {@code periodic-writer} (last, so it sees what the others put in the storage). {@link #setUp()}
+ * writes no file, so bad data is reported before a run directory exists. {@link #evaluate()}
+ * evaluates instead of training.
+ */
+public class DefaultTrainer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultTrainer.class);
+
+    private final KilnConfig config;
+    private final ExtensionRegistry registry;
+    private Engine engine;
+    private Device device;
+    private Seeds seeds;
+    private NDManager manager;
+    private ExtensionFactory factory;
+    private DatasetProvider trainProvider;
+    private LoadedData trainData;
+    private Optional<RandomAccessDataset> testData = Optional.empty();
+    private Block model;
+    private StatefulOptimizer optimizer;
+    private BatchSource batches;
+    private LossFunction loss;
+    private SimpleTrainer trainer;
+
+    /**
+     * Creates a trainer; nothing is built until {@link #setUp()} or {@link #train()}.
+     *
+     * @param config the validated config
+     * @param registry the extensions found on the class path and in plugins
+     */
+    public DefaultTrainer(KilnConfig config, ExtensionRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    /**
+     * Builds everything training needs, in this order: engine, device and seeds; train and test
+     * data; model; optimizer; batch source; hooks and writers. Writes no file. Calling it again
+     * does nothing.
+     */
+    public void setUp() {
+        if (trainer != null) {
+            return;
+        }
+        engine = Engines.byName(config.engine());
+        device = Devices.parse(config.device(), engine);
+        seeds = Seeds.of(config.seed()).engine(engine);
+        manager = engine.newBaseManager(device);
+        Injector injector =
+                Guice.createInjector(
+                        Modules.override(new RunModule(this)).with(registry.pluginModules()));
+        factory = new ExtensionFactory(injector, config.config());
+
+        trainData = buildTrainData();
+        testData = buildTestData(trainData);
+        model = buildModel(new ModelShape(trainData.exampleShape(), trainData.classCount()));
+        model.initialize(manager, DataType.FLOAT32, batchShape(trainData.exampleShape()));
+        optimizer = buildOptimizer(model);
+        batches = buildBatchSource(trainData.examples());
+        loss = buildLoss();
+        trainer = new SimpleTrainer(model, manager, loss, optimizer, batches);
+        trainer.setGradientClipper(buildGradientClipper());
+        trainer.registerHooks(buildHooks());
+        if ((config.resume() || config.weights().isPresent()) && resumers().isEmpty()) {
+            throw new IllegalArgumentException(
+                    (config.resume() ? "kiln.resume" : "kiln.weights")
+                            + " needs a hook that loads checkpoints, but none of kiln.hooks "
+                            + config.hooks()
+                            + " does: add checkpoint to kiln.hooks");
+        }
+        LOG.info(
+                "Built {} on {} ({}): {} training examples, {} classes, {} test examples",
+                config.modelType(),
+                engine.getEngineName(),
+                device,
+                trainData.examples().size(),
+                trainData.classCount(),
+                testData.map(RandomAccessDataset::size).orElse(0L));
+    }
+
+    /**
+     * Builds what is missing, then trains up to {@code kiln.solver.max-iter}: from iteration 0,
+     * after loading {@code kiln.weights} if set, or, with {@code kiln.resume}, from where the last
+     * checkpoint of the run directory stands (then {@code kiln.weights} is not used).
+     */
+    public void train() {
+        setUp();
+        trainer.train(startIteration(), config.maxIter());
+    }
+
+    /**
+     * Loads what the config asks for before training, through the hooks that implement {@link
+     * Resumer}.
+     *
+     * @return the iteration to start at
+     */
+    protected long startIteration() {
+        List<Resumer> resumers = resumers();
+        if (config.resume()) {
+            long start = resumers.get(0).resume(trainer);
+            if (start > 0) {
+                config.weights()
+                        .ifPresent(w -> LOG.info("Resumed, so kiln.weights ({}) is not loaded", w));
+                return Math.min(start, config.maxIter());
+            }
+        }
+        config.weights().ifPresent(path -> resumers.get(0).loadWeights(path));
+        return 0;
+    }
+
+    private List<Resumer> resumers() {
+        List<Resumer> resumers = new ArrayList<>();
+        for (Hook hook : trainer.hooks()) {
+            if (hook instanceof Resumer resumer) {
+                resumers.add(resumer);
+            }
+        }
+        return resumers;
+    }
+
+    /**
+     * Evaluates instead of training ({@code kiln train --eval-only}): builds what is missing, runs
+     * {@link #restoreForEvaluation()}, then each registered {@link EvaluationHook} once (such as
+     * the {@code eval} hook of {@code kiln-hooks-eval}), which prints its results and checks them
+     * against what the config expects. No hook's training callbacks run.
+     *
+     * @return every evaluation hook's results by full name, such as {@code test/accuracy}
+     * @throws IllegalStateException when no hook of {@code kiln.hooks} evaluates
+     * @throws ExpectedResultsException when a result misses what the config expects
+     */
+    public Map<String, Double> evaluate() {
+        setUp();
+        List<EvaluationHook> evaluations = new ArrayList<>();
+        for (Hook hook : trainer.hooks()) {
+            if (hook instanceof EvaluationHook evaluation) {
+                evaluations.add(evaluation);
+            }
+        }
+        if (evaluations.isEmpty()) {
+            throw new IllegalStateException(
+                    "nothing to evaluate with: none of kiln.hooks "
+                            + config.hooks()
+                            + " evaluates; add eval to kiln.hooks (kiln-hooks-eval) and choose"
+                            + " kiln.eval.evaluators");
+        }
+        restoreForEvaluation();
+        Map<String, Double> results = new LinkedHashMap<>();
+        for (EvaluationHook evaluation : evaluations) {
+            results.putAll(evaluation.evaluateOnly());
+        }
+        return results;
+    }
+
+    /**
+     * Puts into the model the parameters {@link #evaluate()} should measure; called after {@link
+     * #setUp()}: the run directory's last checkpoint with {@code kiln.resume}, else the file of
+     * {@code kiln.weights}, through the hooks that implement {@link Resumer}. With neither, the
+     * freshly initialized parameters are measured, and the log says so.
+     *
+     * @throws IllegalStateException when {@code kiln.resume} finds no checkpoint to evaluate
+     */
+    protected void restoreForEvaluation() {
+        if (!config.resume() && config.weights().isEmpty()) {
+            LOG.warn(
+                    "Evaluating freshly initialized parameters: neither --resume nor kiln.weights"
+                            + " names trained ones");
+            return;
+        }
+        Resumer resumer = resumers().get(0);
+        if (config.resume()) {
+            if (resumer.resume(trainer) > 0) {
+                return;
+            }
+            if (config.weights().isEmpty()) {
+                throw new IllegalStateException(
+                        "--resume found no checkpoint to evaluate in " + config.outputDir());
+            }
+        }
+        config.weights().ifPresent(resumer::loadWeights);
+    }
+
+    /**
+     * Loads the training data with the dataset extension {@code kiln.data.train.type}.
+     *
+     * @return the training data, with the held-out test rows when the dataset splits itself
+     */
+    protected LoadedData buildTrainData() {
+        Config section = config.trainData();
+        trainProvider = create(ExtensionPoints.DATASET, section.getString("type"));
+        return trainProvider.load(section, DataRole.TRAIN);
+    }
+
+    /**
+     * Loads the test data: a dataset of its own ({@code kiln.data.test}), loaded by the same
+     * extension instance as the training data when the type is the same, or the rows held out of
+     * the training data.
+     *
+     * @param train the training data
+     * @return the test data, if there is any
+     */
+    protected Optional<RandomAccessDataset> buildTestData(LoadedData train) {
+        Optional<Config> section = config.testData();
+        if (section.isEmpty()) {
+            return train.heldOut();
+        }
+        String type = section.get().getString("type");
+        DatasetProvider provider =
+                type.equals(config.trainData().getString("type"))
+                        ? trainProvider
+                        : create(ExtensionPoints.DATASET, type);
+        return Optional.of(provider.load(section.get(), DataRole.TEST).examples());
+    }
+
+    /**
+     * Builds the model with the model extension {@code kiln.model.type}.
+     *
+     * @param shape the shape of an example and the number of classes
+     * @return the model, not yet initialized
+     */
+    protected Block buildModel(ModelShape shape) {
+        return this.<ModelProvider>create(ExtensionPoints.MODEL, config.modelType()).create(shape);
+    }
+
+    /**
+     * Builds the optimizer with the optimizer extension {@code kiln.solver.optimizer}.
+     *
+     * @param model the initialized model
+     * @return the optimizer
+     */
+    protected StatefulOptimizer buildOptimizer(Block model) {
+        return this.<OptimizerProvider>create(ExtensionPoints.OPTIMIZER, config.optimizer())
+                .create();
+    }
+
+    /**
+     * Builds the endless, seeded, prefetched stream of training batches.
+     *
+     * @param examples the training examples
+     * @return the batch source
+     */
+    protected BatchSource buildBatchSource(RandomAccessDataset examples) {
+        TrainingSampler sampler =
+                new TrainingSampler(
+                        Math.toIntExact(examples.size()), true, seeds.derive("sampler"));
+        return SampledBatchSource.forDataset(examples, sampler, config.batchSize());
+    }
+
+    /** @return the loss: softmax cross entropy, recorded as {@code loss_cls} */
+    protected LossFunction buildLoss() {
+        return LossFunction.of("loss_cls", Loss.softmaxCrossEntropyLoss());
+    }
+
+    /** @return the gradient clipping of {@code kiln.solver.clip-gradients} */
+    protected GradientClipper buildGradientClipper() {
+        Config clip = config.solver().getConfig("clip-gradients");
+        if (!clip.getBoolean("enabled")) {
+            return GradientClipper.none();
+        }
+        float value = (float) clip.getDouble("value");
+        return "value".equals(clip.getString("type"))
+                ? GradientClipper.byValue(value)
+                : GradientClipper.byNorm(value);
+    }
+
+    /**
+     * Builds the hooks: the iteration timer, the extensions of {@code kiln.hooks} in order, and
+     * the periodic writer over {@link #buildWriters()}.
+     *
+     * @return the hooks in the order they run
+     */
+    protected List<Hook> buildHooks() {
+        List<Hook> hooks = new ArrayList<>();
+        hooks.add(new IterationTimer());
+        for (String name : config.hooks()) {
+            hooks.add(create(ExtensionPoints.HOOK, name));
+        }
+        hooks.add(new PeriodicWriter(buildWriters(), config.writerPeriod()));
+        return hooks;
+    }
+
+    /** @return the writers of {@code kiln.writers}, in order */
+    protected List<EventWriter> buildWriters() {
+        List<EventWriter> writers = new ArrayList<>();
+        for (String name : config.writers()) {
+            writers.add(create(ExtensionPoints.WRITER, name));
+        }
+        return writers;
+    }
+
+    /**
+     * Creates an extension by name with Guice.
+     *
+     * @param point its kind
+     * @param name its name
+     * @param <T> its interface
+     * @return a new instance
+     */
+    protected <T> T create(ExtensionPoint<T> point, String name) {
+        return factory.create(registry.require(point, name), point.type());
+    }
+
+    private Shape batchShape(Shape example) {
+        long[] dims = new long[example.dimension() + 1];
+        dims[0] = config.batchSize();
+        System.arraycopy(example.getShape(), 0, dims, 1, example.dimension());
+        return new Shape(dims);
+    }
+
+    private void requireSetUp() {
+        if (trainer == null) {
+            throw new IllegalStateException("call setUp() first");
+        }
+    }
+
+    /** @return the config */
+    public KilnConfig config() {
+        return config;
+    }
+
+    /** @return the extensions found on the class path and in plugins */
+    public ExtensionRegistry registry() {
+        return registry;
+    }
+
+    /** @return what creates extensions with Guice; after {@link #setUp()} */
+    ExtensionFactory extensionFactory() {
+        return factory;
+    }
+
+    /** @return the run directory, {@code kiln.output-dir} */
+    public Path outputDir() {
+        return config.outputDir();
+    }
+
+    /** @return the engine; after {@link #setUp()} */
+    public Engine engine() {
+        requireSetUp();
+        return engine;
+    }
+
+    /** @return the device; after {@link #setUp()} */
+    public Device device() {
+        return device;
+    }
+
+    /** @return the manager that owns the model's parameters; after {@link #setUp()} */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** @return the seeds of this run; after {@link #setUp()} */
+    public Seeds seeds() {
+        return seeds;
+    }
+
+    /** @return the model; after {@link #setUp()} */
+    public Block model() {
+        return model;
+    }
+
+    /** @return the optimizer; after {@link #setUp()} */
+    public StatefulOptimizer optimizer() {
+        return optimizer;
+    }
+
+    /** @return the training data; after {@link #setUp()} */
+    public LoadedData trainData() {
+        return trainData;
+    }
+
+    /** @return the test data, if any; after {@link #setUp()} */
+    public Optional<RandomAccessDataset> testData() {
+        return testData;
+    }
+
+    /** @return the loss the trainer minimizes, from {@link #buildLoss()}; after {@link #setUp()} */
+    public LossFunction loss() {
+        return loss;
+    }
+
+    /** @return the trainer running the loop; after {@link #setUp()} */
+    public SimpleTrainer trainer() {
+        requireSetUp();
+        return trainer;
+    }
+
+    /** Stops the prefetch thread and frees the optimizer's and the model's arrays. */
+    @Override
+    public void close() {
+        if (batches != null) {
+            batches.close();
+        }
+        if (optimizer != null) {
+            optimizer.close();
+        }
+        if (manager != null) {
+            manager.close();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.kiln.core.runtime;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses device names ({@code cpu}, {@code gpu}, {@code gpu:1}) into DJL devices, checked against
+ * what an engine can actually see.
+ */
+public final class Devices {
+
+    /** The accepted spellings, for error messages. */
+    public static final String VALID_FORMS = "cpu, gpu, gpu:<index>";
+
+    private static final Pattern SYNTAX = Pattern.compile("(cpu|gpu)(?::(\\d{1,4}))?");
+
+    private Devices() {}
+
+    /**
+     * Parses a device name and checks that the engine has that device.
+     *
+     * @param spec {@code cpu}, {@code gpu} (the first GPU) or {@code gpu:N}; case and surrounding
+     *     spaces are ignored
+     * @param engine the engine that will run on the device
+     * @return the device
+     * @throws IllegalArgumentException if the syntax is wrong or the engine lacks that GPU
+     */
+    public static Device parse(String spec, Engine engine) {
+        Device device = parseSyntax(spec);
+        if (device.isGpu()) {
+            int gpus = engine.getGpuCount();
+            if (device.getDeviceId() >= gpus) {
+                throw new IllegalArgumentException(
+                        "device \""
+                                + spec.trim()
+                                + "\" is not available: engine "
+                                + engine.getEngineName()
+                                + " sees "
+                                + gpus
+                                + (gpus == 1 ? " GPU" : " GPUs")
+                                + "; available devices: "
+                                + String.join(", ", available(engine)));
+            }
+        }
+        return device;
+    }
+
+    /**
+     * Parses a device name without checking that it exists.
+     *
+     * @param spec {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @return the device
+     * @throws IllegalArgumentException if the syntax is wrong
+     */
+    public static Device parseSyntax(String spec) {
+        String text = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
+        Matcher m = SYNTAX.matcher(text);
+        if (!m.matches() || ("cpu".equals(m.group(1)) && m.group(2) != null)) {
+            throw new IllegalArgumentException(
+                    "invalid device \"" + spec + "\"; expected one of: " + VALID_FORMS);
+        }
+        if ("cpu".equals(m.group(1))) {
+            return Device.cpu();
+        }
+        return Device.gpu(m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
+    }
+
+    /**
+     * Lists the devices an engine can use, as names {@link #parse} accepts.
+     *
+     * @param engine the engine
+     * @return {@code cpu} followed by {@code gpu:0 .. gpu:N-1}
+     */
+    public static List<String> available(Engine engine) {
+        List<String> names = new ArrayList<>();
+        names.add("cpu");
+        for (int i = 0; i < engine.getGpuCount(); i++) {
+            names.add("gpu:" + i);
+        }
+        return names;
+    }
+}

@@ -6,7 +6,6 @@ import ai.djl.training.dataset.RandomAccessDataset;
 
 import com.typesafe.config.Config;
 
-import dev.kiln.core.config.KilnConfig;
 import dev.kiln.evaluation.CombinedEvaluator;
 import dev.kiln.evaluation.EvaluationHook;
 import dev.kiln.evaluation.Evaluator;
@@ -15,10 +14,9 @@ import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.evaluation.Inference;
 import dev.kiln.evaluation.ResultsTable;
 import dev.kiln.events.EventStorage;
-import dev.kiln.core.plugin.ExtensionFactory;
-import dev.kiln.core.plugin.ExtensionRegistry;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.ExtensionPoints;
+import dev.kiln.spi.Extensions;
 import dev.kiln.train.HookBase;
 
 import jakarta.inject.Inject;
@@ -74,22 +72,20 @@ public final class EvalHook extends HookBase implements EvaluationHook {
      * Creates the hook of a run from {@code kiln.eval}.
      *
      * @param section {@code kiln.eval}
-     * @param config the run's config (for the batch size)
+     * @param kiln the run's config, the {@code kiln} tree (for the batch size)
      * @param model the model
      * @param manager the manager of the model's parameters
      * @param testData the run's test data
-     * @param registry the installed extensions
-     * @param factory creates the evaluator extensions
+     * @param extensions the installed extensions, for the evaluators
      */
     @Inject
     public EvalHook(
             Config section,
-            KilnConfig config,
+            @Named("kiln") Config kiln,
             Block model,
             NDManager manager,
             @Named("test") Optional<RandomAccessDataset> testData,
-            ExtensionRegistry registry,
-            ExtensionFactory factory) {
+            Extensions extensions) {
         this(
                 model,
                 manager,
@@ -99,8 +95,8 @@ public final class EvalHook extends HookBase implements EvaluationHook {
                                         "the eval hook needs test data, and this run has none:"
                                                 + " set kiln.data.train.test-fraction above 0 or"
                                                 + " give kiln.data.test")),
-                config.batchSize(),
-                evaluators(section, registry, factory),
+                kiln.getInt("solver.batch-size"),
+                evaluators(section, extensions),
                 Settings.atLeast(section, "kiln.eval", "period", 0L),
                 ExpectedResult.parse(section.getList("expected-results")));
     }
@@ -136,20 +132,16 @@ public final class EvalHook extends HookBase implements EvaluationHook {
         this.expected = List.copyOf(expected);
     }
 
-    private static Evaluator evaluators(
-            Config section, ExtensionRegistry registry, ExtensionFactory factory) {
+    private static Evaluator evaluators(Config section, Extensions extensions) {
         List<String> names = section.getStringList("evaluators");
         if (names.isEmpty()) {
             throw new IllegalArgumentException(
                     "kiln.eval.evaluators is empty" + Settings.at(section.getValue("evaluators").origin())
-                            + "; choose from: " + String.join(", ", registry.names(ExtensionPoints.EVALUATOR)));
+                            + "; choose from: " + String.join(", ", extensions.names(ExtensionPoints.EVALUATOR)));
         }
         List<Evaluator> evaluators = new ArrayList<>();
         for (String name : names) {
-            EvaluatorProvider provider =
-                    factory.create(
-                            registry.require(ExtensionPoints.EVALUATOR, name),
-                            EvaluatorProvider.class);
+            EvaluatorProvider provider = extensions.create(ExtensionPoints.EVALUATOR, name);
             evaluators.add(provider.create());
         }
         return evaluators.size() == 1 ? evaluators.get(0) : new CombinedEvaluator(evaluators);

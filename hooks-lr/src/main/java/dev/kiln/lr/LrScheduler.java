@@ -1,16 +1,16 @@
 package dev.kiln.lr;
 
-import dev.kiln.core.config.KilnConfig;
+import com.typesafe.config.Config;
+
 import dev.kiln.optim.StatefulOptimizer;
-import dev.kiln.core.plugin.ExtensionFactory;
-import dev.kiln.core.plugin.ExtensionRegistry;
-import dev.kiln.spi.KilnExtension;
 import dev.kiln.schedule.ParamSchedule;
-import dev.kiln.schedule.ScheduleProvider;
 import dev.kiln.spi.ExtensionPoints;
+import dev.kiln.spi.Extensions;
+import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
 
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import java.util.Map;
 
@@ -41,29 +41,26 @@ public final class LrScheduler extends HookBase {
      * Creates the hook of a run: the schedule {@code kiln.lr-schedule}, its types from the
      * installed schedule extensions.
      *
-     * @param config the run's config
+     * @param kiln the run's config, the {@code kiln} tree
+     * @param defaults the merged defaults of every {@code reference.conf}, the {@code kiln} tree
      * @param optimizer the optimizer whose rate is set
-     * @param registry the installed extensions
-     * @param factory creates the schedule extensions
+     * @param extensions the installed extensions, for the schedule types
      */
     @Inject
     public LrScheduler(
-            KilnConfig config,
+            @Named("kiln") Config kiln,
+            @Named("kiln-defaults") Config defaults,
             StatefulOptimizer optimizer,
-            ExtensionRegistry registry,
-            ExtensionFactory factory) {
+            Extensions extensions) {
         this(
                 optimizer,
-                config.baseLr(),
+                kiln.getDouble("solver.base-lr"),
                 new ScheduleBuilder(
-                                registry.names(ExtensionPoints.SCHEDULE),
-                                type ->
-                                        factory.create(
-                                                registry.require(ExtensionPoints.SCHEDULE, type),
-                                                ScheduleProvider.class),
-                                config.reference().getConfig(ScheduleBuilder.SECTION),
-                                config.baseLr())
-                        .build(config.section(ScheduleBuilder.SECTION), config.maxIter()));
+                                extensions.names(ExtensionPoints.SCHEDULE),
+                                type -> extensions.create(ExtensionPoints.SCHEDULE, type),
+                                defaults.getConfig(ScheduleBuilder.KEY),
+                                kiln.getDouble("solver.base-lr"))
+                        .build(kiln.getConfig(ScheduleBuilder.KEY), kiln.getInt("solver.max-iter")));
     }
 
     /**

@@ -6,7 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
 
-import dev.kiln.core.config.NameSuggester;
+import dev.kiln.spi.NameSuggester;
 import dev.kiln.lr.provider.CompositeScheduleProvider;
 import dev.kiln.lr.provider.ConstantScheduleProvider;
 import dev.kiln.lr.provider.CosineScheduleProvider;
@@ -49,6 +49,9 @@ public final class ScheduleBuilder {
 
     /** The section of the learning-rate schedule. */
     public static final String SECTION = "kiln.lr-schedule";
+
+    /** The section's key under {@code kiln}. */
+    public static final String KEY = "lr-schedule";
 
     /** Keys every schedule type takes. */
     private static final Set<String> COMMON_KEYS = Set.of("type", "warmup");

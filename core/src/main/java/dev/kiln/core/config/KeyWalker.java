@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 
+import dev.kiln.spi.NameSuggester;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -15,12 +15,16 @@ import java.util.Objects;
 /**
  * The class loader of one plugin: one jar, or every jar of one folder in {@code plugins/}.
  *
- * <p>Classes of the packages Kiln shares with its plugins ({@link #SHARED_PACKAGES}: Kiln, DJL,
- * Guice, jakarta.inject, Typesafe Config, SLF4J and the JDK) are looked up parent-first, so a
+ * <p>Classes of the packages Kiln shares with its plugins (kiln-api's {@link #API_PACKAGES}, and
+ * {@link #SHARED_PACKAGES}: DJL, Guice, jakarta.inject, Typesafe Config, SLF4J and the JDK) are
+ * looked up parent-first, so a
  * plugin and Kiln agree on {@code Hook}, {@code NDArray} or {@code Config}; a plugin jar that
  * bundles its own copy of one of them is ignored for those classes. A class of a shared package
  * that the parent does not have (a plugin's own {@code dev.kiln.example.HelloHook}) still comes
  * from the plugin's jars.
+ *
+ * <p>Classes of Kiln's core ({@value #CORE_PACKAGE}*) are not found at all: a plugin that was
+ * compiled against more than kiln-api fails as soon as it touches one, naming the class.
  *
  * <p>Every other class is looked up child-first: the JDK's platform classes, then the plugin's
  * jars, then the parent. A plugin's own dependencies (Guava, Jackson, Gson, …) therefore stay
@@ -35,12 +39,27 @@ import java.util.Objects;
 public final class PluginClassLoader extends URLClassLoader {
 
     /**
-     * Package prefixes looked up parent-first: the API Kiln shares with plugins, and the JDK.
-     * {@code org.aopalliance.} belongs to Guice's interceptor API.
+     * The packages of kiln-api, exactly: what a plugin compiles against and shares with Kiln.
+     * (Kept equal to the packages of the kiln-api jar by a test.)
+     */
+    public static final List<String> API_PACKAGES =
+            List.of(
+                    "dev.kiln.data",
+                    "dev.kiln.evaluation",
+                    "dev.kiln.events",
+                    "dev.kiln.model",
+                    "dev.kiln.optim",
+                    "dev.kiln.runtime",
+                    "dev.kiln.schedule",
+                    "dev.kiln.spi",
+                    "dev.kiln.train");
+
+    /**
+     * Package prefixes looked up parent-first besides {@link #API_PACKAGES}: the libraries the API
+     * exposes, and the JDK. {@code org.aopalliance.} belongs to Guice's interceptor API.
      */
     public static final List<String> SHARED_PACKAGES =
             List.of(
-                    "dev.kiln.",
                     "ai.djl.",
                     "com.google.inject.",
                     "org.aopalliance.",
@@ -49,6 +68,9 @@ public final class PluginClassLoader extends URLClassLoader {
                     "org.slf4j.",
                     "java.",
                     "javax.");
+
+    /** Kiln's own implementation, which a plugin cannot see: it compiles against kiln-api only. */
+    public static final String CORE_PACKAGE = "dev.kiln.core.";
 
     static {
         ClassLoader.registerAsParallelCapable();
@@ -87,6 +109,10 @@ public final class PluginClassLoader extends URLClassLoader {
      * @return whether the class belongs to a package shared with Kiln (looked up parent-first)
      */
     public static boolean isShared(String className) {
+        int lastDot = className.lastIndexOf('.');
+        if (lastDot > 0 && API_PACKAGES.contains(className.substring(0, lastDot))) {
+            return true;
+        }
         for (String prefix : SHARED_PACKAGES) {
             if (className.startsWith(prefix)) {
                 return true;
@@ -100,6 +126,12 @@ public final class PluginClassLoader extends URLClassLoader {
         synchronized (getClassLoadingLock(name)) {
             Class<?> c = findLoadedClass(name);
             if (c == null) {
+                if (name.startsWith(CORE_PACKAGE)) {
+                    throw new ClassNotFoundException(
+                            name
+                                    + " is part of Kiln's core, which plugins cannot use: a plugin"
+                                    + " compiles against kiln-api only");
+                }
                 c = isShared(name) ? parentFirst(name) : childFirst(name);
             }
             if (resolve) {

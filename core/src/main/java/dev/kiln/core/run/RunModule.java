@@ -9,6 +9,8 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.name.Named;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 
 import dev.kiln.core.config.KilnConfig;
 import dev.kiln.data.BatchSource;
@@ -16,7 +18,9 @@ import dev.kiln.events.EventStorage;
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.core.plugin.ExtensionFactory;
 import dev.kiln.core.plugin.ExtensionRegistry;
+import dev.kiln.core.plugin.RegistryExtensions;
 import dev.kiln.runtime.Seeds;
+import dev.kiln.spi.Extensions;
 import dev.kiln.train.LossFunction;
 import dev.kiln.train.TrainerView;
 
@@ -31,9 +35,11 @@ import java.util.Optional;
  * {@link StatefulOptimizer}, the {@link BatchSource}, the {@link TrainerView} and the current
  * {@link EventStorage}; the {@link LossFunction} the trainer minimizes and the test data ({@code
  * @Named("test") Optional<RandomAccessDataset>}, empty when the run has none), for an evaluation;
- * and the {@link ExtensionRegistry} with the {@link ExtensionFactory}, for an extension that
- * creates other extensions by name (a schedule's children, say). (Its own config section and
- * {@code @Named("kiln") Config} come from the extension factory.)
+ * {@link Extensions}, for an extension that creates other extensions by name (a schedule's
+ * children, say); and the merged defaults of every {@code reference.conf} ({@code
+ * @Named("kiln-defaults") Config}, the {@code kiln} tree). (Its own config section and {@code
+ * @Named("kiln") Config} come from the extension factory.) The {@link ExtensionRegistry} and
+ * {@link ExtensionFactory} are bound too, for core's own use.
  */
 final class RunModule extends AbstractModule {
 
@@ -103,6 +109,18 @@ final class RunModule extends AbstractModule {
     @Named("test")
     Optional<RandomAccessDataset> testData() {
         return run.testData();
+    }
+
+    @Provides
+    Extensions extensions() {
+        return new RegistryExtensions(run.registry(), run.extensionFactory());
+    }
+
+    @Provides
+    @Named("kiln-defaults")
+    Config defaults() {
+        Config reference = run.config().reference();
+        return reference.hasPath("kiln") ? reference.getConfig("kiln") : ConfigFactory.empty();
     }
 
     @Provides

@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 
-import dev.kiln.core.config.KilnConfig;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.EventWriter;
 import dev.kiln.events.HistogramEvent;
@@ -84,22 +83,22 @@ public final class TensorBoardWriter implements EventWriter {
      *
      * @param outputDir the run directory
      * @param section {@code kiln.tensorboard}
-     * @param kiln the run's config
+     * @param kiln the run's config, the {@code kiln} tree
      * @param trainer the trainer, asked at close how training ended
      */
     @Inject
     public TensorBoardWriter(
             @Named("output-dir") Path outputDir,
             Config section,
-            KilnConfig kiln,
+            @Named("kiln") Config kiln,
             Provider<TrainerView> trainer) {
         this(
                 outputDir,
                 new TensorBoardOptions(
                         section.getInt("window"),
                         section.getInt("queue-capacity"),
-                        kiln.render(),
-                        chosenValues(kiln.config(), section.getStringList("hparams"))),
+                        render(kiln),
+                        chosenValues(kiln, section.getStringList("hparams"))),
                 () -> {
                     TrainerView t = trainer.get();
                     return t.iter() >= t.maxIter() || t.isStopRequested();
@@ -116,18 +115,17 @@ public final class TensorBoardWriter implements EventWriter {
      * The values of config keys under {@code kiln}, as hyperparameters: numbers, booleans and
      * strings as they are, lists and objects as compact text; keys missing or null are left out.
      *
-     * @param root the whole config
+     * @param kiln the {@code kiln} tree
      * @param keys keys relative to {@code kiln}
      * @return key to value, in the order given
      */
-    static Map<String, Object> chosenValues(Config root, List<String> keys) {
+    static Map<String, Object> chosenValues(Config kiln, List<String> keys) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String key : keys) {
-            String path = "kiln." + key;
-            if (!root.hasPath(path)) {
+            if (!kiln.hasPath(key)) {
                 continue;
             }
-            ConfigValue value = root.getValue(path);
+            ConfigValue value = kiln.getValue(key);
             Object unwrapped = value.unwrapped();
             switch (value.valueType()) {
                 case NUMBER, BOOLEAN, STRING -> out.put(key, unwrapped);
@@ -135,6 +133,17 @@ public final class TensorBoardWriter implements EventWriter {
             }
         }
         return out;
+    }
+
+    /**
+     * @param kiln the {@code kiln} tree
+     * @return the resolved config as HOCON text, as in the run directory's {@code config.conf}
+     */
+    static String render(Config kiln) {
+        return "# The resolved configuration of this run, written by Kiln.\n"
+                + kiln.atKey("kiln")
+                        .root()
+                        .render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
     }
 
     /** @return the options */

@@ -263,7 +263,8 @@ class TensorBoardWriterTest {
                         "kiln { seed = 7, engine = MXNet, a.b = true, sizes = [1, 2], obj { x = 1 } }");
         Map<String, Object> values =
                 TensorBoardWriter.chosenValues(
-                        config, List.of("sizes", "seed", "missing", "engine", "a.b", "obj"));
+                        config.getConfig("kiln"),
+                        List.of("sizes", "seed", "missing", "engine", "a.b", "obj"));
         assertThat(values)
                 .containsExactly(
                         Map.entry("sizes", "[1,2]"),

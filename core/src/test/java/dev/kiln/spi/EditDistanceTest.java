@@ -1,4 +1,4 @@
-package dev.kiln.core.config;
+package dev.kiln.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

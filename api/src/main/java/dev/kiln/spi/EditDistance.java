@@ -1,4 +1,4 @@
-package dev.kiln.core.config;
+package dev.kiln.spi;
 
 import java.util.Locale;
 

@@ -132,13 +132,18 @@ class CheckpointHookTest {
     }
 
     @Test
-    void resumeNeedsAHookThatLoadsCheckpoints() throws Exception {
-        try (KilnRun run = run(tmp.resolve("none"), "kiln.resume=true");
+    void resumeRestoresTheLastCheckpointWhateverKilnHooksLists() throws Exception {
+        Path dir = tmp.resolve("unlisted");
+        try (KilnRun run = run(dir, "kiln.hooks=[checkpoint]", "kiln.solver.max-iter=20");
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
-            assertThatThrownBy(trainer::setUp)
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("kiln.resume")
-                    .hasMessageContaining("add checkpoint to kiln.hooks");
+            trainer.train();
+        }
+        try (KilnRun run = run(dir, "kiln.hooks=[]", "kiln.resume=true");
+                DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
+            trainer.train();
+            assertThat(trainer.trainer().startIter()).isEqualTo(20);
+            assertThat(trainer.trainer().hooks())
+                    .noneMatch(h -> h instanceof CheckpointHook);
         }
     }
 

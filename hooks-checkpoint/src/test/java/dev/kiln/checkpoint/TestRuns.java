@@ -36,6 +36,7 @@ final class TestRuns {
         all.add("kiln.solver.max-iter=30");
         all.add("kiln.solver.batch-size=8");
         all.add("kiln.model.hidden-sizes=[16]");
+        all.add("kiln.hooks=[]");
         all.add("kiln.writers=[]");
         all.add("kiln.output-dir=\"" + outputDir + "\"");
         all.addAll(List.of(overrides));

@@ -59,6 +59,10 @@ public final class EvalHook extends HookBase implements EvaluationHook {
 
     private final Block model;
     private final NDManager manager;
+    private static final String NO_TEST_DATA =
+            "the eval hook has no test data to evaluate on: set kiln.data.train.test-fraction"
+                    + " above 0 or give kiln.data.test";
+
     private final RandomAccessDataset data;
     private final int batchSize;
     private final Evaluator evaluator;
@@ -89,12 +93,7 @@ public final class EvalHook extends HookBase implements EvaluationHook {
         this(
                 model,
                 manager,
-                testData.orElseThrow(
-                        () ->
-                                new IllegalArgumentException(
-                                        "the eval hook needs test data, and this run has none:"
-                                                + " set kiln.data.train.test-fraction above 0 or"
-                                                + " give kiln.data.test")),
+                testData.orElse(null),
                 kiln.getInt("solver.batch-size"),
                 evaluators(section, extensions),
                 Settings.atLeast(section, "kiln.eval", "period", 0L),
@@ -106,7 +105,7 @@ public final class EvalHook extends HookBase implements EvaluationHook {
      *
      * @param model the model
      * @param manager a manager on the model's device
-     * @param data the test data
+     * @param data the test data; null when the run has none, which turns evaluation off
      * @param batchSize examples per batch of inference
      * @param evaluator what measures the model
      * @param period evaluate every this many iterations; 0: only after the last
@@ -152,8 +151,19 @@ public final class EvalHook extends HookBase implements EvaluationHook {
         return NAME;
     }
 
+    /** Says once that evaluation is off when the run has no test data. */
+    @Override
+    public void beforeTrain() {
+        if (data == null) {
+            LOG.info("No evaluation: {}", NO_TEST_DATA.substring("the eval hook has ".length()));
+        }
+    }
+
     @Override
     public void afterStep() {
+        if (data == null) {
+            return;
+        }
         long iter = trainer().iter();
         long next = iter + 1;
         boolean periodic = period > 0 && next % period == 0;
@@ -171,6 +181,9 @@ public final class EvalHook extends HookBase implements EvaluationHook {
      */
     @Override
     public void afterTrain() {
+        if (data == null) {
+            return;
+        }
         boolean clean =
                 trainer().iter() >= trainer().maxIter() || trainer().isStopRequested();
         if (!clean || failed) {
@@ -188,6 +201,9 @@ public final class EvalHook extends HookBase implements EvaluationHook {
 
     @Override
     public Map<String, Double> evaluateOnly() {
+        if (data == null) {
+            throw new IllegalStateException(NO_TEST_DATA);
+        }
         Map<String, Double> results = evaluate();
         LOG.info("Evaluation of the model as it stands:\n{}", ResultsTable.of(results));
         check(results);

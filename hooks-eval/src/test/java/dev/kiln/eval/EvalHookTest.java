@@ -233,12 +233,27 @@ class EvalHookTest {
                     {"kiln.eval.period=-1", "kiln.eval.period must be at least 0, was -1"},
                     {"kiln.eval.top-k=0", "kiln.eval.top-k must be at least 1, was 0"},
                     {"kiln.eval.evaluators=[]", "kiln.eval.evaluators is empty"},
-                    {"kiln.data.train.test-fraction=0", "the eval hook needs test data"},
                 }) {
             try (KilnRun run = Runs.load(tmp, "PyTorch", "kiln.hooks=[eval]", bad[0]);
                     DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
                 assertThatThrownBy(trainer::setUp).as(bad[0]).hasMessageContaining(bad[1]);
             }
+        }
+    }
+
+    @Test
+    void withoutTestDataTheHookTrainsWithoutEvaluatingAndEvalOnlySaysWhy() {
+        try (KilnRun run =
+                        Runs.load(
+                                tmp,
+                                "PyTorch",
+                                "kiln.hooks=[eval]",
+                                "kiln.data.train.test-fraction=0",
+                                "kiln.solver.max-iter=3");
+                DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
+            trainer.train();
+            assertThat(trainer.trainer().storage().latest()).doesNotContainKey("test/accuracy");
+            assertThatThrownBy(trainer::evaluate).hasMessageContaining("no test data");
         }
     }
 

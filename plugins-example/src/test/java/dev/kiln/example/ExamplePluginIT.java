@@ -110,7 +110,7 @@ class ExamplePluginIT {
         assertThat(result.stderr())
                 .startsWith("kiln: ")
                 .contains("unknown hook \"hello\"")
-                .contains("kiln-plugins-example");
+                .contains("a plugin jar may provide it: put it into plugins/ or pass --plugins DIR");
         assertThat(result.stdout() + result.stderr()).doesNotContain("\tat ");
         assertThat(run).doesNotExist();
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.core.config.KilnConfigException;
 import dev.kiln.core.hooks.IterationTimer;
 import dev.kiln.core.hooks.PeriodicWriter;
-import dev.kiln.core.plugin.fixtures.ConfiguredHook;
+import dev.kiln.fixtures.ConfiguredHook;
 import dev.kiln.train.HookBase;
 
 import org.junit.jupiter.api.Test;

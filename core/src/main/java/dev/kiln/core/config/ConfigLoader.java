@@ -42,6 +42,10 @@ import java.util.regex.Pattern;
  *   <li>the explicit options {@code --engine} and {@code --output-dir}.
  * </ol>
  *
+ * <p>Between the defaults and the user's files sit the default lists the {@code reference.conf}
+ * files contribute ({@link DefaultLists}): {@code kiln.hooks} and {@code kiln.writers}, so that a
+ * user's {@code kiln.hooks = [...]} replaces them and {@code kiln.hooks += x} adds to them.
+ *
  * <p>Substitutions ({@code ${kiln.seed}}, {@code ${?HOME}}) are resolved over the merged layers.
  * Every file is parsed before any error is reported, so a run with two broken files hears about
  * both. Loading does not validate: pass the result to {@link ConfigValidator}.
@@ -110,7 +114,7 @@ public final class ConfigLoader {
 
         Config resolved;
         try {
-            resolved = user.withFallback(reference).resolve();
+            resolved = user.withFallback(DefaultLists.of(reference)).withFallback(reference).resolve();
         } catch (ConfigException e) {
             throw new KilnConfigException(List.of(fromTypesafe(e)));
         }
@@ -131,7 +135,7 @@ public final class ConfigLoader {
             }
         }
         Config merged = ConfigFactory.empty();
-        for (URL url : seen) {
+        for (URL url : coreFirst(seen)) {
             Config parsed;
             try {
                 parsed =
@@ -148,6 +152,31 @@ public final class ConfigLoader {
             merged = parsed.withFallback(merged);
         }
         return merged;
+    }
+
+    /**
+     * Core's {@code reference.conf} goes first, whatever the class path's order: it sets the lists
+     * the others add to with {@code +=} ({@code kiln-selectors}, {@code kiln-defaults.hooks}, …),
+     * and a plain assignment merged above an addition would drop it.
+     */
+    private static List<URL> coreFirst(Set<URL> urls) {
+        List<URL> ordered = new ArrayList<>(urls);
+        String core = null;
+        try {
+            core = ConfigLoader.class.getProtectionDomain().getCodeSource().getLocation().toString();
+        } catch (RuntimeException e) {
+            // unknown location: keep the loaders' order
+        }
+        if (core != null) {
+            for (int i = 0; i < ordered.size(); i++) {
+                String url = ordered.get(i).toString();
+                if (url.equals(core + REFERENCE) || url.equals("jar:" + core + "!/" + REFERENCE)) {
+                    ordered.add(0, ordered.remove(i));
+                    break;
+                }
+            }
+        }
+        return ordered;
     }
 
     private static void recordSections(

@@ -24,8 +24,9 @@ import java.util.TreeSet;
  *       suggested (outside open sections, see below);
  *   <li>values whose type differs from the default's (a whole number where the default is one);
  *   <li>out-of-range values of core keys ({@code max-iter >= 1}, {@code 0 <= dropout < 1}, ...);
- *   <li>extension names no installed extension has, listing the known ones and naming the
- *       first-party jar that would provide the name;
+ *   <li>extension names no installed extension has, at the keys the {@code reference.conf} files
+ *       declare as selectors (see {@link Selectors}), listing the known ones and saying that a
+ *       plugin jar may provide it;
  *   <li>an unknown engine; a missing required value ({@code path} of a CSV data section).
  * </ul>
  *
@@ -38,19 +39,12 @@ import java.util.TreeSet;
  */
 public final class ConfigValidator {
 
+    /** Where an extension that is not installed may come from, for messages. */
+    public static final String PLUGIN_HINT =
+            "a plugin jar may provide it: put it into plugins/ or pass --plugins DIR";
+
     /** The engines checked when {@link Builder#engines} is not called. */
     public static final List<String> DEFAULT_ENGINES = List.of("PyTorch", "MXNet");
-
-    private static final Map<String, String> KIND_BY_PATH =
-            Map.of(
-                    "kiln.hooks", "hook",
-                    "kiln.writers", "writer",
-                    "kiln.model.type", "model type",
-                    "kiln.data.train.type", "dataset type",
-                    "kiln.data.test.type", "dataset type",
-                    "kiln.solver.optimizer", "optimizer",
-                    "kiln.lr-schedule.type", "schedule type",
-                    "kiln.eval.evaluators", "evaluator");
 
     private final List<String> engines;
     private final Map<String, Set<String>> extensionNames;
@@ -87,7 +81,14 @@ public final class ConfigValidator {
         if (names.containsKey("kiln.data.train.type")) {
             names.putIfAbsent("kiln.data.test.type", names.get("kiln.data.train.type"));
         }
-        names.forEach((path, known) -> checkNames(config, path, known, problems));
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (Selectors.Selector selector : Selectors.of(kiln.reference())) {
+            labels.put(selector.key(), selector.label());
+        }
+        names.forEach(
+                (path, known) ->
+                        checkNames(
+                                config, path, labels.getOrDefault(path, "name"), known, problems));
         new CoreRules(config, problems).check();
         return problems.sorted();
     }
@@ -156,7 +157,8 @@ public final class ConfigValidator {
         }
     }
 
-    private void checkNames(Config config, String path, Set<String> known, ProblemList problems) {
+    private void checkNames(
+            Config config, String path, String kind, Set<String> known, ProblemList problems) {
         if (problems.reported(path) || !config.hasPath(path)) {
             return;
         }
@@ -165,7 +167,6 @@ public final class ConfigValidator {
             accepted.add(KilnConfig.TRAIN_SPLIT);
         }
         ConfigValue value = config.getValue(path);
-        String kind = KIND_BY_PATH.getOrDefault(path, "name");
         if (value.valueType() == ConfigValueType.LIST) {
             List<? extends ConfigValue> elements = config.getList(path);
             Set<String> seen = new HashSet<>();
@@ -207,7 +208,7 @@ public final class ConfigValidator {
         Optional<String> closest = NameSuggester.closest(name, known);
         closest.ifPresent(c -> message.append("; did you mean ").append(c).append('?'));
         message.append("; known: ").append(known.isEmpty() ? "(none)" : String.join(", ", known));
-        FirstPartyPlugins.installHint(name).ifPresent(hint -> message.append("; ").append(hint));
+        message.append("; ").append(PLUGIN_HINT);
         problems.add(path, value, message.toString());
     }
 

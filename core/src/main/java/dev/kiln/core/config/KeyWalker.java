@@ -145,12 +145,6 @@ final class KeyWalker {
         if (closest.isPresent()) {
             return "unknown key; did you mean " + closest.get() + "?";
         }
-        if (parentPath.equals("kiln")) {
-            Optional<String> hint = FirstPartyPlugins.installHint(key);
-            if (hint.isPresent()) {
-                return "unknown key; " + hint.get();
-            }
-        }
         if (parentPath.equals(TEST) && KilnConfig.TRAIN_SPLIT.equals(typeOf(TEST))) {
             return "unknown key; a test set of type "
                     + KilnConfig.TRAIN_SPLIT
@@ -166,6 +160,10 @@ final class KeyWalker {
             message.append(" (declared in ")
                     .append(String.join(", ", sectionSources.get(parts[1])))
                     .append(")");
+        }
+        if (parentPath.equals("kiln")) {
+            message.append("; if ").append(key).append(" belongs to a plugin, ")
+                    .append(ConfigValidator.PLUGIN_HINT);
         }
         return message.toString();
     }

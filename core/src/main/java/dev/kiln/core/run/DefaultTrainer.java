@@ -14,6 +14,7 @@ import com.google.inject.Injector;
 import com.google.inject.util.Modules;
 import com.typesafe.config.Config;
 
+import dev.kiln.core.config.ConfigValidator;
 import dev.kiln.core.config.KilnConfig;
 import dev.kiln.data.BatchSource;
 import dev.kiln.data.DataRole;
@@ -32,6 +33,7 @@ import dev.kiln.optim.GradientClipper;
 import dev.kiln.optim.OptimizerProvider;
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.core.plugin.ExtensionFactory;
+import dev.kiln.core.plugin.ExtensionInfo;
 import dev.kiln.spi.ExtensionPoint;
 import dev.kiln.core.plugin.ExtensionRegistry;
 import dev.kiln.core.runtime.Devices;
@@ -128,9 +130,9 @@ public class DefaultTrainer implements AutoCloseable {
         if ((config.resume() || config.weights().isPresent()) && resumers().isEmpty()) {
             throw new IllegalArgumentException(
                     (config.resume() ? "kiln.resume" : "kiln.weights")
-                            + " needs a hook that loads checkpoints, but none of kiln.hooks "
-                            + config.hooks()
-                            + " does: add checkpoint to kiln.hooks");
+                            + " needs a hook that loads checkpoints, and no installed plugin"
+                            + " provides one; "
+                            + ConfigValidator.PLUGIN_HINT);
         }
         LOG.info(
                 "Built {} on {} ({}): {} training examples, {} classes, {} test examples",
@@ -172,11 +174,26 @@ public class DefaultTrainer implements AutoCloseable {
         return 0;
     }
 
+    /**
+     * The hooks that load checkpoints: those of {@code kiln.hooks}, or else the first installed
+     * hook extension that can (created for loading only, not registered), so that {@code --resume}
+     * and {@code kiln.weights} work whatever {@code kiln.hooks} lists.
+     */
     private List<Resumer> resumers() {
         List<Resumer> resumers = new ArrayList<>();
         for (Hook hook : trainer.hooks()) {
             if (hook instanceof Resumer resumer) {
                 resumers.add(resumer);
+            }
+        }
+        if (resumers.isEmpty()) {
+            for (ExtensionInfo info : registry.all(ExtensionPoints.HOOK)) {
+                if (Resumer.class.isAssignableFrom(info.implementation())) {
+                    Hook loader = factory.create(info, Hook.class);
+                    loader.attach(trainer);
+                    resumers.add((Resumer) loader);
+                    break;
+                }
             }
         }
         return resumers;

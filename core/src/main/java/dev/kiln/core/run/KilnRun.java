@@ -3,9 +3,11 @@ package dev.kiln.core.run;
 import dev.kiln.core.config.ConfigLoader;
 import dev.kiln.core.config.ConfigValidator;
 import dev.kiln.core.config.KilnConfig;
+import dev.kiln.core.config.Selectors;
 import dev.kiln.core.plugin.ExtensionRegistry;
 import dev.kiln.core.plugin.PluginClassLoader;
 import dev.kiln.core.plugin.PluginLoader;
+import dev.kiln.spi.ExtensionPoint;
 import dev.kiln.spi.ExtensionPoints;
 
 import java.io.IOException;
@@ -58,28 +60,22 @@ public final class KilnRun implements AutoCloseable {
     }
 
     /**
-     * The extension names the config may select, by the config key that selects them.
+     * The extension names the config may select, by the config key that selects them: the keys
+     * the {@code reference.conf} files declare in {@code kiln-selectors}.
      *
      * @param registry the extensions found
+     * @param config the loaded config, whose defaults declare the selecting keys
      * @return key path to known names
      */
-    public static Map<String, Set<String>> selectableNames(ExtensionRegistry registry) {
+    public static Map<String, Set<String>> selectableNames(
+            ExtensionRegistry registry, KilnConfig config) {
         Map<String, Set<String>> names = new LinkedHashMap<>();
-        names.put("kiln.hooks", registry.names(ExtensionPoints.HOOK));
-        names.put("kiln.writers", registry.names(ExtensionPoints.WRITER));
-        names.put("kiln.model.type", registry.names(ExtensionPoints.MODEL));
-        names.put("kiln.data.train.type", registry.names(ExtensionPoints.DATASET));
-        names.put("kiln.data.test.type", registry.names(ExtensionPoints.DATASET));
-        names.put("kiln.solver.optimizer", registry.names(ExtensionPoints.OPTIMIZER));
-        Set<String> schedules = registry.names(ExtensionPoints.SCHEDULE);
-        if (!schedules.isEmpty()) {
-            // Without a schedule plugin, kiln.lr-schedule is an unknown section, reported as such.
-            names.put("kiln.lr-schedule.type", schedules);
-        }
-        Set<String> evaluators = registry.names(ExtensionPoints.EVALUATOR);
-        if (!evaluators.isEmpty()) {
-            // Without an evaluator plugin, kiln.eval is an unknown section, reported as such.
-            names.put("kiln.eval.evaluators", evaluators);
+        for (Selectors.Selector selector : Selectors.of(config.reference())) {
+            for (ExtensionPoint<?> point : ExtensionPoints.all()) {
+                if (point.kind().equals(selector.kind())) {
+                    names.put(selector.key(), registry.names(point));
+                }
+            }
         }
         return names;
     }
@@ -185,7 +181,7 @@ public final class KilnRun implements AutoCloseable {
                                 .outputDir(outputDir)
                                 .load();
                 ConfigValidator.builder()
-                        .extensionNames(selectableNames(registry))
+                        .extensionNames(selectableNames(registry, config))
                         .build()
                         .validate(config);
                 return new KilnRun(config, registry, loaders);

@@ -88,16 +88,17 @@ class ConfigValidatorTest {
     }
 
     @Test
-    void unknownTopLevelSectionOfAFirstPartyPluginNamesTheJar() {
+    void unknownTopLevelSectionListsTheKnownOnesAndSaysAPluginMayDeclareIt() {
         Path f = file(VALID + "kiln.tensorboard { dir = tb }\n");
 
         assertThat(problems(f))
                 .containsExactly(
                         f
-                                + ":2: kiln.tensorboard: unknown key; tensorboard is provided by"
-                                + " the plugin jar kiln-writers-tensorboard, which is not"
-                                + " installed: put kiln-writers-tensorboard-<version>.jar into"
-                                + " plugins/");
+                                + ":2: kiln.tensorboard: unknown key; known keys in kiln: data,"
+                                + " device, engine, hooks, model, output-dir, resume, seed, solver,"
+                                + " weights, writer-period, writers; if tensorboard belongs to a"
+                                + " plugin, "
+                                + ConfigValidator.PLUGIN_HINT);
     }
 
     @Test
@@ -232,16 +233,14 @@ class ConfigValidatorTest {
     }
 
     @Test
-    void unknownHookListsTheKnownOnesAndNamesTheProvidingJar() {
+    void unknownHookListsTheKnownOnesAndSaysAPluginMayProvideIt() {
         Path f = file(VALID + "kiln.hooks = [eval, checkpoint]\n");
 
         assertThat(problems(f))
                 .containsExactly(
                         f
-                                + ":2: kiln.hooks: unknown hook \"checkpoint\"; known: eval, hello;"
-                                + " checkpoint is provided by the plugin jar kiln-hooks-checkpoint,"
-                                + " which is not installed: put kiln-hooks-checkpoint-<version>.jar"
-                                + " into plugins/");
+                                + ":2: kiln.hooks: unknown hook \"checkpoint\"; known: eval, hello; "
+                                + ConfigValidator.PLUGIN_HINT);
     }
 
     @Test
@@ -251,7 +250,8 @@ class ConfigValidatorTest {
         assertThat(problems(f, "kiln.hooks += helo"))
                 .containsExactly(
                         "command line override 1: kiln.hooks: unknown hook \"helo\"; did you mean"
-                                + " hello?; known: eval, hello");
+                                + " hello?; known: eval, hello; "
+                                + ConfigValidator.PLUGIN_HINT);
     }
 
     @Test
@@ -262,7 +262,8 @@ class ConfigValidatorTest {
                 .containsExactly(
                         f
                                 + ":2: kiln.writers: unknown writer \"jsno\"; did you mean json?;"
-                                + " known: console, json",
+                                + " known: console, json; "
+                                + ConfigValidator.PLUGIN_HINT,
                         f + ":2: kiln.writers: writer \"console\" is listed twice");
     }
 
@@ -274,10 +275,12 @@ class ConfigValidatorTest {
                 .containsExactly(
                         f
                                 + ":2: kiln.model.type: unknown model type \"transformer\"; known:"
-                                + " mlp, resmlp",
+                                + " mlp, resmlp; "
+                                + ConfigValidator.PLUGIN_HINT,
                         f
                                 + ":3: kiln.solver.optimizer: unknown optimizer \"lamb\"; known:"
-                                + " adam, adamw, sgd");
+                                + " adam, adamw, sgd; "
+                                + ConfigValidator.PLUGIN_HINT);
     }
 
     @Test
@@ -352,9 +355,8 @@ class ConfigValidatorTest {
                                         + " MXNet, PyTorch",
                                 f
                                         + ":4: kiln.hooks: unknown hook \"checkpoint\"; known:"
-                                        + " eval, hello; checkpoint is provided by the plugin jar"
-                                        + " kiln-hooks-checkpoint, which is not installed: put"
-                                        + " kiln-hooks-checkpoint-<version>.jar into plugins/",
+                                        + " eval, hello; "
+                                        + ConfigValidator.PLUGIN_HINT,
                                 f + ":2: kiln.solver.base_lr: unknown key; did you mean base-lr?",
                                 f
                                         + ":3: kiln.solver.max-iter: expected a number but got"
@@ -470,7 +472,8 @@ class ConfigValidatorTest {
                 .containsExactly(
                         f
                                 + ":2: kiln.data.test.type: unknown dataset type \"parquet\";"
-                                + " known: csv, train-split");
+                                + " known: csv, train-split; "
+                                + ConfigValidator.PLUGIN_HINT);
     }
 
     @Test

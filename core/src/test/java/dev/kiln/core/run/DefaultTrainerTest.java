@@ -11,8 +11,8 @@ import dev.kiln.core.hooks.PeriodicWriter;
 import dev.kiln.core.optim.Adam;
 import dev.kiln.core.optim.Sgd;
 import dev.kiln.optim.StatefulOptimizer;
-import dev.kiln.core.plugin.fixtures.ConfiguredHook;
-import dev.kiln.core.plugin.fixtures.TestWriter;
+import dev.kiln.fixtures.ConfiguredHook;
+import dev.kiln.fixtures.TestWriter;
 import dev.kiln.train.Hook;
 
 import org.junit.jupiter.api.Test;

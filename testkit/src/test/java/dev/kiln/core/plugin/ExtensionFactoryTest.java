@@ -16,8 +16,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 
 import dev.kiln.events.EventWriter;
-import dev.kiln.core.plugin.fixtures.ConfiguredHook;
-import dev.kiln.core.plugin.fixtures.FailingHook;
+import dev.kiln.fixtures.ConfiguredHook;
+import dev.kiln.fixtures.FailingHook;
 import dev.kiln.train.Hook;
 
 import java.io.IOException;
@@ -121,7 +121,7 @@ class ExtensionFactoryTest {
                 .hasMessageStartingWith(
                         "cannot create hook \"configured\" from "
                                 + ClassSource.describe(ConfiguredHook.class)
-                                + " (dev.kiln.core.plugin.fixtures.ConfiguredHook): ")
+                                + " (dev.kiln.fixtures.ConfiguredHook): ")
                 .hasMessageContaining("output-dir")
                 .hasMessageNotContaining("\n");
     }
@@ -140,7 +140,7 @@ class ExtensionFactoryTest {
                 .hasMessage(
                         "cannot create hook \"failing\" from "
                                 + ClassSource.describe(FailingHook.class)
-                            + " (dev.kiln.core.plugin.fixtures.FailingHook): IllegalArgumentException:"
+                            + " (dev.kiln.fixtures.FailingHook): IllegalArgumentException:"
                             + " kiln.failing.period must be positive")
                 .hasRootCauseInstanceOf(IllegalArgumentException.class);
     }

@@ -13,8 +13,8 @@ import com.typesafe.config.ConfigFactory;
 
 import dev.kiln.events.EventWriter;
 import dev.kiln.core.events.ConsoleWriter;
-import dev.kiln.core.plugin.fixtures.ListedOnlyHook;
-import dev.kiln.core.plugin.fixtures.TestWriter;
+import dev.kiln.fixtures.ListedOnlyHook;
+import dev.kiln.fixtures.TestWriter;
 import dev.kiln.train.Hook;
 
 import java.io.IOException;
@@ -165,7 +165,7 @@ class ExtensionRegistryTest {
                 .hasMessage(
                         "two hooks are named \"listed-only\": "
                                 + ClassSource.describe(ListedOnlyHook.class)
-                                + " (dev.kiln.core.plugin.fixtures.ListedOnlyHook) and my-plugin.jar"
+                                + " (dev.kiln.fixtures.ListedOnlyHook) and my-plugin.jar"
                                 + " (com.acme.Copy)");
     }
 

@@ -4,12 +4,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
-import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigRenderOptions;
 
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * An extension's config section, read with checks that report a bad value the way Kiln reports
@@ -32,10 +31,14 @@ public final class Settings {
 
     private final Config config;
     private final String path;
+    private final Config defaults;
+    private final String defaultsPath;
 
-    private Settings(Config config, String path) {
+    private Settings(Config config, String path, Config defaults, String defaultsPath) {
         this.config = config;
         this.path = path;
+        this.defaults = defaults;
+        this.defaultsPath = defaultsPath;
     }
 
     /**
@@ -44,7 +47,21 @@ public final class Settings {
      * @return the settings of that section
      */
     public static Settings of(Config section, String path) {
-        return new Settings(section == null ? ConfigFactory.empty() : section, path);
+        Config config = section == null ? ConfigFactory.empty() : section;
+        return new Settings(config, path, ConfigFactory.empty(), path);
+    }
+
+    /**
+     * Reads the keys this section does not set from another section, as a model type reads {@code
+     * kiln.model} with its own {@code kiln.residual-mlp} (its defaults) below. A problem names the
+     * path of the section that supplied the value.
+     *
+     * @param fallback the section below this one
+     * @param fallbackPath its full path, such as {@code kiln.residual-mlp}
+     * @return settings reading this section first, then {@code fallback}
+     */
+    public Settings withDefaults(Config fallback, String fallbackPath) {
+        return new Settings(config, path, fallback, fallbackPath);
     }
 
     /** @return the section itself */
@@ -70,7 +87,7 @@ public final class Settings {
      * @return whether it is set to something other than null
      */
     public boolean has(String key) {
-        return config.hasPath(key);
+        return config.hasPath(key) || defaults.hasPath(key);
     }
 
     /**
@@ -79,7 +96,8 @@ public final class Settings {
      * @throws SettingsException if it is missing or not an object
      */
     public Settings section(String key) {
-        return new Settings(read(key, () -> config.getConfig(key), "an object"), fullKey(key));
+        Config child = read(key, c -> c.getConfig(key), "an object");
+        return new Settings(child, pathOf(key), ConfigFactory.empty(), pathOf(key));
     }
 
     /**
@@ -88,7 +106,7 @@ public final class Settings {
      * @throws SettingsException if it is missing or not a string, number or boolean
      */
     public String string(String key) {
-        return read(key, () -> config.getString(key), "a string");
+        return read(key, c -> c.getString(key), "a string");
     }
 
     /**
@@ -97,7 +115,7 @@ public final class Settings {
      * @throws SettingsException if it is missing or not such a list
      */
     public List<String> stringList(String key) {
-        return read(key, () -> config.getStringList(key), "a list of strings");
+        return read(key, c -> c.getStringList(key), "a list of strings");
     }
 
     /**
@@ -106,7 +124,7 @@ public final class Settings {
      * @throws SettingsException if it is missing or not true or false
      */
     public boolean bool(String key) {
-        return read(key, () -> config.getBoolean(key), "true or false");
+        return read(key, c -> c.getBoolean(key), "true or false");
     }
 
     /**
@@ -118,7 +136,8 @@ public final class Settings {
     public int intAtLeast(String key, int min) {
         long value = longAtLeast(key, min);
         if (value > Integer.MAX_VALUE) {
-            throw problem(key, "must be at most " + Integer.MAX_VALUE + " but is " + value);
+            throw problem(
+                    key, "must be a whole number at most " + Integer.MAX_VALUE + " but is " + value);
         }
         return (int) value;
     }
@@ -130,15 +149,30 @@ public final class Settings {
      * @throws SettingsException if it is missing, not a whole number, or below {@code min}
      */
     public long longAtLeast(String key, long min) {
-        double exact = read(key, () -> config.getDouble(key), "a whole number");
+        String requirement = "must be a whole number at least " + min;
+        double exact = read(key, c -> c.getDouble(key), requirement);
         if (exact != Math.rint(exact) || Double.isInfinite(exact)) {
-            throw problem(key, "expected a whole number but got " + render(key));
+            throw problem(key, requirement + " but is " + render(key));
         }
-        long value = read(key, () -> config.getLong(key), "a whole number");
+        long value = read(key, c -> c.getLong(key), requirement);
         if (value < min) {
-            throw problem(key, "must be at least " + min + " but is " + value);
+            throw problem(key, requirement + " but is " + render(key));
         }
         return value;
+    }
+
+    /**
+     * @param key a key
+     * @return its value
+     * @throws SettingsException if it is missing or not a whole number
+     */
+    public long wholeNumber(String key) {
+        String requirement = "must be a whole number";
+        double exact = read(key, c -> c.getDouble(key), requirement);
+        if (exact != Math.rint(exact) || Double.isInfinite(exact)) {
+            throw problem(key, requirement + " but is " + render(key));
+        }
+        return read(key, c -> c.getLong(key), requirement);
     }
 
     /**
@@ -148,9 +182,10 @@ public final class Settings {
      * @throws SettingsException if it is missing, not a finite number, or below {@code min}
      */
     public double doubleAtLeast(String key, double min) {
-        double value = number(key);
+        String requirement = "must be a number at least " + min;
+        double value = number(key, requirement);
         if (!(value >= min)) {
-            throw problem(key, "must be at least " + min + " but is " + render(key));
+            throw problem(key, requirement + " but is " + render(key));
         }
         return value;
     }
@@ -162,9 +197,10 @@ public final class Settings {
      * @throws SettingsException if it is missing, not a finite number, or not above {@code bound}
      */
     public double greaterThan(String key, double bound) {
-        double value = number(key);
+        String requirement = "must be a number greater than " + bound;
+        double value = number(key, requirement);
         if (!(value > bound)) {
-            throw problem(key, "must be greater than " + bound + " but is " + render(key));
+            throw problem(key, requirement + " but is " + render(key));
         }
         return value;
     }
@@ -178,10 +214,10 @@ public final class Settings {
      *     max]}
      */
     public double between(String key, double min, double max) {
-        double value = number(key);
+        String requirement = "must be a number in [" + min + ", " + max + "]";
+        double value = number(key, requirement);
         if (!(value >= min && value <= max)) {
-            throw problem(
-                    key, "must be in [" + min + ", " + max + "] but is " + render(key));
+            throw problem(key, requirement + " but is " + render(key));
         }
         return value;
     }
@@ -214,11 +250,9 @@ public final class Settings {
      * @return the exception to throw
      */
     public SettingsException problem(String key, String message) {
-        ConfigOrigin origin = null;
-        if (config.hasPathOrNull(key)) {
-            origin = config.getValue(key).origin();
-        }
-        return new SettingsException(location(origin), fullKey(key), message);
+        Config source = source(key);
+        ConfigOrigin origin = source.hasPathOrNull(key) ? source.getValue(key).origin() : null;
+        return new SettingsException(location(origin), pathOf(key), message);
     }
 
     /**
@@ -252,37 +286,52 @@ public final class Settings {
         return line >= 0 ? base + ":" + line : base;
     }
 
-    private double number(String key) {
-        double value = read(key, () -> config.getDouble(key), "a number");
+    private double number(String key, String requirement) {
+        double value = read(key, c -> c.getDouble(key), requirement);
         if (!Double.isFinite(value)) {
-            throw problem(key, "expected a finite number but got " + render(key));
+            throw problem(key, requirement + " but is " + render(key));
         }
         return value;
     }
 
-    private String render(String key) {
-        ConfigValue value = config.getValue(key);
-        return String.valueOf(value.unwrapped());
+    /** The section that holds a key: this one, else the defaults below it. */
+    private Config source(String key) {
+        return config.hasPathOrNull(key) || !defaults.hasPathOrNull(key) ? config : defaults;
     }
 
-    private <T> T read(String key, Read<T> read, String expected) {
-        if (!config.hasPathOrNull(key) || config.getIsNull(key)) {
+    /** The full path of a key in the section that holds it. */
+    private String pathOf(String key) {
+        String base = source(key) == config ? path : defaultsPath;
+        return base.isEmpty() ? key : base + "." + key;
+    }
+
+    private String render(String key) {
+        return source(key).getValue(key).render(ConfigRenderOptions.concise());
+    }
+
+    /**
+     * Reads a key with a getter; a missing key, or one whose getter fails (wrong type), is
+     * reported with {@code requirement} (a phrase such as {@code "a string"} or {@code "must be a
+     * whole number at least 1"}).
+     */
+    private <T> T read(String key, Read<T> read, String requirement) {
+        Config source = source(key);
+        String expected = requirement.startsWith("must be ") ? requirement : "must be " + requirement;
+        if (!source.hasPathOrNull(key) || source.getIsNull(key)) {
             throw new SettingsException(
-                    Optional.ofNullable(config.hasPathOrNull(key) ? config.getValue(key) : null)
-                            .map(v -> location(v.origin()))
-                            .orElse(null),
-                    fullKey(key),
-                    "required value missing; expected " + expected);
+                    source.hasPathOrNull(key) ? location(source.getValue(key).origin()) : null,
+                    pathOf(key),
+                    "required value missing; it " + expected);
         }
         try {
-            return read.get();
+            return read.get(source);
         } catch (ConfigException e) {
-            throw problem(key, "expected " + expected + " but got " + render(key));
+            throw problem(key, expected + " but is " + render(key));
         }
     }
 
     @FunctionalInterface
     private interface Read<T> {
-        T get();
+        T get(Config source);
     }
 }

@@ -7,9 +7,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code kiln config}: the resolved, validated config, as {@code train} would use it. */
+/**
+ * {@code kiln config}: the resolved, validated config, as {@code train} would use it, then where each
+ * entry of {@code kiln.hooks} and {@code kiln.writers} came from (a jar's default or the user's file
+ * and line), as comments.
+ */
 @Command(
         name = "config",
         mixinStandardHelpOptions = true,
@@ -23,8 +30,17 @@ final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (KilnRun run = options.load()) {
-            spec.commandLine().getOut().print(run.config().render());
-            spec.commandLine().getOut().flush();
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(run.config().render());
+            out.println();
+            out.println("# Where the extension lists' entries come from:");
+            for (String list : List.of("kiln.hooks", "kiln.writers")) {
+                out.println("# " + list + ":");
+                for (Map.Entry<String, String> entry : run.config().listSources(list)) {
+                    out.println("#   " + entry.getKey() + "  (" + entry.getValue() + ")");
+                }
+            }
+            out.flush();
         }
         return 0;
     }

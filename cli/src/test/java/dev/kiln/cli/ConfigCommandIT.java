@@ -35,4 +35,28 @@ class ConfigCommandIT {
         // showing the config neither trains nor creates the run directory
         assertThat(tmp.resolve("output")).doesNotExist();
     }
+
+    @Test
+    void showsWhereEachHookAndWriterCameFrom() throws Exception {
+        Path mine = tmp.resolve("mine.conf");
+        java.nio.file.Files.writeString(
+                mine,
+                "include \"" + KilnProcess.quickstartConfig().toAbsolutePath() + "\"\n"
+                        + "kiln.hooks += early-stopping\n");
+        KilnProcess.Result result = KilnProcess.run(tmp, "config", "--config", mine.toString());
+
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        Config printed = ConfigFactory.parseString(result.stdout());
+        assertThat(printed.getStringList("kiln.hooks"))
+                .containsExactly("lr-scheduler", "checkpoint", "eval", "early-stopping");
+        assertThat(printed.getStringList("kiln.writers"))
+                .containsExactly("console", "json", "tensorboard");
+        assertThat(result.stdout())
+                .containsPattern("#   lr-scheduler  \\(default of kiln-hooks-lr-[^ ]+\\.jar \\(reference\\.conf:\\d+\\)\\)")
+                .containsPattern("#   checkpoint  \\(default of kiln-hooks-checkpoint-[^ ]+\\.jar")
+                .containsPattern("#   eval  \\(default of kiln-hooks-eval-[^ ]+\\.jar")
+                .contains("#   early-stopping  (" + mine + ":2)")
+                .containsPattern("#   console  \\(default of kiln-core-[^ ]+\\.jar")
+                .containsPattern("#   tensorboard  \\(default of kiln-writers-tensorboard-[^ ]+\\.jar");
+    }
 }

@@ -5,6 +5,7 @@ import ai.djl.nn.Block;
 
 import com.typesafe.config.Config;
 
+import dev.kiln.spi.Settings;
 import dev.kiln.events.MetricWatch;
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.spi.KilnExtension;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -64,8 +66,8 @@ public final class BestCheckpointHook extends HookBase {
                         .runInfo(TrainerStates.runInfo(kiln, engine.getEngineName()))
                         .updateLast(false)
                         .build(),
-                section.getString("metric"),
-                section.getString("mode"));
+                Settings.of(section, "kiln.best-checkpoint").string("metric"),
+                Settings.of(section, "kiln.best-checkpoint").oneOf("mode", List.of("min", "max")));
     }
 
     /**

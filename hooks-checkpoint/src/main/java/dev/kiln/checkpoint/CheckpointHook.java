@@ -5,6 +5,7 @@ import ai.djl.nn.Block;
 
 import com.typesafe.config.Config;
 
+import dev.kiln.spi.Settings;
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
@@ -80,9 +81,9 @@ public final class CheckpointHook extends HookBase implements Resumer {
                         .optimizer(optimizer)
                         .runInfo(TrainerStates.runInfo(kiln, engine.getEngineName()))
                         .build(),
-                section.getInt("period"),
-                section.getInt("max-to-keep"),
-                section.getBoolean("async"));
+                Settings.of(section, "kiln.checkpoint").intAtLeast("period", 1),
+                Settings.of(section, "kiln.checkpoint").intAtLeast("max-to-keep", 0),
+                Settings.of(section, "kiln.checkpoint").bool("async"));
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 
 import dev.kiln.testkit.TestData;
+import dev.kiln.testkit.TestTrainer;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
 import dev.kiln.train.Hook;
@@ -29,18 +30,15 @@ final class TestRuns {
      * @return the run
      */
     static KilnRun run(Path outputDir, String... overrides) throws Exception {
-        Path digits = TestData.digits40(outputDir.toAbsolutePath().resolveSibling("data"));
-        List<String> all = new ArrayList<>();
-        all.add("kiln.data.train.path=\"" + digits + "\"");
-        all.add("kiln.data.train.test-fraction=0.25");
-        all.add("kiln.solver.max-iter=30");
-        all.add("kiln.solver.batch-size=8");
-        all.add("kiln.model.hidden-sizes=[16]");
-        all.add("kiln.hooks=[]");
-        all.add("kiln.writers=[]");
-        all.add("kiln.output-dir=\"" + outputDir + "\"");
-        all.addAll(List.of(overrides));
-        return KilnRun.builder().overrides(all).load();
+        Path work = outputDir.toAbsolutePath().getParent();
+        return TestTrainer.in(work)
+                .data(TestData.digits40(work.resolve("data")))
+                .set("kiln.solver.max-iter", 30)
+                .set("kiln.solver.batch-size", 8)
+                .set("kiln.model.hidden-sizes", List.of(16))
+                .outputDir(outputDir)
+                .overrides(overrides)
+                .load();
     }
 
     /** @return a hook asking the trainer to stop after iteration {@code iter} */

@@ -2,6 +2,7 @@ package dev.kiln.eval;
 
 import com.typesafe.config.Config;
 
+import dev.kiln.spi.Settings;
 import dev.kiln.events.MetricWatch;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
@@ -49,11 +50,15 @@ public final class EarlyStopping extends HookBase {
      */
     @Inject
     public EarlyStopping(Config section) {
+        this(Settings.of(section, "kiln." + NAME));
+    }
+
+    private EarlyStopping(Settings settings) {
         this(
-                section.getString("metric"),
-                Settings.oneOf(section, "kiln." + NAME, "mode", List.of("max", "min")),
-                Settings.atLeast(section, "kiln." + NAME, "min-delta", 0.0),
-                (int) Settings.atLeast(section, "kiln." + NAME, "patience", 1L));
+                settings.string("metric"),
+                settings.oneOf("mode", List.of("max", "min")),
+                settings.doubleAtLeast("min-delta", 0.0),
+                settings.intAtLeast("patience", 1));
     }
 
     /**

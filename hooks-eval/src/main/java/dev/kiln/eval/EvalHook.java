@@ -6,6 +6,7 @@ import ai.djl.training.dataset.RandomAccessDataset;
 
 import com.typesafe.config.Config;
 
+import dev.kiln.spi.Settings;
 import dev.kiln.evaluation.CombinedEvaluator;
 import dev.kiln.evaluation.EvaluationHook;
 import dev.kiln.evaluation.Evaluator;
@@ -96,7 +97,7 @@ public final class EvalHook extends HookBase implements EvaluationHook {
                 testData.orElse(null),
                 kiln.getInt("solver.batch-size"),
                 evaluators(section, extensions),
-                Settings.atLeast(section, "kiln.eval", "period", 0L),
+                Settings.of(section, "kiln.eval").longAtLeast("period", 0),
                 ExpectedResult.parse(section.getList("expected-results")));
     }
 
@@ -134,9 +135,11 @@ public final class EvalHook extends HookBase implements EvaluationHook {
     private static Evaluator evaluators(Config section, Extensions extensions) {
         List<String> names = section.getStringList("evaluators");
         if (names.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "kiln.eval.evaluators is empty" + Settings.at(section.getValue("evaluators").origin())
-                            + "; choose from: " + String.join(", ", extensions.names(ExtensionPoints.EVALUATOR)));
+            throw Settings.of(section, "kiln.eval")
+                    .problem(
+                            "evaluators",
+                            "is empty; choose from: "
+                                    + String.join(", ", extensions.names(ExtensionPoints.EVALUATOR)));
         }
         List<Evaluator> evaluators = new ArrayList<>();
         for (String name : names) {

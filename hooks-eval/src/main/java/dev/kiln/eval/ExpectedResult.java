@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 
+import dev.kiln.spi.Settings;
 import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.evaluation.ResultsTable;
 
@@ -56,7 +57,8 @@ public record ExpectedResult(String metric, double value, double tolerance) {
         for (int i = 0; i < list.size(); i++) {
             ConfigValue element = list.get(i);
             String path = KEY + "[" + i + "]";
-            String where = Settings.at(element.origin());
+            String location = Settings.location(element.origin());
+            String where = location == null ? "" : " (" + location + ")";
             if (element.valueType() != ConfigValueType.OBJECT) {
                 throw new IllegalArgumentException(
                         path + " must be an object { metric, value, tolerance }, was "

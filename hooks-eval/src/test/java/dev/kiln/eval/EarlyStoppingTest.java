@@ -125,9 +125,9 @@ class EarlyStoppingTest {
     void badSettingsAreReportedWithTheirKey() {
         for (String[] bad :
                 new String[][] {
-                    {"kiln.early-stopping.mode=up", "kiln.early-stopping.mode is \"up\"; expected one of: max, min"},
-                    {"kiln.early-stopping.patience=0", "kiln.early-stopping.patience must be at least 1"},
-                    {"kiln.early-stopping.min-delta=-0.5", "kiln.early-stopping.min-delta must be a number of at least 0.0"},
+                    {"kiln.early-stopping.mode=up", "kiln.early-stopping.mode: unknown value \"up\"; expected one of: max, min"},
+                    {"kiln.early-stopping.patience=0", "kiln.early-stopping.patience: must be a whole number at least 1 but is 0"},
+                    {"kiln.early-stopping.min-delta=-0.5", "kiln.early-stopping.min-delta: must be a number at least 0.0 but is -0.5"},
                 }) {
             try (KilnRun run = Runs.load(tmp, "PyTorch", "kiln.hooks=[early-stopping]", bad[0]);
                     DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {

@@ -230,9 +230,9 @@ class EvalHookTest {
                 .hasMessageContaining("known: accuracy, loss, per-class, regression");
         for (String[] bad :
                 new String[][] {
-                    {"kiln.eval.period=-1", "kiln.eval.period must be at least 0, was -1"},
-                    {"kiln.eval.top-k=0", "kiln.eval.top-k must be at least 1, was 0"},
-                    {"kiln.eval.evaluators=[]", "kiln.eval.evaluators is empty"},
+                    {"kiln.eval.period=-1", "kiln.eval.period: must be a whole number at least 0 but is -1"},
+                    {"kiln.eval.top-k=0", "kiln.eval.top-k: must be a whole number at least 1 but is 0"},
+                    {"kiln.eval.evaluators=[]", "kiln.eval.evaluators: is empty; choose from: accuracy, loss, per-class, regression"},
                 }) {
             try (KilnRun run = Runs.load(tmp, "PyTorch", "kiln.hooks=[eval]", bad[0]);
                     DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {

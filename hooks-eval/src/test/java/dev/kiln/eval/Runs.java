@@ -1,6 +1,7 @@
 package dev.kiln.eval;
 
 import dev.kiln.testkit.TestData;
+import dev.kiln.testkit.TestTrainer;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
 import dev.kiln.train.Hook;
@@ -16,18 +17,15 @@ final class Runs {
     private Runs() {}
 
     static KilnRun load(Path tmp, String engine, String... overrides) {
-        Path digits = TestData.digits40(tmp.resolve("data"));
-        List<String> all = new ArrayList<>();
-        all.add("kiln.engine=" + engine);
-        all.add("kiln.data.train.path=\"" + digits + "\"");
-        all.add("kiln.data.train.test-fraction=0.25");
-        all.add("kiln.solver.max-iter=25");
-        all.add("kiln.solver.batch-size=8");
-        all.add("kiln.model.hidden-sizes=[16]");
-        all.add("kiln.writers=[]");
-        all.add("kiln.output-dir=\"" + tmp.resolve("run") + "\"");
-        all.addAll(List.of(overrides));
-        return KilnRun.builder().overrides(all).load();
+        return TestTrainer.in(tmp)
+                .engine(engine)
+                .data(TestData.digits40(tmp.resolve("data")))
+                .set("kiln.solver.max-iter", 25)
+                .set("kiln.solver.batch-size", 8)
+                .set("kiln.model.hidden-sizes", List.of(16))
+                .outputDir(tmp.resolve("run"))
+                .overrides(overrides)
+                .load();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.kiln.example;
 
 import com.typesafe.config.Config;
 
+import dev.kiln.spi.Settings;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
 

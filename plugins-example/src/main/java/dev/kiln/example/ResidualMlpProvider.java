@@ -4,6 +4,7 @@ import ai.djl.nn.Block;
 
 import com.typesafe.config.Config;
 
+import dev.kiln.spi.Settings;
 import dev.kiln.model.ModelProvider;
 import dev.kiln.model.ModelShape;
 import dev.kiln.spi.KilnExtension;
@@ -31,7 +32,7 @@ public final class ResidualMlpProvider implements ModelProvider {
     @Inject
     public ResidualMlpProvider(Config section, @Named("kiln") Config kiln) {
         Settings settings =
-                new Settings(kiln.getConfig("model"), "kiln.model", section, "kiln.residual-mlp");
+                Settings.of(kiln.getConfig("model"), "kiln.model").withDefaults(section, "kiln.residual-mlp");
         this.width = settings.intAtLeast("width", 1);
         this.blocks = settings.intAtLeast("blocks", 1);
     }

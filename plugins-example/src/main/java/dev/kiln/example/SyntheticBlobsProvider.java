@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 
 import com.typesafe.config.Config;
 
+import dev.kiln.spi.Settings;
 import dev.kiln.data.DataRole;
 import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.LoadedData;
@@ -44,14 +45,14 @@ public final class SyntheticBlobsProvider implements DatasetProvider {
     @Override
     public LoadedData load(Config section, DataRole role) {
         String path = role == DataRole.TRAIN ? "kiln.data.train" : "kiln.data.test";
-        Settings settings = new Settings(section, path, defaults, "kiln.synthetic-blobs");
+        Settings settings = Settings.of(section, path).withDefaults(defaults, "kiln.synthetic-blobs");
         BlobSpec spec =
                 new BlobSpec(
                         settings.intAtLeast("classes", 2),
                         settings.intAtLeast("features", 1),
-                        settings.doubleAbove("spread", 0),
-                        settings.doubleAbove("center-box", 0),
-                        settings.longValue("seed"));
+                        settings.greaterThan("spread", 0),
+                        settings.greaterThan("center-box", 0),
+                        settings.wholeNumber("seed"));
         BlobDataset examples;
         Optional<BlobDataset> heldOut = Optional.empty();
         if (role == DataRole.TRAIN) {

@@ -70,7 +70,8 @@ class ExamplePluginIT {
                         List.of("hook", "hello"),
                         List.of("writer", "csv"),
                         List.of("model", "residual-mlp"),
-                        List.of("dataset", "synthetic-blobs"));
+                        List.of("dataset", "synthetic-blobs"),
+                        List.of("optimizer", "rmsprop"));
         assertThat(result.stdout())
                 .contains("says hello every kiln.hello.period iterations")
                 .contains("mlp")

@@ -143,6 +143,19 @@ public final class TestTrainer {
     }
 
     /**
+     * Adds several {@code KEY=VALUE} overrides, in order (see {@link #override}).
+     *
+     * @param keyValues the overrides
+     * @return this builder
+     */
+    public TestTrainer overrides(String... keyValues) {
+        for (String keyValue : keyValues) {
+            override(keyValue);
+        }
+        return this;
+    }
+
+    /**
      * Adds a config file, above the kit's baseline and below every {@link #set} and {@link
      * #override}.
      *
@@ -200,16 +213,7 @@ public final class TestTrainer {
      * @throws RuntimeException whatever training threw
      */
     public TrainedRun train() {
-        List<Path> files = new ArrayList<>();
-        files.add(writeDefaults());
-        files.addAll(configFiles);
-        try (KilnRun run =
-                KilnRun.builder()
-                        .pluginDirs(pluginDirs)
-                        .configFiles(files)
-                        .overrides(overrides)
-                        .outputDir(outputDir == null ? null : outputDir.toString())
-                        .load()) {
+        try (KilnRun run = load()) {
             KilnConfig config = run.config();
             Path runDir = prepareRunDirectory(config.outputDir());
             try (DefaultTrainer trainer = new KitTrainer(config, run.registry(), extraHooks)) {
@@ -222,6 +226,28 @@ public final class TestTrainer {
                         trainer.trainer().hooks());
             }
         }
+    }
+
+    /**
+     * Finds the extensions and loads and validates the config, as {@link #train()} does, without
+     * training: for a test that builds a {@code DefaultTrainer} of its own (to call {@code setUp()}
+     * or {@code evaluate()}, or to subclass it). Extra hooks given with {@link #hook} are not part of
+     * it.
+     *
+     * @return the run; the caller closes it
+     * @throws dev.kiln.core.config.KilnConfigException when the config is wrong
+     * @throws dev.kiln.core.plugin.PluginException when a plugin is broken
+     */
+    public KilnRun load() {
+        List<Path> files = new ArrayList<>();
+        files.add(writeDefaults());
+        files.addAll(configFiles);
+        return KilnRun.builder()
+                .pluginDirs(pluginDirs)
+                .configFiles(files)
+                .overrides(overrides)
+                .outputDir(outputDir == null ? null : outputDir.toString())
+                .load();
     }
 
     private Path writeDefaults() {

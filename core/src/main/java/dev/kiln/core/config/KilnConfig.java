@@ -2,8 +2,12 @@ package dev.kiln.core.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+
+import dev.kiln.spi.Settings;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -272,6 +276,35 @@ public final class KilnConfig {
      */
     public int writerPeriod() {
         return config.getInt("kiln.writer-period");
+    }
+
+    /**
+     * Tells where each entry of an extension list came from: the default a jar contributed (its
+     * {@code reference.conf} and line) or the user's file and line, or the command line.
+     *
+     * @param path a list of names, such as {@code kiln.hooks}
+     * @return each entry with its source, in list order; empty if there is no such list
+     */
+    public List<Map.Entry<String, String>> listSources(String path) {
+        List<Map.Entry<String, String>> sources = new ArrayList<>();
+        if (!config.hasPath(path)) {
+            return sources;
+        }
+        for (ConfigValue value : config.getList(path)) {
+            String where = Settings.location(value.origin());
+            if (where != null && where.contains("!/")) {
+                // jar:file:/.../plugins/kiln-hooks-lr-0.1.0.jar!/reference.conf:45 -> the jar's name
+                String jar = where.substring(0, where.indexOf("!/"));
+                where =
+                        "default of "
+                                + jar.substring(jar.lastIndexOf('/') + 1)
+                                + " ("
+                                + where.substring(where.indexOf("!/") + 2)
+                                + ")";
+            }
+            sources.add(Map.entry(String.valueOf(value.unwrapped()), where == null ? "?" : where));
+        }
+        return sources;
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.kiln.eval.evaluator;
 
 import com.typesafe.config.Config;
 
-import dev.kiln.eval.Settings;
+import dev.kiln.spi.Settings;
 import dev.kiln.evaluation.Evaluator;
 import dev.kiln.evaluation.EvaluatorProvider;
 import dev.kiln.spi.KilnExtension;
@@ -23,7 +23,7 @@ public final class AccuracyEvaluatorProvider implements EvaluatorProvider {
      */
     @Inject
     public AccuracyEvaluatorProvider(@Named("kiln") Config kiln) {
-        this.topK = (int) Settings.atLeast(kiln.getConfig("eval"), "kiln.eval", "top-k", 1L);
+        this.topK = Settings.of(kiln.getConfig("eval"), "kiln.eval").intAtLeast("top-k", 1);
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.typesafe.config.Config;
 
+import dev.kiln.spi.Settings;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.EventWriter;
 import dev.kiln.events.ScalarEntry;
@@ -87,7 +88,7 @@ public final class JsonWriter implements EventWriter {
      */
     @Inject
     public JsonWriter(@Named("output-dir") Path outputDir, Config section) {
-        this(outputDir, section.getInt("window"));
+        this(outputDir, Settings.of(section, "kiln.json").intAtLeast("window", 1));
     }
 
     /** @return the file written */

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 
+import dev.kiln.spi.Settings;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.EventWriter;
 import dev.kiln.events.HistogramEvent;
@@ -95,10 +96,11 @@ public final class TensorBoardWriter implements EventWriter {
         this(
                 outputDir,
                 new TensorBoardOptions(
-                        section.getInt("window"),
-                        section.getInt("queue-capacity"),
+                        Settings.of(section, "kiln.tensorboard").intAtLeast("window", 1),
+                        Settings.of(section, "kiln.tensorboard").intAtLeast("queue-capacity", 1),
                         render(kiln),
-                        chosenValues(kiln, section.getStringList("hparams"))),
+                        chosenValues(
+                                kiln, Settings.of(section, "kiln.tensorboard").stringList("hparams"))),
                 () -> {
                     TrainerView t = trainer.get();
                     return t.iter() >= t.maxIter() || t.isStopRequested();

@@ -10,7 +10,7 @@ import java.util.Map;
  * at the end. The arrays given to {@link #process} are freed when it returns, so an evaluator keeps
  * what it needs on the host (counts, sums), never the arrays themselves.
  *
- * <p>Evaluators are selected by name with {@code kiln.eval.evaluators} and created by an {@link
+ * <p>Evaluators are selected by name, at the key an evaluation hook declares, and created by an {@link
  * EvaluatorProvider}; {@link CombinedEvaluator} runs several as one.
  */
 public interface Evaluator {

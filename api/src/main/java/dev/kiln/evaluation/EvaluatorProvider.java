@@ -1,8 +1,8 @@
 package dev.kiln.evaluation;
 
 /**
- * Creates an {@link Evaluator} of one kind: the evaluator extension point, selected by name with
- * {@code kiln.eval.evaluators}. An implementation carries {@code @KilnExtension(name = "<name>")},
+ * Creates an {@link Evaluator} of one kind: the evaluator extension point, selected by name at
+ * the key an evaluation hook declares. An implementation carries {@code @KilnExtension(name = "<name>")},
  * is listed in {@code META-INF/services/dev.kiln.evaluation.EvaluatorProvider} and gets its
  * settings and what else it needs (the loss, say) by constructor injection.
  */

@@ -3,8 +3,8 @@ package dev.kiln.evaluation;
 import java.util.List;
 
 /**
- * The results of an evaluation are not those the config expects ({@code
- * kiln.eval.expected-results}); the {@code kiln} command exits with 1. The message lists, for each
+ * The results of an evaluation are not those the config expects (an evaluation hook's expected
+ * results); the {@code kiln} command exits with 1. The message lists, for each
  * miss, the metric, what was expected and what came.
  */
 public class ExpectedResultsException extends RuntimeException {

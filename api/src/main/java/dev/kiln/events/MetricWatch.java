@@ -31,8 +31,8 @@ public final class MetricWatch {
      * @param metric the scalar's full name, for example {@code test/accuracy}
      * @param mode {@code max} (higher is better) or {@code min}
      * @param minDelta how much a value must beat the best by to improve on it, at least 0
-     * @param section the config section the settings come from, for messages ({@code
-     *     kiln.early-stopping})
+     * @param section the config section the settings come from, for messages (such as
+     *     {@code kiln.my-hook})
      * @throws IllegalArgumentException naming the key when a setting is not valid
      */
     public MetricWatch(String metric, String mode, double minDelta, String section) {

@@ -4,11 +4,11 @@ import java.util.Set;
 
 /**
  * Creates a {@link ParamSchedule} of one type from its config section: the schedule extension
- * point, selected by {@code kiln.lr-schedule.type} (and by the {@code type} of each child of a
- * composite schedule). An implementation carries {@code @KilnExtension(name = "<type>")}, is
- * listed in {@code META-INF/services/dev.kiln.schedule.ScheduleProvider} and declares the
- * defaults of its keys under {@code kiln.lr-schedule} in its jar's {@code reference.conf}, so the
- * validator knows their types.
+ * point, selected by the {@code type} key of the schedule section that the plugin applying
+ * schedules declares (and by the {@code type} of each child of a composite schedule). An
+ * implementation carries {@code @KilnExtension(name = "<type>")}, is listed in {@code
+ * META-INF/services/dev.kiln.schedule.ScheduleProvider} and declares the defaults of its keys in
+ * that section of its jar's {@code reference.conf}, so the validator knows their types.
  */
 public interface ScheduleProvider {
 

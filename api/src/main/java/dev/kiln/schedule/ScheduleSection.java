@@ -12,7 +12,7 @@ public interface ScheduleSection {
     /** @return the section: its keys, with defaults for those not given */
     Config config();
 
-    /** @return the section's path, such as {@code kiln.lr-schedule.schedules[1]} */
+    /** @return the section's path, such as {@code kiln.my-schedule.schedules[1]} */
     String path();
 
     /**
@@ -29,7 +29,7 @@ public interface ScheduleSection {
      * Builds a child schedule (of a composite, say) by its {@code type}, checked like any other.
      *
      * @param child the child's own section, as written
-     * @param childPath its path, such as {@code kiln.lr-schedule.schedules[0]}
+     * @param childPath its path, such as {@code kiln.my-schedule.schedules[0]}
      * @param childMaxIter the iterations the child spans
      * @return the child schedule
      * @throws IllegalArgumentException naming the child's key and location if it is not valid

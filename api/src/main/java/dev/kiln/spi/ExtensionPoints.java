@@ -35,11 +35,11 @@ public final class ExtensionPoints {
     public static final ExtensionPoint<OptimizerProvider> OPTIMIZER =
             new ExtensionPoint<>("optimizer", OptimizerProvider.class);
 
-    /** Parameter schedules, selected by {@code kiln.lr-schedule.type}. */
+    /** Parameter schedules, selected by the key their plugin declares in {@code kiln-selectors}. */
     public static final ExtensionPoint<ScheduleProvider> SCHEDULE =
             new ExtensionPoint<>("schedule", ScheduleProvider.class);
 
-    /** Evaluators, selected by {@code kiln.eval.evaluators}. */
+    /** Evaluators, selected by the key their plugin declares in {@code kiln-selectors}. */
     public static final ExtensionPoint<EvaluatorProvider> EVALUATOR =
             new ExtensionPoint<>("evaluator", EvaluatorProvider.class);
 

@@ -4,7 +4,7 @@ import java.util.Set;
 
 /**
  * The extensions installed for a run, for an extension that creates others by name: a composite
- * schedule its children, the eval hook its evaluators. Ask for it in a constructor; each extension
+ * schedule its children, an evaluation hook its evaluators. Ask for it in a constructor; each extension
  * it creates gets its own settings and injections, as if the config had selected it directly.
  *
  * <pre>{@code

@@ -14,8 +14,8 @@ import java.lang.annotation.Target;
  * can list every extension at no cost.
  *
  * <pre>{@code
- * @KilnExtension(name = "checkpoint", description = "saves the model every few iterations")
- * public final class PeriodicCheckpointer implements Hook { ... }
+ * @KilnExtension(name = "greeter", description = "greets every few iterations")
+ * public final class GreeterHook implements Hook { ... }
  * }</pre>
  */
 @Documented
@@ -24,8 +24,8 @@ import java.lang.annotation.Target;
 public @interface KilnExtension {
 
     /**
-     * @return the extension's name: short lower-case kebab-case ({@code checkpoint}, {@code
-     *     best-checkpoint}), unique within its kind; also the name of its config section {@code
+     * @return the extension's name: short lower-case kebab-case ({@code greeter}, {@code
+     *     grad-norm}), unique within its kind; also the name of its config section {@code
      *     kiln.<name>}
      */
     String name();

@@ -13,7 +13,7 @@ import java.util.Locale;
 /**
  * An extension's config section, read with checks that report a bad value the way Kiln reports
  * every config problem: {@code <file>:<line>: <key>: <what is wrong>; <what would be valid>}, a
- * command-line override named as such ({@code command line override 2: kiln.hello.period: ...}).
+ * command-line override named as such ({@code command line override 2: kiln.greeter.period: ...}).
  *
  * <p>Every getter throws a {@link SettingsException} for a missing key, a value of the wrong type or
  * one out of range; thrown from an extension's constructor, Kiln prints its message alone and exits
@@ -21,8 +21,8 @@ import java.util.Locale;
  *
  * <pre>{@code
  * @Inject
- * public HelloHook(Config section) {
- *     Settings settings = Settings.of(section, "kiln.hello");
+ * public GreeterHook(Config section) {
+ *     Settings settings = Settings.of(section, "kiln.greeter");
  *     this.period = settings.intAtLeast("period", 1);
  * }
  * }</pre>
@@ -43,7 +43,7 @@ public final class Settings {
 
     /**
      * @param section the section, as injected into an extension or read from the whole config
-     * @param path its full path for messages, such as {@code kiln.hello}
+     * @param path its full path for messages, such as {@code kiln.greeter}
      * @return the settings of that section
      */
     public static Settings of(Config section, String path) {
@@ -53,11 +53,11 @@ public final class Settings {
 
     /**
      * Reads the keys this section does not set from another section, as a model type reads {@code
-     * kiln.model} with its own {@code kiln.residual-mlp} (its defaults) below. A problem names the
+     * kiln.model} with its own {@code kiln.my-model} (its defaults) below. A problem names the
      * path of the section that supplied the value.
      *
      * @param fallback the section below this one
-     * @param fallbackPath its full path, such as {@code kiln.residual-mlp}
+     * @param fallbackPath its full path, such as {@code kiln.my-model}
      * @return settings reading this section first, then {@code fallback}
      */
     public Settings withDefaults(Config fallback, String fallbackPath) {
@@ -69,14 +69,14 @@ public final class Settings {
         return config;
     }
 
-    /** @return the section's full path, such as {@code kiln.hello} */
+    /** @return the section's full path, such as {@code kiln.greeter} */
     public String path() {
         return path;
     }
 
     /**
      * @param key a key of the section, such as {@code period}
-     * @return its full path, such as {@code kiln.hello.period}
+     * @return its full path, such as {@code kiln.greeter.period}
      */
     public String fullKey(String key) {
         return path.isEmpty() ? key : path + "." + key;

@@ -17,7 +17,7 @@ public final class SettingsException extends IllegalArgumentException {
 
     /**
      * @param location where the value was written ({@code file:line}), or null when it is missing
-     * @param key the full key, such as {@code kiln.hello.period}
+     * @param key the full key, such as {@code kiln.greeter.period}
      * @param problem what is wrong and what would be valid
      */
     public SettingsException(String location, String key, String problem) {
@@ -32,7 +32,7 @@ public final class SettingsException extends IllegalArgumentException {
         return Optional.ofNullable(location);
     }
 
-    /** @return the full key, such as {@code kiln.hello.period} */
+    /** @return the full key, such as {@code kiln.greeter.period} */
     public String key() {
         return key;
     }

@@ -19,7 +19,7 @@ import java.util.List;
  * order of the jars:
  *
  * <pre>{@code
- * kiln-defaults.hooks += { name = checkpoint, order = 300 }
+ * kiln-defaults.hooks += { name = greeter, order = 450 }
  * }</pre>
  *
  * Removing a plugin jar removes its defaults. Each entry of the resulting lists keeps the origin

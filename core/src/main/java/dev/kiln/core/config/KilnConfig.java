@@ -88,9 +88,9 @@ public final class KilnConfig {
     }
 
     /**
-     * Returns a section as a config of its own, e.g. a plugin's {@code kiln.checkpoint}.
+     * Returns a section as a config of its own, e.g. a plugin's {@code kiln.greeter}.
      *
-     * @param path the section's full path, such as {@code kiln.checkpoint}
+     * @param path the section's full path, such as {@code kiln.greeter}
      * @return the section
      * @throws com.typesafe.config.ConfigException.Missing if there is no such section
      */
@@ -293,7 +293,7 @@ public final class KilnConfig {
         for (ConfigValue value : config.getList(path)) {
             String where = Settings.location(value.origin());
             if (where != null && where.contains("!/")) {
-                // jar:file:/.../plugins/kiln-hooks-lr-0.1.0.jar!/reference.conf:45 -> the jar's name
+                // jar:file:/.../plugins/greeter-1.0.jar!/reference.conf:45 -> the jar's name
                 String jar = where.substring(0, where.indexOf("!/"));
                 where =
                         "default of "

@@ -15,7 +15,7 @@ import java.util.List;
  * kiln.writers}, {@code kiln.model.type}, …); a plugin adds the keys of its own sections:
  *
  * <pre>{@code
- * kiln-selectors += { key = kiln.lr-schedule.type, kind = schedule, label = "schedule type" }
+ * kiln-selectors += { key = kiln.my-plugin.type, kind = model, label = "model type" }
  * }</pre>
  */
 public final class Selectors {

@@ -32,10 +32,10 @@ import java.util.Objects;
  * parent injector, which therefore must not bind those two keys itself.
  *
  * <pre>{@code
- * @KilnExtension(name = "hello", description = "says hello every few iterations")
- * public final class HelloHook implements Hook {
+ * @KilnExtension(name = "greeter", description = "greets every few iterations")
+ * public final class GreeterHook implements Hook {
  *     @Inject
- *     public HelloHook(Config section, @Named("kiln") Config kiln, TrainerView trainer) { ... }
+ *     public GreeterHook(Config section, @Named("kiln") Config kiln, TrainerView trainer) { ... }
  * }
  * }</pre>
  */

@@ -235,7 +235,7 @@ public final class ExtensionRegistry {
                     shown
                             + " is named \""
                             + ext.name()
-                            + "\"; names are lower-case kebab-case, like \"best-checkpoint\"");
+                            + "\"; names are lower-case kebab-case, like \"my-hook\"");
         }
         ExtensionInfo info =
                 new ExtensionInfo(point, ext.name(), ext.description().strip(), type, source);

@@ -202,7 +202,7 @@ public class DefaultTrainer implements AutoCloseable {
     /**
      * Evaluates instead of training ({@code kiln train --eval-only}): builds what is missing, runs
      * {@link #restoreForEvaluation()}, then each registered {@link EvaluationHook} once (such as
-     * the {@code eval} hook of {@code kiln-hooks-eval}), which prints its results and checks them
+     * a plugin's evaluation hook), which prints its results and checks them
      * against what the config expects. No hook's training callbacks run.
      *
      * @return every evaluation hook's results by full name, such as {@code test/accuracy}
@@ -221,8 +221,8 @@ public class DefaultTrainer implements AutoCloseable {
             throw new IllegalStateException(
                     "nothing to evaluate with: none of kiln.hooks "
                             + config.hooks()
-                            + " evaluates; add eval to kiln.hooks (kiln-hooks-eval) and choose"
-                            + " kiln.eval.evaluators");
+                            + " evaluates (implements EvaluationHook); add one to kiln.hooks, or "
+                            + ConfigValidator.PLUGIN_HINT);
         }
         restoreForEvaluation();
         Map<String, Double> results = new LinkedHashMap<>();

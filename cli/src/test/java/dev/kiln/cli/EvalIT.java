@@ -84,7 +84,7 @@ class EvalIT {
         KilnProcess.Result result = train(run, "--eval-only", "kiln.hooks=[]");
         assertThat(result.assertBadInput(run))
                 .contains("--eval-only: nothing to evaluate with")
-                .contains("add eval to kiln.hooks");
+                .contains("implements EvaluationHook); add one to kiln.hooks");
     }
 
     /** The test/accuracy printed in the last results table of an output. */

@@ -72,7 +72,7 @@ class DefaultTrainerTest {
             assertThatThrownBy(trainer::evaluate)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("none of kiln.hooks [configured] evaluates")
-                    .hasMessageContaining("add eval to kiln.hooks");
+                    .hasMessageContaining("add one to kiln.hooks");
             // built, and the loss the trainer minimizes is there for an evaluator to use
             assertThat(trainer.loss()).isNotNull();
             assertThat(trainer.trainer().storage().scalarNames()).isEmpty();

@@ -24,7 +24,11 @@ public interface Hook {
     /** Called once before the first iteration. */
     default void beforeTrain() {}
 
-    /** Called once after the last iteration, also when training failed or was stopped. */
+    /**
+     * Called once after the last iteration, also when training failed or was stopped; {@link
+     * TrainerView#failure()} tells a failure (and which exception) from a clean end, {@link
+     * TrainerView#isStopRequested()} a requested stop from reaching the last iteration.
+     */
     default void afterTrain() {}
 
     /** Called before each iteration. */

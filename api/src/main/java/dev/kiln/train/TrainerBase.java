@@ -11,13 +11,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
  * The training loop with hooks, after detectron2's engine: {@link #train} opens a fresh {@link
  * EventStorage}, runs every hook's {@code beforeTrain}, then for each iteration {@code beforeStep}
  * → {@link #runStep()} → {@code afterStep}, and always {@code afterTrain}, also after an exception,
- * which is logged with its iteration and rethrown. Hooks run in registration order.
+ * which is logged with its iteration, shown to the {@code afterTrain} hooks as {@link #failure()}
+ * and rethrown. Hooks run in registration order.
  *
  * <p>Subclasses implement {@link #runStep()}; {@link SimpleTrainer} is the usual one.
  */
@@ -34,6 +36,7 @@ public abstract class TrainerBase implements TrainerView {
     private long maxIter;
     private long lastStepNanos;
     private volatile String stopReason;
+    private Throwable failure;
 
     /** A trainer timed by {@link System#nanoTime()}. */
     protected TrainerBase() {
@@ -110,6 +113,7 @@ public abstract class TrainerBase implements TrainerView {
         this.iter = startIter;
         this.nextIter = startIter;
         this.stopReason = null;
+        this.failure = null;
         this.storage = new EventStorage(startIter);
         try (EventStorage.Scope active = storage.activate()) {
             try {
@@ -129,6 +133,7 @@ public abstract class TrainerBase implements TrainerView {
                 }
             } catch (RuntimeException | Error e) {
                 LOG.error("Exception during training at iteration {}:", iter, e);
+                failure = e;
                 runAfterTrain(e);
                 throw e;
             }
@@ -301,5 +306,10 @@ public abstract class TrainerBase implements TrainerView {
     @Override
     public boolean isStopRequested() {
         return stopReason != null;
+    }
+
+    @Override
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 }

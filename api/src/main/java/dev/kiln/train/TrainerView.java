@@ -2,6 +2,8 @@ package dev.kiln.train;
 
 import dev.kiln.events.EventStorage;
 
+import java.util.Optional;
+
 /** What hooks see of the trainer that runs them. */
 public interface TrainerView {
 
@@ -38,6 +40,22 @@ public interface TrainerView {
 
     /** @return whether a stop was requested */
     boolean isStopRequested();
+
+    /**
+     * Tells whether and how this call to {@code train} failed, for the {@code afterTrain} hooks: a
+     * final checkpoint or evaluation makes sense after a clean end, not after a failure.
+     *
+     * <p>It holds the exception that ended training (thrown by a step, or by a hook's {@code
+     * beforeTrain}, {@code beforeStep}, {@code afterBackward} or {@code afterStep}), set before the
+     * first {@code afterTrain} runs; the trainer rethrows it once they all have. It is empty while
+     * training runs, after training reached {@link #maxIter()} and after a {@link #requestStop
+     * requested stop}. A hook that fails in {@code afterTrain} does not set it: the hooks after it
+     * still see how training itself ended. It keeps its value after {@code train} returns or
+     * throws, until the next call.
+     *
+     * @return the exception training failed with; empty when it did not fail
+     */
+    Optional<Throwable> failure();
 
     /**
      * Returns what a checkpoint must hold besides the arrays so training can resume exactly: the

@@ -2,6 +2,7 @@ package dev.kiln.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.kiln.LogCapture;
 import dev.kiln.events.EventStorage;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 class TrainerBaseTest {
 
@@ -188,6 +190,80 @@ class TrainerBaseTest {
         assertThatThrownBy(() -> trainer.train(0, 3))
                 .hasMessage("boom at 0")
                 .satisfies(e -> assertThat(e.getSuppressed()[0]).hasMessage("hook failed too"));
+    }
+
+    @Test
+    void afterTrainHooksSeeTheExceptionTrainingFailedWith() {
+        RecordingTrainer trainer = new RecordingTrainer(new ArrayList<>());
+        trainer.failAt = 2;
+        List<Optional<Throwable>> seen = new ArrayList<>();
+        trainer.registerHooks(
+                LambdaHook.builder()
+                        .afterStep(t -> seen.add(t.failure()))
+                        .afterTrain(t -> seen.add(t.failure()))
+                        .build());
+        Throwable thrown = catchThrowable(() -> trainer.train(0, 10));
+        assertThat(thrown).hasMessage("boom at 2");
+        // empty while training ran (iterations 0 and 1), the exception once afterTrain runs
+        assertThat(seen).hasSize(3);
+        assertThat(seen.get(0)).isEmpty();
+        assertThat(seen.get(1)).isEmpty();
+        assertThat(seen.get(2)).containsSame(thrown);
+        assertThat(trainer.failure()).containsSame(thrown);
+    }
+
+    @Test
+    void aFailingBeforeTrainIsAFailureToo() {
+        RecordingTrainer trainer = new RecordingTrainer(new ArrayList<>());
+        IllegalStateException boom = new IllegalStateException("no data");
+        List<Optional<Throwable>> seen = new ArrayList<>();
+        trainer.registerHooks(
+                LambdaHook.builder()
+                        .beforeTrain(t -> { throw boom; })
+                        .afterTrain(t -> seen.add(t.failure()))
+                        .build());
+        assertThatThrownBy(() -> trainer.train(0, 0)).isSameAs(boom);
+        assertThat(seen).singleElement().satisfies(f -> assertThat(f).containsSame(boom));
+    }
+
+    @Test
+    void noFailureAfterACleanEndOrARequestedStopAndEachTrainStartsWithout() {
+        RecordingTrainer trainer = new RecordingTrainer(new ArrayList<>());
+        trainer.failAt = 1;
+        assertThatThrownBy(() -> trainer.train(0, 3)).hasMessage("boom at 1");
+        assertThat(trainer.failure()).isPresent();
+
+        trainer.failAt = -1;
+        List<Optional<Throwable>> seen = new ArrayList<>();
+        trainer.registerHooks(
+                LambdaHook.builder()
+                        .beforeTrain(t -> seen.add(t.failure()))
+                        .afterStep(
+                                t -> {
+                                    if (t.iter() == 5) {
+                                        t.requestStop("enough");
+                                    }
+                                })
+                        .afterTrain(t -> seen.add(t.failure()))
+                        .build());
+        trainer.train(1, 3);
+        trainer.train(3, 100);
+        assertThat(trainer.isStopRequested()).isTrue();
+        assertThat(seen).hasSize(4).allSatisfy(f -> assertThat(f).isEmpty());
+        assertThat(trainer.failure()).isEmpty();
+    }
+
+    @Test
+    void aHookFailingInAfterTrainIsNoTrainingFailureForTheHooksAfterIt() {
+        RecordingTrainer trainer = new RecordingTrainer(new ArrayList<>());
+        IllegalStateException missed = new IllegalStateException("expected results missed");
+        List<Optional<Throwable>> seen = new ArrayList<>();
+        trainer.registerHooks(
+                LambdaHook.builder().afterTrain(t -> { throw missed; }).build(),
+                LambdaHook.builder().afterTrain(t -> seen.add(t.failure())).build());
+        assertThatThrownBy(() -> trainer.train(0, 2)).isSameAs(missed);
+        assertThat(seen).singleElement().satisfies(f -> assertThat(f).isEmpty());
+        assertThat(trainer.failure()).isEmpty();
     }
 
     @Test

@@ -1,16 +1,13 @@
 package dev.kiln.train;
 
-import java.util.Map;
-
 /**
  * A callback the trainer calls around training and each iteration, in registration order: {@link
  * #beforeTrain}, then per iteration {@link #beforeStep}, {@link #afterBackward} (inside the step,
  * after gradients exist and before the optimizer uses them), {@link #afterStep}; {@link
  * #afterTrain} runs at the end, also after a failure. All callbacks do nothing by default.
  *
- * <p>A hook whose progress must survive a resume (a best value, a counter) returns {@code true}
- * from {@link #isStateful()} and saves itself through {@link #saveState()} / {@link #loadState};
- * the checkpoint keys that state by {@link #name()}.
+ * <p>A hook whose progress must survive a resume (a best value, a counter) implements {@link
+ * StatefulHook}; the checkpoint keys its state by {@link #name()}.
  */
 public interface Hook {
 
@@ -40,27 +37,11 @@ public interface Hook {
     /** Called after each iteration. */
     default void afterStep() {}
 
-    /** @return the name this hook's state is saved under; unique among stateful hooks */
+    /**
+     * @return the hook's name, for logs and, for a {@link StatefulHook}, the key its state is saved
+     *     under; unique among stateful hooks
+     */
     default String name() {
         return getClass().getSimpleName();
     }
-
-    /** @return whether {@link #saveState()} has something to save */
-    default boolean isStateful() {
-        return false;
-    }
-
-    /**
-     * @return the hook's state as JSON-friendly values (numbers, strings, booleans, lists, maps)
-     */
-    default Map<String, Object> saveState() {
-        return Map.of();
-    }
-
-    /**
-     * Restores what {@link #saveState()} returned in an earlier run.
-     *
-     * @param state the saved state
-     */
-    default void loadState(Map<String, Object> state) {}
 }

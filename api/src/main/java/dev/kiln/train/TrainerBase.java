@@ -56,13 +56,14 @@ public abstract class TrainerBase implements TrainerView {
      * Registers hooks; they run after those registered before, in the order given.
      *
      * @param newHooks the hooks
-     * @throws IllegalArgumentException when a stateful hook's name is already taken
+     * @throws IllegalArgumentException when a stateful hook's name is already another stateful
+     *     hook's
      */
     public void registerHooks(List<? extends Hook> newHooks) {
         for (Hook hook : newHooks) {
-            if (hook.isStateful()) {
+            if (hasState(hook)) {
                 for (Hook other : hooks) {
-                    if (other.isStateful() && other.name().equals(hook.name())) {
+                    if (hasState(other) && other.name().equals(hook.name())) {
                         throw new IllegalArgumentException(
                                 "two stateful hooks are named '"
                                         + hook.name()
@@ -213,8 +214,9 @@ public abstract class TrainerBase implements TrainerView {
     }
 
     /**
-     * The state to save so that training can resume exactly: the iteration to resume at and each
-     * stateful hook's state. Subclasses add their own through {@link #extraState()}.
+     * The state to save so that training can resume exactly: the iteration to resume at and the
+     * state of each {@link StatefulHook} that {@link StatefulHook#hasState has one}. Subclasses add
+     * their own through {@link #extraState()}.
      *
      * @return the state
      */
@@ -222,8 +224,8 @@ public abstract class TrainerBase implements TrainerView {
     public TrainerState state() {
         Map<String, Map<String, Object>> hookStates = new LinkedHashMap<>();
         for (Hook h : hooks) {
-            if (h.isStateful()) {
-                hookStates.put(h.name(), h.saveState());
+            if (hasState(h)) {
+                hookStates.put(h.name(), ((StatefulHook) h).saveState());
             }
         }
         return new TrainerState(nextIter, hookStates, extraState());
@@ -239,12 +241,12 @@ public abstract class TrainerBase implements TrainerView {
     public void loadState(TrainerState state) {
         Map<String, Map<String, Object>> remaining = new HashMap<>(state.hooks());
         for (Hook h : hooks) {
-            if (h.isStateful()) {
+            if (hasState(h)) {
                 Map<String, Object> saved = remaining.remove(h.name());
                 if (saved == null) {
                     LOG.warn("No saved state for hook '{}'; it starts fresh", h.name());
                 } else {
-                    h.loadState(saved);
+                    ((StatefulHook) h).loadState(saved);
                 }
             }
         }
@@ -254,6 +256,10 @@ public abstract class TrainerBase implements TrainerView {
         loadExtraState(state.extra());
         iter = state.iteration();
         nextIter = state.iteration();
+    }
+
+    private static boolean hasState(Hook hook) {
+        return hook instanceof StatefulHook stateful && stateful.hasState();
     }
 
     /** @return the trainer's own state for {@link #state()}; none by default */

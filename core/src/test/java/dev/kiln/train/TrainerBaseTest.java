@@ -77,7 +77,7 @@ class TrainerBaseTest {
     }
 
     /** A stateful hook counting the steps it saw. */
-    static final class CountingHook extends HookBase {
+    static final class CountingHook extends HookBase implements StatefulHook {
         long count;
 
         @Override
@@ -88,11 +88,6 @@ class TrainerBaseTest {
         @Override
         public String name() {
             return "counter";
-        }
-
-        @Override
-        public boolean isStateful() {
-            return true;
         }
 
         @Override
@@ -306,6 +301,44 @@ class TrainerBaseTest {
         assertThat(second.iter()).isEqualTo(7);
         second.train(second.iter(), 10);
         assertThat(restored.count).isEqualTo(10);
+    }
+
+    /** A hook that could keep state but has none in this run (a schedule without a metric). */
+    static final class StatelessNowHook extends HookBase implements StatefulHook {
+        final List<Map<String, Object>> loaded = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "maybe";
+        }
+
+        @Override
+        public boolean hasState() {
+            return false;
+        }
+
+        @Override
+        public Map<String, Object> saveState() {
+            throw new AssertionError("saved although it has no state");
+        }
+
+        @Override
+        public void loadState(Map<String, Object> state) {
+            loaded.add(state);
+        }
+    }
+
+    @Test
+    void aStatefulHookWithoutStateIsNeitherSavedNorRestoredAndItsNameIsFree() {
+        RecordingTrainer trainer = new RecordingTrainer(new ArrayList<>());
+        StatelessNowHook hook = new StatelessNowHook();
+        trainer.registerHooks(hook, new StatelessNowHook(), new CountingHook());
+        trainer.train(0, 2);
+        assertThat(trainer.state().hooks()).containsOnlyKeys("counter");
+        Map<String, Map<String, Object>> saved =
+                Map.of("maybe", Map.of("x", 1), "counter", Map.of("count", 2));
+        trainer.loadState(new TrainerState(2, saved, Map.of()));
+        assertThat(hook.loaded).isEmpty();
     }
 
     @Test

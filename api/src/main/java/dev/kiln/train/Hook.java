@@ -1,5 +1,7 @@
 package dev.kiln.train;
 
+import dev.kiln.spi.KilnExtension;
+
 /**
  * A callback the trainer calls around training and each iteration, in registration order: {@link
  * #beforeTrain}, then per iteration {@link #beforeStep}, {@link #afterBackward} (inside the step,
@@ -38,10 +40,16 @@ public interface Hook {
     default void afterStep() {}
 
     /**
-     * @return the hook's name, for logs and, for a {@link StatefulHook}, the key its state is saved
-     *     under; unique among stateful hooks
+     * Returns the hook's name, for logs and, for a {@link StatefulHook}, as the key its state is
+     * saved under. By default it is the extension's name when the hook's class carries {@link
+     * KilnExtension} ({@code @KilnExtension(name = "best-checkpoint")} gives {@code
+     * best-checkpoint}, the name the config selects it by), else the class's simple name. The
+     * annotation is read from the class itself: a subclass of an extension is named by its own.
+     *
+     * @return the name; unique among a trainer's stateful hooks
      */
     default String name() {
-        return getClass().getSimpleName();
+        KilnExtension extension = getClass().getAnnotation(KilnExtension.class);
+        return extension != null ? extension.name() : getClass().getSimpleName();
     }
 }

@@ -19,7 +19,13 @@ public interface TrainerView {
     /** @return the storage of the running training */
     EventStorage storage();
 
-    /** @return the wall time of the last {@code runStep}, without any hook's time, in seconds */
+    /**
+     * Returns the time of the last step on the trainer's clock: the whole {@code runStep} call,
+     * which includes fetching the batch and every hook's {@code afterBackward}, but not {@code
+     * beforeStep} or {@code afterStep}.
+     *
+     * @return seconds
+     */
     double lastStepSeconds();
 
     /**

@@ -60,6 +60,9 @@ import dev.kiln.spi.KilnExtension;
  *     }
  * }
  * }</pre>
+ *
+ * The console writer shows it in its progress line when asked to: {@code kiln.console.show =
+ * [grad_norm]}.
  */
 public interface Hook {
 

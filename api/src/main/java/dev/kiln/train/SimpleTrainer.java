@@ -16,10 +16,12 @@ import dev.kiln.optim.StatefulOptimizer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The trainer for the common case: one model, one loss made of named terms, one optimizer, one
- * source of batches. Each step fetches a batch (timed as {@code data_time}), runs forward and
+ * source of batches. Each step fetches a batch (timed on the trainer's clock, {@link #nanoTime()},
+ * as {@code data_time}: the {@link BatchSource#next} call alone, in seconds), runs forward and
  * backward, calls the hooks' {@code afterBackward}, clips gradients, updates the parameters, and
  * records {@code total_loss}, each term when there are several, and {@code lr}. A non-finite loss
  * stops training with a {@link NonFiniteLossException} before the parameters are touched.
@@ -40,7 +42,7 @@ public class SimpleTrainer extends TrainerBase {
     private GradientClipper clipper = GradientClipper.none();
 
     /**
-     * Creates a trainer. The model must be initialized.
+     * Creates a trainer timed by {@link System#nanoTime()}. The model must be initialized.
      *
      * @param model the model
      * @param manager the manager the model's parameters live in; each step works in a child of it
@@ -54,6 +56,29 @@ public class SimpleTrainer extends TrainerBase {
             LossFunction loss,
             StatefulOptimizer optimizer,
             BatchSource data) {
+        this(model, manager, loss, optimizer, data, System::nanoTime);
+    }
+
+    /**
+     * Creates a trainer timed by the given clock (a test's or a simulation's): its steps, its
+     * {@code data_time} and every hook that reads {@link #nanoTime()}. The model must be
+     * initialized.
+     *
+     * @param model the model
+     * @param manager the manager the model's parameters live in; each step works in a child of it
+     * @param loss the loss
+     * @param optimizer the optimizer
+     * @param data the batches
+     * @param clock nanoseconds from an arbitrary origin
+     */
+    public SimpleTrainer(
+            Block model,
+            NDManager manager,
+            LossFunction loss,
+            StatefulOptimizer optimizer,
+            BatchSource data,
+            LongSupplier clock) {
+        super(clock);
         if (!model.isInitialized()) {
             throw new IllegalArgumentException("the model must be initialized before training");
         }
@@ -77,10 +102,10 @@ public class SimpleTrainer extends TrainerBase {
 
     @Override
     protected void runStep() {
-        long start = System.nanoTime();
         try (NDManager step = manager.newSubManager()) {
+            long start = nanoTime();
             TrainingBatch batch = data.next(step);
-            double dataTime = (System.nanoTime() - start) / 1e9;
+            double dataTime = (nanoTime() - start) / 1e9;
             Map<String, NDArray> terms;
             float total;
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {

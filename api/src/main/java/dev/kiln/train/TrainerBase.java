@@ -11,13 +11,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
  * The training loop with hooks, after detectron2's engine: {@link #train} opens a fresh {@link
  * EventStorage}, runs every hook's {@code beforeTrain}, then for each iteration {@code beforeStep}
  * → {@link #runStep()} → {@code afterStep}, and always {@code afterTrain}, also after an exception,
- * which is logged with its iteration and rethrown. Hooks run in registration order.
+ * which is logged with its iteration, shown to the {@code afterTrain} hooks as {@link #failure()}
+ * and rethrown. Hooks run in registration order.
  *
  * <p>Subclasses implement {@link #runStep()}; {@link SimpleTrainer} is the usual one.
  */
@@ -34,6 +36,7 @@ public abstract class TrainerBase implements TrainerView {
     private long maxIter;
     private long lastStepNanos;
     private volatile String stopReason;
+    private Throwable failure;
 
     /** A trainer timed by {@link System#nanoTime()}. */
     protected TrainerBase() {
@@ -53,13 +56,14 @@ public abstract class TrainerBase implements TrainerView {
      * Registers hooks; they run after those registered before, in the order given.
      *
      * @param newHooks the hooks
-     * @throws IllegalArgumentException when a stateful hook's name is already taken
+     * @throws IllegalArgumentException when a stateful hook's name is already another stateful
+     *     hook's
      */
     public void registerHooks(List<? extends Hook> newHooks) {
         for (Hook hook : newHooks) {
-            if (hook.isStateful()) {
+            if (hasState(hook)) {
                 for (Hook other : hooks) {
-                    if (other.isStateful() && other.name().equals(hook.name())) {
+                    if (hasState(other) && other.name().equals(hook.name())) {
                         throw new IllegalArgumentException(
                                 "two stateful hooks are named '"
                                         + hook.name()
@@ -110,6 +114,7 @@ public abstract class TrainerBase implements TrainerView {
         this.iter = startIter;
         this.nextIter = startIter;
         this.stopReason = null;
+        this.failure = null;
         this.storage = new EventStorage(startIter);
         try (EventStorage.Scope active = storage.activate()) {
             try {
@@ -129,6 +134,7 @@ public abstract class TrainerBase implements TrainerView {
                 }
             } catch (RuntimeException | Error e) {
                 LOG.error("Exception during training at iteration {}:", iter, e);
+                failure = e;
                 runAfterTrain(e);
                 throw e;
             }
@@ -208,8 +214,9 @@ public abstract class TrainerBase implements TrainerView {
     }
 
     /**
-     * The state to save so that training can resume exactly: the iteration to resume at and each
-     * stateful hook's state. Subclasses add their own through {@link #extraState()}.
+     * The state to save so that training can resume exactly: the iteration to resume at and the
+     * state of each {@link StatefulHook} that {@link StatefulHook#hasState has one}. Subclasses add
+     * their own through {@link #extraState()}.
      *
      * @return the state
      */
@@ -217,8 +224,8 @@ public abstract class TrainerBase implements TrainerView {
     public TrainerState state() {
         Map<String, Map<String, Object>> hookStates = new LinkedHashMap<>();
         for (Hook h : hooks) {
-            if (h.isStateful()) {
-                hookStates.put(h.name(), h.saveState());
+            if (hasState(h)) {
+                hookStates.put(h.name(), ((StatefulHook) h).saveState());
             }
         }
         return new TrainerState(nextIter, hookStates, extraState());
@@ -234,12 +241,12 @@ public abstract class TrainerBase implements TrainerView {
     public void loadState(TrainerState state) {
         Map<String, Map<String, Object>> remaining = new HashMap<>(state.hooks());
         for (Hook h : hooks) {
-            if (h.isStateful()) {
+            if (hasState(h)) {
                 Map<String, Object> saved = remaining.remove(h.name());
                 if (saved == null) {
                     LOG.warn("No saved state for hook '{}'; it starts fresh", h.name());
                 } else {
-                    h.loadState(saved);
+                    ((StatefulHook) h).loadState(saved);
                 }
             }
         }
@@ -249,6 +256,10 @@ public abstract class TrainerBase implements TrainerView {
         loadExtraState(state.extra());
         iter = state.iteration();
         nextIter = state.iteration();
+    }
+
+    private static boolean hasState(Hook hook) {
+        return hook instanceof StatefulHook stateful && stateful.hasState();
     }
 
     /** @return the trainer's own state for {@link #state()}; none by default */
@@ -301,5 +312,10 @@ public abstract class TrainerBase implements TrainerView {
     @Override
     public boolean isStopRequested() {
         return stopReason != null;
+    }
+
+    @Override
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 }

@@ -2,6 +2,8 @@ package dev.kiln.train;
 
 import dev.kiln.events.EventStorage;
 
+import java.util.Optional;
+
 /** What hooks see of the trainer that runs them. */
 public interface TrainerView {
 
@@ -17,7 +19,13 @@ public interface TrainerView {
     /** @return the storage of the running training */
     EventStorage storage();
 
-    /** @return the wall time of the last {@code runStep}, without any hook's time, in seconds */
+    /**
+     * Returns the time of the last step on the trainer's clock: the whole {@code runStep} call,
+     * which includes fetching the batch and every hook's {@code afterBackward}, but not {@code
+     * beforeStep} or {@code afterStep}.
+     *
+     * @return seconds
+     */
     double lastStepSeconds();
 
     /**
@@ -38,6 +46,22 @@ public interface TrainerView {
 
     /** @return whether a stop was requested */
     boolean isStopRequested();
+
+    /**
+     * Tells whether and how this call to {@code train} failed, for the {@code afterTrain} hooks: a
+     * final checkpoint or evaluation makes sense after a clean end, not after a failure.
+     *
+     * <p>It holds the exception that ended training (thrown by a step, or by a hook's {@code
+     * beforeTrain}, {@code beforeStep}, {@code afterBackward} or {@code afterStep}), set before the
+     * first {@code afterTrain} runs; the trainer rethrows it once they all have. It is empty while
+     * training runs, after training reached {@link #maxIter()} and after a {@link #requestStop
+     * requested stop}. A hook that fails in {@code afterTrain} does not set it: the hooks after it
+     * still see how training itself ended. It keeps its value after {@code train} returns or
+     * throws, until the next call.
+     *
+     * @return the exception training failed with; empty when it did not fail
+     */
+    Optional<Throwable> failure();
 
     /**
      * Returns what a checkpoint must hold besides the arrays so training can resume exactly: the

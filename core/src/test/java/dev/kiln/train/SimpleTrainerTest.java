@@ -17,6 +17,9 @@ import ai.djl.training.loss.Loss;
 import ai.djl.util.PairList;
 
 import dev.kiln.core.data.CsvDataset;
+import dev.kiln.core.hooks.IterationTimer;
+import dev.kiln.data.BatchSource;
+import dev.kiln.data.TrainingBatch;
 import dev.kiln.core.data.SampledBatchSource;
 import dev.kiln.core.data.TrainingSampler;
 import dev.kiln.events.EventStorage;
@@ -32,6 +35,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 class SimpleTrainerTest {
 
@@ -155,6 +159,72 @@ class SimpleTrainerTest {
             assertThat(afterTrainRan).containsExactly("yes");
             assertThat(model.getParameters().get(0).getValue().getArray().toByteArray())
                     .isEqualTo(before[0]);
+        }
+    }
+
+    /** A source of batches whose {@code next} takes {@code nanos} on a fake clock. */
+    record SlowSource(BatchSource source, AtomicLong clock, long nanos) implements BatchSource {
+        @Override
+        public TrainingBatch next(NDManager manager) {
+            clock.addAndGet(nanos);
+            return source.next(manager);
+        }
+
+        @Override
+        public Map<String, Object> state() {
+            return source.state();
+        }
+
+        @Override
+        public void loadState(Map<String, Object> state) {
+            source.loadState(state);
+        }
+
+        @Override
+        public void close() {
+            source.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void dataTimeAndStepTimeAreMeasuredOnTheTrainersClock(String engineName) throws Exception {
+        Engine engine = Engine.getEngine(engineName);
+        engine.setRandomSeed(3);
+        AtomicLong clock = new AtomicLong(1_000_000_000L);
+        long milli = 1_000_000L;
+        try (NDManager manager = engine.newBaseManager()) {
+            CsvDataset data = digits();
+            Block model = Mlp.builder().hiddenSizes(8).outputSize(10).build();
+            model.initialize(manager, DataType.FLOAT32, new Shape(8, data.featureCount()));
+            TrainingSampler sampler = new TrainingSampler(data.rowCount(), true, 7);
+            BatchSource source =
+                    new SlowSource(new SampledBatchSource(data, sampler, 8), clock, 7 * milli);
+            Loss ce = Loss.softmaxCrossEntropyLoss();
+            LossFunction loss =
+                    (predictions, labels) -> {
+                        clock.addAndGet(3 * milli); // forward and loss: 3 ms
+                        return Map.of("total_loss", ce.evaluate(labels, predictions));
+                    };
+            StatefulOptimizer sgd = Sgd.builder().learningRate(0.05f).build();
+            SimpleTrainer trainer =
+                    new SimpleTrainer(model, manager, loss, sgd, source, clock::get);
+            trainer.registerHooks(
+                    new IterationTimer(0),
+                    LambdaHook.builder()
+                            .beforeStep(t -> clock.addAndGet(500 * milli))
+                            .afterBackward(t -> clock.addAndGet(20 * milli))
+                            .afterStep(t -> clock.addAndGet(500 * milli))
+                            .build());
+            trainer.train(0, 4);
+            source.close();
+
+            EventStorage s = trainer.storage();
+            // the batch alone: 7 ms
+            assertThat(s.history("data_time").values()).containsExactly(0.007, 0.007, 0.007, 0.007);
+            // batch, forward and afterBackward: 30 ms; beforeStep and afterStep are outside
+            assertThat(s.history("time").values()).containsExactly(0.03, 0.03, 0.03, 0.03);
+            assertThat(trainer.nanoTime()).isEqualTo(1_000_000_000L + 4 * 1030 * milli);
         }
     }
 

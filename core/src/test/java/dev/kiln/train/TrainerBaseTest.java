@@ -2,6 +2,7 @@ package dev.kiln.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.kiln.LogCapture;
 import dev.kiln.events.EventStorage;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 class TrainerBaseTest {
 
@@ -75,7 +77,7 @@ class TrainerBaseTest {
     }
 
     /** A stateful hook counting the steps it saw. */
-    static final class CountingHook extends HookBase {
+    static final class CountingHook extends HookBase implements StatefulHook {
         long count;
 
         @Override
@@ -86,11 +88,6 @@ class TrainerBaseTest {
         @Override
         public String name() {
             return "counter";
-        }
-
-        @Override
-        public boolean isStateful() {
-            return true;
         }
 
         @Override
@@ -191,6 +188,80 @@ class TrainerBaseTest {
     }
 
     @Test
+    void afterTrainHooksSeeTheExceptionTrainingFailedWith() {
+        RecordingTrainer trainer = new RecordingTrainer(new ArrayList<>());
+        trainer.failAt = 2;
+        List<Optional<Throwable>> seen = new ArrayList<>();
+        trainer.registerHooks(
+                LambdaHook.builder()
+                        .afterStep(t -> seen.add(t.failure()))
+                        .afterTrain(t -> seen.add(t.failure()))
+                        .build());
+        Throwable thrown = catchThrowable(() -> trainer.train(0, 10));
+        assertThat(thrown).hasMessage("boom at 2");
+        // empty while training ran (iterations 0 and 1), the exception once afterTrain runs
+        assertThat(seen).hasSize(3);
+        assertThat(seen.get(0)).isEmpty();
+        assertThat(seen.get(1)).isEmpty();
+        assertThat(seen.get(2)).containsSame(thrown);
+        assertThat(trainer.failure()).containsSame(thrown);
+    }
+
+    @Test
+    void aFailingBeforeTrainIsAFailureToo() {
+        RecordingTrainer trainer = new RecordingTrainer(new ArrayList<>());
+        IllegalStateException boom = new IllegalStateException("no data");
+        List<Optional<Throwable>> seen = new ArrayList<>();
+        trainer.registerHooks(
+                LambdaHook.builder()
+                        .beforeTrain(t -> { throw boom; })
+                        .afterTrain(t -> seen.add(t.failure()))
+                        .build());
+        assertThatThrownBy(() -> trainer.train(0, 0)).isSameAs(boom);
+        assertThat(seen).singleElement().satisfies(f -> assertThat(f).containsSame(boom));
+    }
+
+    @Test
+    void noFailureAfterACleanEndOrARequestedStopAndEachTrainStartsWithout() {
+        RecordingTrainer trainer = new RecordingTrainer(new ArrayList<>());
+        trainer.failAt = 1;
+        assertThatThrownBy(() -> trainer.train(0, 3)).hasMessage("boom at 1");
+        assertThat(trainer.failure()).isPresent();
+
+        trainer.failAt = -1;
+        List<Optional<Throwable>> seen = new ArrayList<>();
+        trainer.registerHooks(
+                LambdaHook.builder()
+                        .beforeTrain(t -> seen.add(t.failure()))
+                        .afterStep(
+                                t -> {
+                                    if (t.iter() == 5) {
+                                        t.requestStop("enough");
+                                    }
+                                })
+                        .afterTrain(t -> seen.add(t.failure()))
+                        .build());
+        trainer.train(1, 3);
+        trainer.train(3, 100);
+        assertThat(trainer.isStopRequested()).isTrue();
+        assertThat(seen).hasSize(4).allSatisfy(f -> assertThat(f).isEmpty());
+        assertThat(trainer.failure()).isEmpty();
+    }
+
+    @Test
+    void aHookFailingInAfterTrainIsNoTrainingFailureForTheHooksAfterIt() {
+        RecordingTrainer trainer = new RecordingTrainer(new ArrayList<>());
+        IllegalStateException missed = new IllegalStateException("expected results missed");
+        List<Optional<Throwable>> seen = new ArrayList<>();
+        trainer.registerHooks(
+                LambdaHook.builder().afterTrain(t -> { throw missed; }).build(),
+                LambdaHook.builder().afterTrain(t -> seen.add(t.failure())).build());
+        assertThatThrownBy(() -> trainer.train(0, 2)).isSameAs(missed);
+        assertThat(seen).singleElement().satisfies(f -> assertThat(f).isEmpty());
+        assertThat(trainer.failure()).isEmpty();
+    }
+
+    @Test
     void aHookCanStopTrainingCleanly() {
         List<String> events = new ArrayList<>();
         RecordingTrainer trainer = new RecordingTrainer(events);
@@ -230,6 +301,44 @@ class TrainerBaseTest {
         assertThat(second.iter()).isEqualTo(7);
         second.train(second.iter(), 10);
         assertThat(restored.count).isEqualTo(10);
+    }
+
+    /** A hook that could keep state but has none in this run (a schedule without a metric). */
+    static final class StatelessNowHook extends HookBase implements StatefulHook {
+        final List<Map<String, Object>> loaded = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "maybe";
+        }
+
+        @Override
+        public boolean hasState() {
+            return false;
+        }
+
+        @Override
+        public Map<String, Object> saveState() {
+            throw new AssertionError("saved although it has no state");
+        }
+
+        @Override
+        public void loadState(Map<String, Object> state) {
+            loaded.add(state);
+        }
+    }
+
+    @Test
+    void aStatefulHookWithoutStateIsNeitherSavedNorRestoredAndItsNameIsFree() {
+        RecordingTrainer trainer = new RecordingTrainer(new ArrayList<>());
+        StatelessNowHook hook = new StatelessNowHook();
+        trainer.registerHooks(hook, new StatelessNowHook(), new CountingHook());
+        trainer.train(0, 2);
+        assertThat(trainer.state().hooks()).containsOnlyKeys("counter");
+        Map<String, Map<String, Object>> saved =
+                Map.of("maybe", Map.of("x", 1), "counter", Map.of("count", 2));
+        trainer.loadState(new TrainerState(2, saved, Map.of()));
+        assertThat(hook.loaded).isEmpty();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.kiln.events.MetricWatch;
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
+import dev.kiln.train.StatefulHook;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -32,7 +33,7 @@ import java.util.Map;
 @KilnExtension(
         name = "best-checkpoint",
         description = "saves model_best whenever kiln.best-checkpoint.metric reaches its best value")
-public final class BestCheckpointHook extends HookBase {
+public final class BestCheckpointHook extends HookBase implements StatefulHook {
 
     private static final Logger LOG = LoggerFactory.getLogger(BestCheckpointHook.class);
 
@@ -120,11 +121,6 @@ public final class BestCheckpointHook extends HookBase {
     /** @return the iteration of the best value, -1 before any */
     public long bestIteration() {
         return watch.bestIteration();
-    }
-
-    @Override
-    public boolean isStateful() {
-        return true;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.kiln.spi.Settings;
 import dev.kiln.events.MetricWatch;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
+import dev.kiln.train.StatefulHook;
 
 import jakarta.inject.Inject;
 
@@ -31,7 +32,7 @@ import java.util.Optional;
         description =
                 "stops training when kiln.early-stopping.metric has not improved for patience"
                         + " evaluations")
-public final class EarlyStopping extends HookBase {
+public final class EarlyStopping extends HookBase implements StatefulHook {
 
     private static final Logger LOG = LoggerFactory.getLogger(EarlyStopping.class);
 
@@ -154,11 +155,6 @@ public final class EarlyStopping extends HookBase {
     /** @return the evaluations in a row without improvement */
     public int badEvaluations() {
         return badEvaluations;
-    }
-
-    @Override
-    public boolean isStateful() {
-        return true;
     }
 
     @Override

@@ -71,7 +71,6 @@ public final class EvalHook extends HookBase implements EvaluationHook {
     private final List<ExpectedResult> expected;
     private long lastEvaluated = -1;
     private Map<String, Double> latest;
-    private boolean failed;
 
     /**
      * Creates the hook of a run from {@code kiln.eval}.
@@ -184,12 +183,7 @@ public final class EvalHook extends HookBase implements EvaluationHook {
      */
     @Override
     public void afterTrain() {
-        if (data == null) {
-            return;
-        }
-        boolean clean =
-                trainer().iter() >= trainer().maxIter() || trainer().isStopRequested();
-        if (!clean || failed) {
+        if (data == null || trainer().failure().isPresent()) {
             return;
         }
         long last = trainer().iter() - 1;
@@ -224,13 +218,7 @@ public final class EvalHook extends HookBase implements EvaluationHook {
     }
 
     private void evaluateAndStore(long iter) {
-        Map<String, Double> results;
-        try {
-            results = evaluate();
-        } catch (RuntimeException e) {
-            failed = true;
-            throw e;
-        }
+        Map<String, Double> results = evaluate();
         EventStorage storage = trainer().storage();
         results.forEach((name, value) -> storage.putScalar(name, value, false));
         lastEvaluated = iter;

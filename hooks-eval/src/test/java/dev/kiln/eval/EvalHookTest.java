@@ -139,6 +139,37 @@ class EvalHookTest {
     }
 
     @Test
+    void aTrainingThatFailsAfterAStopRequestIsNeitherEvaluatedAgainNorChecked() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        Hook stopThenFail =
+                LambdaHook.builder()
+                        .afterStep(
+                                t -> {
+                                    if (t.iter() == 12) {
+                                        t.requestStop("a signal");
+                                        throw boom;
+                                    }
+                                })
+                        .build();
+        try (KilnRun run =
+                        Runs.load(
+                                tmp,
+                                "PyTorch",
+                                "kiln.hooks=[eval]",
+                                "kiln.eval.period=10",
+                                "kiln.eval.expected-results=[{metric = test/accuracy, value = 2,"
+                                        + " tolerance = 0}]");
+                DefaultTrainer trainer = new TrainerWith(run, List.of(), List.of(stopThenFail))) {
+            assertThatThrownBy(trainer::train)
+                    .isSameAs(boom)
+                    .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+            assertThat(trainer.trainer().failure()).containsSame(boom);
+            assertThat(trainer.trainer().storage().history("test/accuracy").iterations())
+                    .containsExactly(9);
+        }
+    }
+
+    @Test
     void periodZeroEvaluatesOnlyAfterTheLastIteration() {
         try (KilnRun run = Runs.load(tmp, "PyTorch", "kiln.hooks=[eval]");
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {

@@ -8,6 +8,7 @@ import dev.kiln.spi.ExtensionPoints;
 import dev.kiln.spi.Extensions;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
+import dev.kiln.train.StatefulHook;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -28,7 +29,7 @@ import java.util.Map;
 @KilnExtension(
         name = LrScheduler.NAME,
         description = "sets the learning rate before each step: base-lr x kiln.lr-schedule")
-public final class LrScheduler extends HookBase {
+public final class LrScheduler extends HookBase implements StatefulHook {
 
     /** The hook's name, and the key of its state in checkpoints. */
     public static final String NAME = "lr-scheduler";
@@ -110,7 +111,7 @@ public final class LrScheduler extends HookBase {
     }
 
     @Override
-    public boolean isStateful() {
+    public boolean hasState() {
         return schedule.isStateful();
     }
 

@@ -154,6 +154,7 @@ class LrSchedulerTrainingTest {
             }
         }
         assertThat(state.iteration()).isEqualTo(12);
+        assertThat(state.hooks()).doesNotContainKey(LrScheduler.NAME);
         try (KilnRun run = run(engine, schedule);
                 DefaultTrainer second = new DefaultTrainer(run.config(), run.registry())) {
             second.setUp();
@@ -222,7 +223,7 @@ class LrSchedulerTrainingTest {
                 double expected = i < 20 ? BASE_LR : BASE_LR * 0.1;
                 assertThat(lr[i]).as("lr at iteration %d", i).isCloseTo(expected, within(1e-9));
             }
-            assertThat(trainer.trainer().hooks().get(1).isStateful()).isTrue();
+            assertThat(((LrScheduler) trainer.trainer().hooks().get(1)).hasState()).isTrue();
         }
     }
 

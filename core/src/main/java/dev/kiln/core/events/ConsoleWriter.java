@@ -9,6 +9,7 @@ import ai.djl.util.cuda.CudaUtils;
 import com.typesafe.config.Config;
 
 import dev.kiln.spi.KilnExtension;
+import dev.kiln.spi.Settings;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -16,6 +17,8 @@ import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +32,17 @@ import java.util.Map;
  * values, or the newest value for one put without a smoothing hint (a validation loss), times are averages over the window, {@code max_mem} is the device's memory in use where
  * DJL tells it (GPUs) and the JVM heap in use otherwise. It reports training progress only, so it
  * writes nothing once the last iteration has been reported.
+ *
+ * <p>Any other scalar a hook, an evaluator or a model puts is shown when asked for by name, in a
+ * run with {@code kiln.console.show = [test/accuracy, grad_norm]}: after the losses, in the order
+ * asked, as {@code name: value} with the losses' formatting and smoothing (the median over the
+ * window, or the newest value for a scalar put without a smoothing hint, as evaluation results
+ * are). A scalar not put yet is left out of the line; a name the line shows anyway (a loss, {@code
+ * time}, {@code data_time}, {@code lr}) is not repeated:
+ *
+ * <pre>
+ * eta: 0:01:23  iter: 199  total_loss: 0.1234  test/accuracy: 0.9749  grad_norm: 1.532  time: ...
+ * </pre>
  */
 @KilnExtension(name = "console", description = "one progress line per write: eta, iter, losses, time, lr, memory")
 public final class ConsoleWriter implements EventWriter {
@@ -38,6 +52,7 @@ public final class ConsoleWriter implements EventWriter {
     private final long maxIter;
     private final int window;
     private final Device device;
+    private final List<String> show;
     private long lastWriteIter = -1;
     private long lastWriteNanos;
 
@@ -52,14 +67,15 @@ public final class ConsoleWriter implements EventWriter {
 
     /**
      * The writer a configured run gets: for {@code kiln.solver.max-iter} iterations on the run's
-     * device, smoothing over 20 values.
+     * device, smoothing over 20 values, showing the scalars of {@code kiln.console.show} too.
      *
+     * @param section {@code kiln.console}
      * @param kiln the whole {@code kiln} config
      * @param device the run's device
      */
     @Inject
-    public ConsoleWriter(@Named("kiln") Config kiln, Device device) {
-        this(kiln.getLong("solver.max-iter"), 20, device);
+    public ConsoleWriter(Config section, @Named("kiln") Config kiln, Device device) {
+        this(kiln.getLong("solver.max-iter"), 20, device, shown(section));
     }
 
     /**
@@ -70,9 +86,51 @@ public final class ConsoleWriter implements EventWriter {
      * @param device the device whose memory {@code max_mem} reports
      */
     public ConsoleWriter(long maxIter, int window, Device device) {
+        this(maxIter, window, device, List.of());
+    }
+
+    /**
+     * Creates a writer that also shows the given scalars.
+     *
+     * @param maxIter the iteration training stops before, for the ETA
+     * @param window how many recent values the medians and averages use
+     * @param device the device whose memory {@code max_mem} reports
+     * @param show the names of further scalars to show, in this order
+     */
+    public ConsoleWriter(long maxIter, int window, Device device, List<String> show) {
         this.maxIter = maxIter;
         this.window = window;
         this.device = device;
+        List<String> extra = new ArrayList<>();
+        for (String name : show) {
+            if (!showsAnyway(name) && !extra.contains(name)) {
+                extra.add(name);
+            }
+        }
+        this.show = List.copyOf(extra);
+    }
+
+    private static List<String> shown(Config section) {
+        Settings settings = Settings.of(section, "kiln.console");
+        if (!settings.has("show")) {
+            return List.of();
+        }
+        List<String> names = settings.stringList("show");
+        for (String name : names) {
+            if (name.isBlank()) {
+                throw settings.problem(
+                        "show", "a scalar's name is empty; give names such as test/accuracy");
+            }
+        }
+        return names;
+    }
+
+    /** @return whether the line shows a scalar of that name without being asked */
+    private static boolean showsAnyway(String name) {
+        return name.contains("loss")
+                || name.equals("time")
+                || name.equals("data_time")
+                || name.equals("lr");
     }
 
     @Override
@@ -91,17 +149,15 @@ public final class ConsoleWriter implements EventWriter {
         histories.forEach(
                 (name, h) -> {
                     if (name.contains("loss")) {
-                        line.append("  ")
-                                .append(name)
-                                .append(": ")
-                                .append(
-                                        DecimalText.significant(
-                                                Boolean.FALSE.equals(storage.smoothingHints().get(name))
-                                                        ? h.latest()
-                                                        : h.median(window),
-                                                4));
+                        appendSmoothed(line, storage, name, h);
                     }
                 });
+        for (String name : show) {
+            HistoryBuffer h = histories.get(name);
+            if (h != null) {
+                appendSmoothed(line, storage, name, h);
+            }
+        }
         appendAverage(line, histories.get("time"), "time");
         appendAverage(line, histories.get("data_time"), "data_time");
         HistoryBuffer lr = histories.get("lr");
@@ -110,6 +166,20 @@ public final class ConsoleWriter implements EventWriter {
         }
         line.append("  max_mem: ").append(memoryInUseMb()).append('M');
         LOG.info(line.toString());
+    }
+
+    /** Appends the median over the window, or the newest value when put without smoothing. */
+    private void appendSmoothed(
+            StringBuilder line, EventStorage storage, String name, HistoryBuffer h) {
+        line.append("  ")
+                .append(name)
+                .append(": ")
+                .append(
+                        DecimalText.significant(
+                                Boolean.FALSE.equals(storage.smoothingHints().get(name))
+                                        ? h.latest()
+                                        : h.median(window),
+                                4));
     }
 
     private void appendAverage(StringBuilder line, HistoryBuffer h, String name) {

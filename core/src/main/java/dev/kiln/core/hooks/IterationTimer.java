@@ -9,9 +9,18 @@ import org.slf4j.LoggerFactory;
 import java.util.Locale;
 
 /**
- * Records the time of each step without any hook's time as the scalar {@code time}, and at the end
- * logs the iterations run, the total time, the seconds per iteration (without the first few warm-up
- * iterations) and the time spent in hooks. Register it first so its numbers cover the whole run.
+ * Records the time of each step as the scalar {@code time}, and at the end logs the iterations
+ * run, the total time, the seconds per iteration (without the first few warm-up iterations) and
+ * the time spent in hooks. Register it first so its numbers cover the whole run.
+ *
+ * <p>All times are on the trainer's clock. A step's time is {@link
+ * dev.kiln.train.TrainerView#lastStepSeconds()}: the whole {@code runStep}, so it includes the data
+ * fetch ({@code data_time}) and every hook's {@code afterBackward}, and leaves out every hook's
+ * {@code beforeStep} and {@code afterStep}. The total runs from this hook's {@code beforeTrain} to
+ * its {@code afterTrain}; the time "on hooks" is the total less the steps' times: the {@code
+ * beforeTrain} of the hooks after this one, every {@code beforeStep} and {@code afterStep}, and the
+ * trainer's own work between steps. The {@code afterTrain} of the hooks after this one (a final
+ * evaluation or checkpoint) runs after it and is in neither.
  */
 public final class IterationTimer extends HookBase {
 

@@ -94,8 +94,8 @@ class ConfigValidatorTest {
         assertThat(problems(f))
                 .containsExactly(
                         f
-                                + ":2: kiln.tensorboard: unknown key; known keys in kiln: data,"
-                                + " device, engine, hooks, model, output-dir, resume, seed, solver,"
+                                + ":2: kiln.tensorboard: unknown key; known keys in kiln: console,"
+                                + " data, device, engine, hooks, model, output-dir, resume, seed, solver,"
                                 + " weights, writer-period, writers; if tensorboard belongs to a"
                                 + " plugin, "
                                 + ConfigValidator.PLUGIN_HINT);

@@ -17,7 +17,7 @@ class IterationTimerTest {
 
     private long now;
 
-    /** A trainer on the test's clock whose step takes 1 ms. */
+    /** A trainer on the test's clock whose step takes 1 ms, then calls the afterBackward hooks. */
     final class StepTrainer extends TrainerBase {
         StepTrainer() {
             super(() -> now);
@@ -26,6 +26,7 @@ class IterationTimerTest {
         @Override
         protected void runStep() {
             now += MILLI;
+            afterBackward();
             storage().putScalar("total_loss", 1.0 / (iter() + 1));
         }
     }
@@ -55,5 +56,30 @@ class IterationTimerTest {
                 .contains(
                         "Overall training speed: 4 iterations in 0:00:00 (0.0010 s / it)",
                         "Total training time: 0:00:03 (0:00:03 on hooks), 6 iterations");
+    }
+
+    @Test
+    void afterBackwardTimeIsStepTimeAndNotHookTime() {
+        StepTrainer trainer = new StepTrainer();
+        trainer.registerHooks(
+                new IterationTimer(0),
+                LambdaHook.builder()
+                        .beforeStep(t -> now += 3000 * MILLI)
+                        .afterBackward(t -> now += 2000 * MILLI)
+                        .build());
+        List<String> messages;
+        try (LogCapture log = LogCapture.of(IterationTimer.class)) {
+            trainer.train(0, 2);
+            messages = log.messages();
+        }
+
+        // 1 ms of step and 2 s of afterBackward in each step; the 3 s of beforeStep outside it
+        assertThat(trainer.storage().history("time").values()).containsExactly(2.001, 2.001);
+        assertThat(trainer.lastStepSeconds()).isEqualTo(2.001);
+        // 10.002 s in all, of which the two beforeStep calls, 6 s, on hooks
+        assertThat(messages)
+                .contains(
+                        "Overall training speed: 2 iterations in 0:00:04 (2.0010 s / it)",
+                        "Total training time: 0:00:10 (0:00:06 on hooks), 2 iterations");
     }
 }

@@ -60,6 +60,7 @@ class DefaultTrainerTest {
             assertThat(hooks.get(1)).isInstanceOf(ConfiguredHook.class);
             assertThat(hooks.get(2)).isInstanceOf(PeriodicWriter.class);
             assertThat(((ConfiguredHook) hooks.get(1)).outputDir).isEqualTo(tmp.resolve("run"));
+            assertThat(hooks.get(1).name()).isEqualTo("configured"); // its extension name
             assertThat(trainer.trainer().storage().history("total_loss").count()).isEqualTo(30);
             assertThat(trainer.trainer().storage().history("time").count()).isEqualTo(30);
         }

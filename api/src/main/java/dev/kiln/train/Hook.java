@@ -103,8 +103,8 @@ public interface Hook {
     /**
      * Returns the hook's name, for logs and, for a {@link StatefulHook}, as the key its state is
      * saved under. By default it is the extension's name when the hook's class carries {@link
-     * KilnExtension} ({@code @KilnExtension(name = "best-checkpoint")} gives {@code
-     * best-checkpoint}, the name the config selects it by), else the class's simple name. The
+     * KilnExtension} ({@code @KilnExtension(name = "grad-norm")} gives {@code
+     * grad-norm}, the name the config selects it by), else the class's simple name. The
      * annotation is read from the class itself: a subclass of an extension is named by its own.
      *
      * @return the name; unique among a trainer's stateful hooks

@@ -2,6 +2,8 @@ package dev.kiln.core.config;
 
 import com.typesafe.config.ConfigOrigin;
 
+import dev.kiln.spi.Settings;
+
 /** Turns a Typesafe Config origin into the short location users see: {@code file:line}. */
 final class Origins {
 
@@ -16,24 +18,7 @@ final class Origins {
      *     if {@code origin} is null
      */
     static String describe(ConfigOrigin origin) {
-        if (origin == null) {
-            return null;
-        }
-        int line = origin.lineNumber();
-        String base;
-        if (origin.filename() != null) {
-            base = stripDotSlash(origin.filename());
-        } else if (origin.url() != null) {
-            base = origin.url().toString();
-        } else {
-            String description = origin.description();
-            String suffix = ": " + line;
-            if (line >= 0 && description.endsWith(suffix)) {
-                return description.substring(0, description.length() - suffix.length());
-            }
-            return description;
-        }
-        return line >= 0 ? base + ":" + line : base;
+        return Settings.location(origin);
     }
 
     /**
@@ -52,9 +37,5 @@ final class Origins {
             }
         }
         return message;
-    }
-
-    private static String stripDotSlash(String file) {
-        return file.startsWith("./") ? file.substring(2) : file;
     }
 }

@@ -3,6 +3,8 @@ package dev.kiln.example;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -160,5 +162,44 @@ class ExamplePluginIT {
         assertThat(Files.readString(run.resolve("config.conf")))
                 .contains("synthetic-blobs")
                 .contains("residual-mlp");
+    }
+
+    @ParameterizedTest(name = "--engine {0}")
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void rmspropResumesFromItsCheckpointToTheSameParameters(String engine) throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve("my-plugins"));
+        Files.copy(Distribution.pluginJar(), plugins.resolve("example.jar"));
+        Distribution dist = Distribution.built();
+        Path straight = tmp.resolve("straight");
+        Path halves = tmp.resolve("halves");
+
+        Distribution.Result whole = dist.run(tmp, rmsprop(plugins, straight, engine, 60));
+        Distribution.Result first = dist.run(tmp, rmsprop(plugins, halves, engine, 30));
+        List<String> resume = rmsprop(plugins, halves, engine, 60);
+        resume.add("--resume");
+        Distribution.Result second = dist.run(tmp, resume);
+
+        assertThat(whole.exitCode()).as(whole.describe()).isZero();
+        assertThat(first.exitCode()).as(first.describe()).isZero();
+        assertThat(second.exitCode()).as(second.describe()).isZero();
+        assertThat(second.stdout()).contains("Resuming from checkpoint");
+        assertThat(Files.readAllBytes(halves.resolve("model_final/optimizer.safetensors")))
+                .isEqualTo(Files.readAllBytes(straight.resolve("model_final/optimizer.safetensors")));
+        assertThat(Files.readAllBytes(halves.resolve("model_final/model.safetensors")))
+                .isEqualTo(Files.readAllBytes(straight.resolve("model_final/model.safetensors")));
+    }
+
+    private static List<String> rmsprop(Path plugins, Path run, String engine, int maxIter) {
+        List<String> args =
+                quickstart(
+                        run,
+                        "kiln.solver.optimizer=rmsprop",
+                        "kiln.solver.base-lr=0.001",
+                        "kiln.solver.max-iter=" + maxIter,
+                        "kiln.model.hidden-sizes=[32]",
+                        "kiln.eval.period=0",
+                        "kiln.writers=[console]");
+        args.addAll(List.of("--plugins", plugins.toString(), "--engine", engine));
+        return args;
     }
 }

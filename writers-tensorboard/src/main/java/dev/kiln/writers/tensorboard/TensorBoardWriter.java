@@ -80,7 +80,8 @@ public final class TensorBoardWriter implements EventWriter {
     /**
      * The writer a configured run gets: options from {@code kiln.tensorboard}, the resolved config
      * as text, the config values named by {@code kiln.tensorboard.hparams} as hyperparameters, and
-     * a session that succeeded if training reached {@code max-iter} or was stopped on request.
+     * a session that succeeded if training did not fail and reached {@code max-iter} or was stopped
+     * on request.
      *
      * @param outputDir the run directory
      * @param section {@code kiln.tensorboard}
@@ -103,7 +104,8 @@ public final class TensorBoardWriter implements EventWriter {
                                 kiln, Settings.of(section, "kiln.tensorboard").stringList("hparams"))),
                 () -> {
                     TrainerView t = trainer.get();
-                    return t.iter() >= t.maxIter() || t.isStopRequested();
+                    return t.failure().isEmpty()
+                            && (t.iter() >= t.maxIter() || t.isStopRequested());
                 });
     }
 

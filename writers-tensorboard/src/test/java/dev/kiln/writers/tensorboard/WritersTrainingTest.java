@@ -1,11 +1,15 @@
 package dev.kiln.writers.tensorboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import dev.kiln.testkit.TestData;
+import dev.kiln.testkit.TestTrainer;
+import dev.kiln.train.Hook;
+import dev.kiln.train.LambdaHook;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
 import dev.kiln.writers.tensorboard.proto.Event;
@@ -103,5 +107,37 @@ class WritersTrainingTest {
         HParamsPluginData end =
                 EventFiles.hparams(EventFiles.tag(events, "_hparams_/session_end_info").orElseThrow());
         assertThat(end.getSessionEndInfo().getStatus()).isEqualTo(Status.STATUS_SUCCESS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aRunThatFailsAfterAStopRequestEndsItsSessionAsAFailure(String engine) throws Exception {
+        Hook stopThenFail =
+                LambdaHook.builder()
+                        .afterStep(
+                                t -> {
+                                    if (t.iter() == 4) {
+                                        t.requestStop("enough");
+                                        throw new IllegalStateException("and then a hook failed");
+                                    }
+                                })
+                        .build();
+        TestTrainer kit =
+                TestTrainer.in(tmp).engine(engine).iterations(20).writers("tensorboard").hook(stopThenFail);
+
+        assertThatThrownBy(kit::train).hasMessageContaining("and then a hook failed");
+
+        Path file;
+        try (Stream<Path> files = Files.list(tmp.resolve("output"))) {
+            file =
+                    files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents."))
+                            .findFirst()
+                            .orElseThrow();
+        }
+        HParamsPluginData end =
+                EventFiles.hparams(
+                        EventFiles.tag(StrictEventReader.read(file), "_hparams_/session_end_info")
+                                .orElseThrow());
+        assertThat(end.getSessionEndInfo().getStatus()).isEqualTo(Status.STATUS_FAILURE);
     }
 }

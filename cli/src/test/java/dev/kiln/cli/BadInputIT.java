@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.testkit.KilnCommand;
 import dev.kiln.testkit.PluginJars;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,26 +32,26 @@ class BadInputIT {
     }
 
     /** {@code train --config <quickstart> --output-dir <tmp>/run <digits> <args...>} */
-    private KilnProcess.Result trainQuickstart(String... args) {
+    private KilnCommand.Result trainQuickstart(String... args) {
         List<String> command =
                 new ArrayList<>(
                         List.of(
                                 "train",
                                 "--config",
-                                KilnProcess.quickstartConfig().toString(),
+                                Repository.quickstartConfig().toString(),
                                 "--output-dir",
                                 outputDir().toString(),
-                                KilnProcess.digitsOverride()));
+                                Repository.digitsOverride()));
         command.addAll(List.of(args));
-        return KilnProcess.run(tmp, command);
+        return KilnCommand.run(tmp, command);
     }
 
     @Test
     void missingConfigFile() {
         Path missing = tmp.resolve("nope.conf");
 
-        KilnProcess.Result result =
-                KilnProcess.run(
+        KilnCommand.Result result =
+                KilnCommand.run(
                         tmp,
                         "train",
                         "--config",
@@ -66,21 +67,21 @@ class BadInputIT {
     @Test
     void hoconSyntaxErrorNamesTheFileAndLine() {
         Path conf =
-                KilnProcess.write(
+                PluginJars.textFile(
                         tmp.resolve("broken.conf"),
                         "kiln {\n  solver {\n    max-iter = \n  }\n}\n");
 
-        KilnProcess.Result result =
-                KilnProcess.run(
+        KilnCommand.Result result =
+                KilnCommand.run(
                         tmp,
                         "train",
                         "--config",
-                        KilnProcess.quickstartConfig().toString(),
+                        Repository.quickstartConfig().toString(),
                         "--config",
                         conf.toString(),
                         "--output-dir",
                         outputDir().toString(),
-                        KilnProcess.digitsOverride());
+                        Repository.digitsOverride());
 
         // the value is missing on line 3; the parser notices at the '}' of line 4
         assertThat(result.assertBadInput(outputDir())).containsPattern("broken\\.conf:[34]\\b");
@@ -88,7 +89,7 @@ class BadInputIT {
 
     @Test
     void misspelledKeySuggestsTheRightOne() {
-        KilnProcess.Result result = trainQuickstart("kiln.solver.base_lr=0.1");
+        KilnCommand.Result result = trainQuickstart("kiln.solver.base_lr=0.1");
 
         assertThat(result.assertBadInput(outputDir()))
                 .contains("kiln.solver.base_lr")
@@ -98,21 +99,21 @@ class BadInputIT {
     @Test
     void wrongTypeInAConfigFileNamesTheFileAndLine() {
         Path conf =
-                KilnProcess.write(
+                PluginJars.textFile(
                         tmp.resolve("many.conf"),
                         "kiln {\n  solver {\n    max-iter = \"many\"\n  }\n}\n");
 
-        KilnProcess.Result result =
-                KilnProcess.run(
+        KilnCommand.Result result =
+                KilnCommand.run(
                         tmp,
                         "train",
                         "--config",
-                        KilnProcess.quickstartConfig().toString(),
+                        Repository.quickstartConfig().toString(),
                         "--config",
                         conf.toString(),
                         "--output-dir",
                         outputDir().toString(),
-                        KilnProcess.digitsOverride());
+                        Repository.digitsOverride());
 
         assertThat(result.assertBadInput(outputDir()))
                 .contains("many.conf:3")
@@ -122,14 +123,14 @@ class BadInputIT {
 
     @Test
     void unknownHook() {
-        KilnProcess.Result result = trainQuickstart("kiln.hooks=[nosuchhook]");
+        KilnCommand.Result result = trainQuickstart("kiln.hooks=[nosuchhook]");
 
         assertThat(result.assertBadInput(outputDir())).contains("unknown hook \"nosuchhook\"");
     }
 
     @Test
     void unknownEngineListsTheKnownOnes() {
-        KilnProcess.Result result = trainQuickstart("--engine", "Foo");
+        KilnCommand.Result result = trainQuickstart("--engine", "Foo");
 
         assertThat(result.assertBadInput(outputDir()))
                 .contains("Foo")
@@ -139,7 +140,7 @@ class BadInputIT {
 
     @Test
     void missingDataFileNamesThePath() {
-        KilnProcess.Result result = trainQuickstart("kiln.data.train.path=/nonexistent/x.csv");
+        KilnCommand.Result result = trainQuickstart("kiln.data.train.path=/nonexistent/x.csv");
 
         assertThat(result.assertBadInput(outputDir())).contains("/nonexistent/x.csv");
     }
@@ -147,11 +148,11 @@ class BadInputIT {
     @Test
     void csvRowWithTooFewColumnsNamesFileLineAndColumnCounts() {
         Path csv =
-                KilnProcess.write(
+                PluginJars.textFile(
                         tmp.resolve("short-row.csv"),
                         "1,2,3,0\n4,5,6,1\n7,8\n1,2,3,0\n4,5,6,1\n");
 
-        KilnProcess.Result result =
+        KilnCommand.Result result =
                 trainQuickstart("kiln.data.train.path=\"" + csv + "\"", "kiln.solver.max-iter=5");
 
         assertThat(result.assertBadInput(outputDir()))
@@ -163,10 +164,10 @@ class BadInputIT {
     @Test
     void fileInAPluginsFolderThatIsNotAJar() {
         Path plugins = tmp.resolve("plugins");
-        Path notes = KilnProcess.write(plugins.resolve("notes.txt"), "my notes\n");
+        Path notes = PluginJars.textFile(plugins.resolve("notes.txt"), "my notes\n");
 
-        KilnProcess.Result train = trainQuickstart("--plugins", plugins.toString());
-        KilnProcess.Result list = KilnProcess.run(tmp, "plugins", "--plugins", plugins.toString());
+        KilnCommand.Result train = trainQuickstart("--plugins", plugins.toString());
+        KilnCommand.Result list = KilnCommand.run(tmp, "plugins", "--plugins", plugins.toString());
 
         assertThat(train.assertBadInput(outputDir())).contains(notes.toString()).contains("jar");
         assertThat(list.assertBadInput(null)).contains(notes.toString()).contains("jar");
@@ -189,9 +190,9 @@ class BadInputIT {
                     .writeTo(plugins);
         }
 
-        KilnProcess.Result train =
+        KilnCommand.Result train =
                 trainQuickstart("--plugins", plugins.toString(), "kiln.hooks+=twin");
-        KilnProcess.Result list = KilnProcess.run(tmp, "plugins", "--plugins", plugins.toString());
+        KilnCommand.Result list = KilnCommand.run(tmp, "plugins", "--plugins", plugins.toString());
 
         for (String message : List.of(train.assertBadInput(outputDir()), list.assertBadInput(null))) {
             assertThat(message).contains("twin").contains("alpha-twin.jar").contains("beta-twin.jar");
@@ -200,7 +201,7 @@ class BadInputIT {
 
     @Test
     void verbosePrintsTheStackTraceAndStillExits2() {
-        KilnProcess.Result result =
+        KilnCommand.Result result =
                 trainQuickstart("--verbose", "kiln.data.train.path=/nonexistent/x.csv");
 
         assertThat(result.exitCode()).as(result.describe()).isEqualTo(2);
@@ -214,12 +215,12 @@ class BadInputIT {
 
     @Test
     void outputDirectoryThatHoldsARunIsRefusedAndLeftAlone() throws IOException {
-        KilnProcess.Result first = trainQuickstart("kiln.solver.max-iter=5");
+        KilnCommand.Result first = trainQuickstart("kiln.solver.max-iter=5");
         assertThat(first.exitCode()).as(first.describe()).isZero();
         Map<Path, String> before = snapshot(outputDir());
         assertThat(before).containsKeys(Path.of(RunDirectory.CONFIG_FILE), Path.of(RunDirectory.LOG_FILE));
 
-        KilnProcess.Result second = trainQuickstart("kiln.solver.max-iter=7");
+        KilnCommand.Result second = trainQuickstart("kiln.solver.max-iter=7");
 
         assertThat(second.exitCode()).as(second.describe()).isEqualTo(2);
         second.assertNoStackTrace();

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.testkit.KilnCommand;
 import dev.kiln.testkit.PluginJars;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,25 +69,25 @@ class PluginJarIT {
                 .writeTo(plugins);
     }
 
-    private KilnProcess.Result train(Path outputDir, String... args) {
+    private KilnCommand.Result train(Path outputDir, String... args) {
         List<String> command =
                 new ArrayList<>(
                         List.of(
                                 "train",
                                 "--config",
-                                KilnProcess.quickstartConfig().toString(),
+                                Repository.quickstartConfig().toString(),
                                 "--output-dir",
                                 outputDir.toString(),
-                                KilnProcess.digitsOverride(),
+                                Repository.digitsOverride(),
                                 "kiln.hooks+=greeter",
                                 "kiln.solver.max-iter=10"));
         command.addAll(List.of(args));
-        return KilnProcess.run(tmp, command);
+        return KilnCommand.run(tmp, command);
     }
 
     @Test
     void pluginsListsTheHookWithItsJar() {
-        KilnProcess.Result result = KilnProcess.run(tmp, "plugins", "--plugins", plugins.toString());
+        KilnCommand.Result result = KilnCommand.run(tmp, "plugins", "--plugins", plugins.toString());
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(result.stdout().lines())
@@ -108,7 +109,7 @@ class PluginJarIT {
     void trainRunsTheHookWithThePeriodOfItsReferenceConf() {
         Path run = tmp.resolve("run");
 
-        KilnProcess.Result result = train(run, "--plugins", plugins.toString());
+        KilnCommand.Result result = train(run, "--plugins", plugins.toString());
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(greetings(result.stdout())).containsExactly(4L, 9L);
@@ -119,7 +120,7 @@ class PluginJarIT {
 
     @Test
     void anOverrideChangesTheHooksPeriod() {
-        KilnProcess.Result result =
+        KilnCommand.Result result =
                 train(tmp.resolve("run"), "--plugins", plugins.toString(), "kiln.greeter.period=3");
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
@@ -130,7 +131,7 @@ class PluginJarIT {
     void withoutPluginsTheHookIsUnknown() {
         Path run = tmp.resolve("run");
 
-        KilnProcess.Result result = train(run);
+        KilnCommand.Result result = train(run);
 
         assertThat(result.assertBadInput(run)).contains("unknown hook \"greeter\"");
     }

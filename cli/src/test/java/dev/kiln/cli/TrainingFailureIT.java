@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.testkit.KilnCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -16,15 +17,15 @@ class TrainingFailureIT {
     void nonFiniteLossExits1AndNamesTheIteration() {
         Path run = tmp.resolve("run");
 
-        KilnProcess.Result result =
-                KilnProcess.run(
+        KilnCommand.Result result =
+                KilnCommand.run(
                         tmp,
                         "train",
                         "--config",
-                        KilnProcess.quickstartConfig().toString(),
+                        Repository.quickstartConfig().toString(),
                         "--output-dir",
                         run.toString(),
-                        KilnProcess.digitsOverride(),
+                        Repository.digitsOverride(),
                         "kiln.solver.base-lr=1e30",
                         "kiln.solver.max-iter=200");
 

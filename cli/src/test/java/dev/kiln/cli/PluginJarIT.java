@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,6 +136,67 @@ class PluginJarIT {
         KilnCommand.Result result = train(run);
 
         assertThat(result.assertBadInput(run)).contains("unknown hook \"greeter\"");
+    }
+
+    /** A greeter that reads its period with the settings helper, which checks the value. */
+    private static final String STRICT_GREETER =
+            """
+            package com.example.strict;
+
+            import com.typesafe.config.Config;
+            import dev.kiln.spi.KilnExtension;
+            import dev.kiln.spi.Settings;
+            import dev.kiln.train.Hook;
+            import jakarta.inject.Inject;
+
+            @KilnExtension(name = "greeter", description = "greets, strictly")
+            public final class StrictGreeter implements Hook {
+
+                private final int period;
+
+                @Inject
+                public StrictGreeter(Config section) {
+                    this.period = Settings.of(section, "kiln.greeter").intAtLeast("period", 1);
+                }
+            }
+            """;
+
+    @ParameterizedTest(name = "--engine {0}")
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aBadSettingRejectedByTheHooksConstructorIsOneConfigError(String engine) {
+        Path strict = tmp.resolve("strict-plugins");
+        PluginJars.jar("strict-greeter.jar")
+                .java(STRICT_GREETER)
+                .service("dev.kiln.train.Hook", "com.example.strict.StrictGreeter")
+                .resource("reference.conf", "kiln.greeter { period = 5 }\n")
+                .writeTo(strict);
+        Path conf =
+                PluginJars.textFile(
+                        tmp.resolve("greeter.conf"), "kiln {\n  greeter.period = 0\n}\n");
+        Path run = tmp.resolve("run");
+
+        KilnCommand.Result inAFile =
+                train(
+                        run,
+                        "--plugins",
+                        strict.toString(),
+                        "--config",
+                        conf.toString(),
+                        "--engine",
+                        engine);
+        KilnCommand.Result onTheCommandLine =
+                train(run, "--plugins", strict.toString(), "kiln.greeter.period=-3");
+
+        assertThat(inAFile.assertBadInput(run))
+                .isEqualTo(
+                        "kiln: invalid config:\n"
+                                + conf
+                                + ":2: kiln.greeter.period: must be at least 1 but is 0\n");
+        assertThat(onTheCommandLine.assertBadInput(run))
+                .isEqualTo(
+                        "kiln: invalid config:\n"
+                                + "command line override 4: kiln.greeter.period: must be at least 1"
+                                + " but is -3\n");
     }
 
     /** @return the iterations the greeter greeted at, in order */

@@ -1,7 +1,10 @@
 package dev.kiln.cli;
 
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
+import java.io.PrintWriter;
 import java.util.Arrays;
 
 /** The entry point of {@code bin/kiln}. */
@@ -36,6 +39,30 @@ public final class KilnMain {
         System.setProperty("ai.djl.offline", "true");
         CommandLine cli = new CommandLine(new KilnCommand());
         cli.setExecutionExceptionHandler(new FailureReporter(verbose));
+        cli.setParameterExceptionHandler(KilnMain::usageError);
         return cli.execute(args);
+    }
+
+    /**
+     * Reports a command line picocli cannot parse as one line, with the options it may have meant,
+     * instead of the whole usage text: {@code kiln: Unknown option: '--confg' (did you mean
+     * --config?); kiln train --help lists the options}.
+     */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        StringBuilder message = new StringBuilder("kiln: ").append(e.getMessage());
+        if (e instanceof UnmatchedArgumentException unmatched
+                && !unmatched.getSuggestions().isEmpty()) {
+            message.append(" (did you mean ")
+                    .append(String.join(" or ", unmatched.getSuggestions()))
+                    .append("?)");
+        }
+        message.append("; ")
+                .append(command.getCommandSpec().qualifiedName())
+                .append(" --help lists the options");
+        PrintWriter err = command.getErr();
+        err.println(message);
+        err.flush();
+        return CliFailure.BAD_INPUT;
     }
 }

@@ -50,6 +50,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        options.requireConfigFile();
         if (resume) {
             options.overrides.add("kiln.resume=true");
         }

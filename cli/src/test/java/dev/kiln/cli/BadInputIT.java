@@ -200,6 +200,62 @@ class BadInputIT {
     }
 
     @Test
+    void trainWithoutAConfigFileAsksForOne() {
+        KilnCommand.Result result = KilnCommand.run(tmp, "train");
+
+        assertThat(result.assertBadInput(tmp.resolve("output")))
+                .isEqualTo("kiln: no config file given: kiln train --config FILE [KEY=VALUE ...]\n");
+    }
+
+    @Test
+    void aConfigFileGivenWithoutConfigIsNamedWithTheCommandThatTakesIt() {
+        PluginJars.textFile(tmp.resolve("my.conf"), "kiln.solver.max-iter = 5\n");
+        String expected =
+                "kiln: \"my.conf\" is not a KEY=VALUE override; a config file is given with"
+                        + " --config: kiln %s --config my.conf\n";
+
+        KilnCommand.Result alone = KilnCommand.run(tmp, "train", "my.conf");
+        KilnCommand.Result withAnother =
+                KilnCommand.run(
+                        tmp, "train", "--config", Repository.quickstartConfig().toString(), "my.conf");
+        KilnCommand.Result missing = KilnCommand.run(tmp, "train", "other.conf");
+        KilnCommand.Result config = KilnCommand.run(tmp, "config", "my.conf");
+
+        assertThat(alone.assertBadInput(tmp.resolve("output"))).isEqualTo(expected.formatted("train"));
+        assertThat(withAnother.assertBadInput(tmp.resolve("output")))
+                .isEqualTo(expected.formatted("train"));
+        assertThat(missing.assertBadInput(tmp.resolve("output")))
+                .isEqualTo(expected.formatted("train").replace("my.conf", "other.conf"));
+        assertThat(config.assertBadInput(tmp.resolve("output")))
+                .isEqualTo(expected.formatted("config"));
+    }
+
+    @Test
+    void anArgumentThatIsNeitherAnOverrideNorAFileSaysWhatIsExpected() {
+        KilnCommand.Result result = trainQuickstart("fast");
+
+        assertThat(result.assertBadInput(outputDir()))
+                .isEqualTo(
+                        "kiln: expected KEY=VALUE but got \"fast\"; a config file is given with"
+                                + " --config FILE\n");
+    }
+
+    @Test
+    void aMistypedOptionIsOneLineWithTheOptionMeant() {
+        KilnCommand.Result mistyped = KilnCommand.run(tmp, "train", "--confg", "my.conf");
+        KilnCommand.Result noCommand = KilnCommand.run(tmp);
+
+        assertThat(mistyped.assertBadInput(tmp.resolve("output")))
+                .isEqualTo(
+                        "kiln: Unknown option: '--confg' (did you mean --config?); kiln train"
+                                + " --help lists the options\n");
+        assertThat(noCommand.assertBadInput(tmp.resolve("output")))
+                .isEqualTo(
+                        "kiln: name a command: train, plugins or config; kiln --help lists the"
+                                + " options\n");
+    }
+
+    @Test
     void verbosePrintsTheStackTraceAndStillExits2() {
         KilnCommand.Result result =
                 trainQuickstart("--verbose", "kiln.data.train.path=/nonexistent/x.csv");

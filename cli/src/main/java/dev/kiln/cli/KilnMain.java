@@ -17,7 +17,7 @@ public final class KilnMain {
 
     /**
      * Runs the command and exits with its code: 0 done, 1 training failed, 2 bad usage, config or
-     * input.
+     * input, 130 or 143 stopped by SIGINT or SIGTERM (see {@link ExitCodes}).
      *
      * @param args the command line
      */

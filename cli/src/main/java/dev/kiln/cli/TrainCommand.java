@@ -27,7 +27,15 @@ import java.util.concurrent.Callable;
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
-        description = "Train as the config says.")
+        description = "Train as the config says.",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {
+            ExitCodes.DONE,
+            ExitCodes.TRAINING_FAILED,
+            ExitCodes.BAD_INPUT,
+            ExitCodes.SIGINT,
+            ExitCodes.SIGTERM
+        })
 final class TrainCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);

@@ -256,6 +256,31 @@ class BadInputIT {
     }
 
     @Test
+    void anIncludeThatFindsNoFileNamesTheIncludingFileAndLine() {
+        PluginJars.textFile(
+                tmp.resolve("examples/x.conf"),
+                "include \"" + Repository.quickstartConfig() + "\"\n"
+                        + "kiln.solver.max-iter = 5\n"
+                        + "include \"missing.conf\"\n");
+
+        KilnCommand.Result result =
+                KilnCommand.run(
+                        tmp,
+                        "train",
+                        "--config",
+                        "examples/x.conf",
+                        "--output-dir",
+                        outputDir().toString(),
+                        Repository.digitsOverride());
+
+        assertThat(result.assertBadInput(outputDir()))
+                .isEqualTo(
+                        "kiln: invalid config:\n"
+                                + "examples/x.conf:3: include \"missing.conf\": no such file"
+                                + " (relative to examples/)\n");
+    }
+
+    @Test
     void verbosePrintsTheStackTraceAndStillExits2() {
         KilnCommand.Result result =
                 trainQuickstart("--verbose", "kiln.data.train.path=/nonexistent/x.csv");

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -278,6 +282,48 @@ class BadInputIT {
                         "kiln: invalid config:\n"
                                 + "examples/x.conf:3: include \"missing.conf\": no such file"
                                 + " (relative to examples/)\n");
+    }
+
+    @ParameterizedTest(name = "--engine {0}")
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void badWeightsAreFoundBeforeAnyWork(String engine) throws IOException {
+        Path text = PluginJars.textFile(tmp.resolve("notes.safetensors"), "these are notes\n");
+        Path badHeader = tmp.resolve("bad-header.safetensors");
+        byte[] json = "{\"w\": [".getBytes(StandardCharsets.UTF_8);
+        Files.write(
+                badHeader,
+                ByteBuffer.allocate(8 + json.length)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(json.length)
+                        .put(json)
+                        .array());
+        Path missing = tmp.resolve("missing.safetensors");
+        String where = "kiln: invalid config:\ncommand line override 2: kiln.weights: ";
+
+        KilnCommand.Result notSafetensors =
+                trainQuickstart("kiln.weights=\"" + text + "\"", "--engine", engine);
+        KilnCommand.Result header =
+                trainQuickstart("kiln.weights=\"" + badHeader + "\"", "--engine", engine);
+        KilnCommand.Result absent =
+                trainQuickstart("kiln.weights=\"" + missing + "\"", "--engine", engine);
+
+        assertThat(notSafetensors.assertBadInput(outputDir()))
+                .isEqualTo(
+                        where
+                                + text
+                                + " is not a valid safetensors file: it begins with text (\"these"
+                                + " ar\"), not with the 8-byte header length of a safetensors"
+                                + " file\n");
+        assertThat(header.assertBadInput(outputDir()))
+                .startsWith(
+                        where + badHeader + " is not a valid safetensors file: the header is not"
+                                + " valid JSON");
+        assertThat(absent.assertBadInput(outputDir()))
+                .isEqualTo(
+                        where
+                                + missing
+                                + " does not exist: expected a checkpoint directory or a"
+                                + " .safetensors file\n");
     }
 
     @Test

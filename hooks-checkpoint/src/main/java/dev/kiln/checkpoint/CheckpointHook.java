@@ -7,6 +7,8 @@ import com.typesafe.config.Config;
 
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.spi.KilnExtension;
+import dev.kiln.spi.Settings;
+import dev.kiln.spi.SettingsException;
 import dev.kiln.train.HookBase;
 import dev.kiln.train.Resumer;
 import dev.kiln.train.TrainerBase;
@@ -18,6 +20,7 @@ import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +86,31 @@ public final class CheckpointHook extends HookBase implements Resumer {
                 section.getInt("period"),
                 section.getInt("max-to-keep"),
                 section.getBoolean("async"));
+        checkWeights(kiln);
+    }
+
+    /**
+     * Checks {@code kiln.weights} while the run is built, so that a missing or malformed file stops
+     * it before any work instead of after its run directory exists. Skipped when resuming a run
+     * that has checkpoints, which then does not load the weights.
+     *
+     * @throws SettingsException naming where {@code kiln.weights} was set, the file and what is
+     *     wrong with it
+     */
+    private void checkWeights(Config kiln) {
+        if (!kiln.hasPath("weights")) {
+            return;
+        }
+        boolean resume = kiln.hasPath("resume") && kiln.getBoolean("resume");
+        if (resume && !checkpointer.checkpoints().isEmpty()) {
+            return;
+        }
+        Settings settings = Settings.of(kiln, "kiln");
+        try {
+            Checkpointer.checkWeights(Path.of(settings.string("weights")));
+        } catch (CheckpointException | InvalidPathException e) {
+            throw settings.problem("weights", e.getMessage());
+        }
     }
 
     /**

@@ -217,6 +217,33 @@ class CheckpointIT {
         assertThat(finalParameters(stopped)).isEqualTo(expected);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void resumingWithAnotherConfigNamesTheKeysThatChanged(String engine) {
+        Path run = tmp.resolve("changed-" + engine);
+        Result first = finish(command(run, engine, "kiln.solver.max-iter=200"));
+        assertThat(first.exitCode()).as(first.output()).isZero();
+
+        Result resumed =
+                finish(
+                        command(
+                                run,
+                                engine,
+                                "--resume",
+                                "kiln.solver.max-iter=300",
+                                "kiln.solver.base-lr=0.02",
+                                "kiln.checkpoint.period=50"));
+
+        assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+        assertThat(resumed.output())
+                .contains(
+                        " CheckpointHook]: The config differs from the one checkpoint model_final"
+                                + " was saved with (resuming anyway): kiln.checkpoint.period 100"
+                                + " -> 50, kiln.solver.base-lr 0.05 -> 0.02,"
+                                + " kiln.solver.max-iter 200 -> 300\n")
+                .contains("Starting training from iteration 200");
+    }
+
     @Test
     void resumeRefusesADirectoryWithoutARunAndStartsFreshInAnEmptyOne() throws Exception {
         Path foreign = tmp.resolve("foreign");

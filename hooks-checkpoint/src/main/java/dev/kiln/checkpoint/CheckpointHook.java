@@ -247,14 +247,7 @@ public final class CheckpointHook extends HookBase implements Resumer {
         }
         LoadedCheckpoint checkpoint = found.get();
         Map<String, Object> now = checkpointer.runInfo();
-        Object savedDigest = checkpoint.state().get("config_digest");
-        if (now.containsKey("config_digest")
-                && savedDigest != null
-                && !now.get("config_digest").equals(savedDigest)) {
-            LOG.warn(
-                    "The config differs from the one checkpoint {} was saved with; resuming anyway",
-                    checkpoint.name());
-        }
+        warnOfConfigChanges(checkpoint, now);
         Object savedEngine = checkpoint.state().get("engine");
         if (savedEngine != null && now.containsKey("engine") && !now.get("engine").equals(savedEngine)) {
             LOG.info(
@@ -270,6 +263,35 @@ public final class CheckpointHook extends HookBase implements Resumer {
                 checkpoint.path().toAbsolutePath(),
                 state.iteration());
         return state.iteration();
+    }
+
+    /**
+     * Says which keys of the config differ from those the checkpoint was saved with (by the values
+     * in its {@code trainer.json}), or, for a checkpoint that holds only the digest, that the
+     * config differs.
+     */
+    private static void warnOfConfigChanges(LoadedCheckpoint checkpoint, Map<String, Object> now) {
+        Object savedDigest = checkpoint.state().get("config_digest");
+        if (!now.containsKey("config_digest")
+                || savedDigest == null
+                || now.get("config_digest").equals(savedDigest)) {
+            return;
+        }
+        if (checkpoint.state().get("config") instanceof Map<?, ?> saved
+                && now.get("config") instanceof Map<?, ?> current) {
+            List<String> changes = TrainerStates.changes(saved, current);
+            if (!changes.isEmpty()) {
+                LOG.warn(
+                        "The config differs from the one checkpoint {} was saved with (resuming"
+                                + " anyway): {}",
+                        checkpoint.name(),
+                        String.join(", ", changes));
+            }
+            return;
+        }
+        LOG.warn(
+                "The config differs from the one checkpoint {} was saved with; resuming anyway",
+                checkpoint.name());
     }
 
     @Override

@@ -4,6 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
 
@@ -12,6 +15,12 @@ public final class KilnMain {
 
     /** Set when {@code --verbose} is given, before logging starts: stack traces on the console. */
     static final String CONSOLE_EXCEPTIONS = "kiln.console.exceptions";
+
+    /**
+     * Where Kiln's own messages to standard error go when {@code bin/kiln} filters what native
+     * code writes there (file descriptor 2): the unfiltered descriptor it keeps, {@code /dev/fd/3}.
+     */
+    static final String STANDARD_ERROR = "kiln.stderr";
 
     private KilnMain() {}
 
@@ -22,7 +31,19 @@ public final class KilnMain {
      * @param args the command line
      */
     public static void main(String[] args) {
+        useStandardError(System.getProperty(STANDARD_ERROR));
         System.exit(run(args));
+    }
+
+    private static void useStandardError(String path) {
+        if (path == null) {
+            return;
+        }
+        try {
+            System.setErr(new PrintStream(new FileOutputStream(path, true), true));
+        } catch (IOException | SecurityException e) {
+            // keep the inherited standard error, filtered or not
+        }
     }
 
     /**

@@ -58,6 +58,48 @@ class ConsoleIT {
     }
 
     @Test
+    void intoAFileBothStreamsArriveWholeAndWithoutTheNativeWarning() throws Exception {
+        Path log = tmp.resolve("train.log");
+        Path failed = tmp.resolve("failed.log");
+
+        int trained =
+                runInto(
+                        log,
+                        "train",
+                        "--config",
+                        Repository.quickstartConfig().toString(),
+                        "--output-dir",
+                        tmp.resolve("run-into-file").toString(),
+                        Repository.digitsOverride(),
+                        "kiln.solver.max-iter=20");
+        int refused = runInto(failed, "train", "--config", "nope.conf");
+
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(trained).as(text).isZero();
+        assertThat(text).contains("iter: 19 ").contains("Done: ").doesNotContain(NATIVE_WARNING);
+        assertThat(refused).isEqualTo(2);
+        assertThat(failed)
+                .content()
+                .isEqualTo("kiln: invalid config:\nconfig file not found: nope.conf\n");
+    }
+
+    /** Runs bin/kiln with standard output and error into one file, as {@code &> file} does. */
+    private int runInto(Path file, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(KilnCommand.distribution().resolve("bin/kiln").toString());
+        command.addAll(List.of(args));
+        Process process =
+                new ProcessBuilder(command)
+                        .directory(tmp.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(file.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                        .start();
+        assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        return process.exitValue();
+    }
+
+    @Test
     void verboseShowsTheNativeWarningThatIsOtherwiseDropped() {
         KilnCommand.Result result = train("PyTorch", "--verbose");
 

@@ -1,5 +1,9 @@
 package dev.kiln.cli;
 
+import dev.kiln.spi.SettingsException;
+
+import java.util.Optional;
+
 /** A failure the command reports as one message with its exit code. */
 final class CliFailure extends RuntimeException {
 
@@ -20,5 +24,47 @@ final class CliFailure extends RuntimeException {
 
     int exitCode() {
         return exitCode;
+    }
+
+    /**
+     * A bad value in an extension's settings, reported like every other config problem: {@code
+     * invalid config:} and the exception's one line, {@code <file>:<line>: <key>: <problem>}.
+     *
+     * @param e the exception
+     * @return the failure, exit code 2
+     */
+    static CliFailure configError(SettingsException e) {
+        return new CliFailure(BAD_INPUT, "invalid config:\n" + e.getMessage(), e);
+    }
+
+    /**
+     * A failure while building the run (reading data, creating extensions): bad input, exit code 2.
+     *
+     * @param e what was thrown
+     * @return a config error for a {@link SettingsException} anywhere among its causes, else a
+     *     failure with the exception's message
+     */
+    static CliFailure badInput(RuntimeException e) {
+        return settingsCause(e)
+                .map(CliFailure::configError)
+                .orElseGet(() -> new CliFailure(BAD_INPUT, describe(e), e));
+    }
+
+    /**
+     * @param e what was thrown
+     * @return the {@link SettingsException} that is {@code e} or one of its causes
+     */
+    static Optional<SettingsException> settingsCause(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SettingsException settings) {
+                return Optional.of(settings);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** @return the message of {@code e}, or its class when it has none */
+    static String describe(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 }

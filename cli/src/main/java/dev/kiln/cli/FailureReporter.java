@@ -7,9 +7,10 @@ import picocli.CommandLine.ParseResult;
 import java.io.PrintWriter;
 
 /**
- * Turns what a command throws into one line on standard error and an exit code: a {@link
- * CliFailure} keeps its code, anything else is a failure of Kiln itself (1). The stack trace
- * follows only with {@code --verbose}.
+ * Turns what a command throws into one message on standard error and an exit code: a {@link
+ * CliFailure} keeps its code, a {@link dev.kiln.spi.SettingsException} (among the causes) is a
+ * config error (2), anything else is a failure of Kiln itself (1). The stack trace follows only
+ * with {@code --verbose}.
  */
 final class FailureReporter implements IExecutionExceptionHandler {
 
@@ -22,6 +23,9 @@ final class FailureReporter implements IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
         PrintWriter err = cli.getErr();
+        if (!(e instanceof CliFailure)) {
+            e = CliFailure.settingsCause(e).<Exception>map(CliFailure::configError).orElse(e);
+        }
         int code = CliFailure.TRAINING_FAILED;
         String message;
         if (e instanceof CliFailure failure) {

@@ -12,11 +12,13 @@ import picocli.CommandLine.ScopeType;
         versionProvider = KilnCommand.Version.class,
         subcommands = {TrainCommand.class, PluginsCommand.class, ConfigCommand.class},
         description = "Kiln: a plugin-based training framework on DJL.",
-        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {
-            "0:done",
-            "1:training failed (non-finite loss, a hook failed)",
-            "2:bad usage, config or input"
+            ExitCodes.DONE,
+            ExitCodes.TRAINING_FAILED,
+            ExitCodes.BAD_INPUT,
+            ExitCodes.SIGINT,
+            ExitCodes.SIGTERM
         })
 public final class KilnCommand implements Runnable {
 

@@ -1,7 +1,13 @@
 package dev.kiln.cli;
 
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Arrays;
 
 /** The entry point of {@code bin/kiln}. */
@@ -10,16 +16,34 @@ public final class KilnMain {
     /** Set when {@code --verbose} is given, before logging starts: stack traces on the console. */
     static final String CONSOLE_EXCEPTIONS = "kiln.console.exceptions";
 
+    /**
+     * Where Kiln's own messages to standard error go when {@code bin/kiln} filters what native
+     * code writes there (file descriptor 2): the unfiltered descriptor it keeps, {@code /dev/fd/3}.
+     */
+    static final String STANDARD_ERROR = "kiln.stderr";
+
     private KilnMain() {}
 
     /**
      * Runs the command and exits with its code: 0 done, 1 training failed, 2 bad usage, config or
-     * input.
+     * input, 130 or 143 stopped by SIGINT or SIGTERM (see {@link ExitCodes}).
      *
      * @param args the command line
      */
     public static void main(String[] args) {
+        useStandardError(System.getProperty(STANDARD_ERROR));
         System.exit(run(args));
+    }
+
+    private static void useStandardError(String path) {
+        if (path == null) {
+            return;
+        }
+        try {
+            System.setErr(new PrintStream(new FileOutputStream(path, true), true));
+        } catch (IOException | SecurityException e) {
+            // keep the inherited standard error, filtered or not
+        }
     }
 
     /**
@@ -36,6 +60,30 @@ public final class KilnMain {
         System.setProperty("ai.djl.offline", "true");
         CommandLine cli = new CommandLine(new KilnCommand());
         cli.setExecutionExceptionHandler(new FailureReporter(verbose));
+        cli.setParameterExceptionHandler(KilnMain::usageError);
         return cli.execute(args);
+    }
+
+    /**
+     * Reports a command line picocli cannot parse as one line, with the options it may have meant,
+     * instead of the whole usage text: {@code kiln: Unknown option: '--confg' (did you mean
+     * --config?); kiln train --help lists the options}.
+     */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        StringBuilder message = new StringBuilder("kiln: ").append(e.getMessage());
+        if (e instanceof UnmatchedArgumentException unmatched
+                && !unmatched.getSuggestions().isEmpty()) {
+            message.append(" (did you mean ")
+                    .append(String.join(" or ", unmatched.getSuggestions()))
+                    .append("?)");
+        }
+        message.append("; ")
+                .append(command.getCommandSpec().qualifiedName())
+                .append(" --help lists the options");
+        PrintWriter err = command.getErr();
+        err.println(message);
+        err.flush();
+        return CliFailure.BAD_INPUT;
     }
 }

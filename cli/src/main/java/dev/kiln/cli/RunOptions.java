@@ -5,15 +5,23 @@ import dev.kiln.core.plugin.PluginException;
 import dev.kiln.core.run.KilnRun;
 
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** The options that say where a run's config and plugins come from. */
 final class RunOptions {
+
+    /** The extensions of the files Typesafe Config reads. */
+    private static final List<String> CONFIG_EXTENSIONS = List.of(".conf", ".json", ".properties");
 
     @Option(
             names = "--config",
@@ -35,6 +43,25 @@ final class RunOptions {
             description = "config overrides in HOCON syntax, e.g. kiln.solver.max-iter=100 or 'kiln.hooks += hello'")
     List<String> overrides = new ArrayList<>();
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /**
+     * Checks that the command line names a config file, before anything is loaded.
+     *
+     * @throws CliFailure with exit code 2 when no {@code --config} is given, or an argument that
+     *     is not {@code KEY=VALUE} (such as a config file given without {@code --config})
+     */
+    void requireConfigFile() {
+        checkOverrides();
+        if (configFiles.isEmpty()) {
+            throw new CliFailure(
+                    CliFailure.BAD_INPUT,
+                    "no config file given: " + commandName() + " --config FILE [KEY=VALUE ...]",
+                    null);
+        }
+    }
+
     /**
      * Finds plugins, loads and validates the config.
      *
@@ -42,14 +69,7 @@ final class RunOptions {
      * @throws CliFailure with exit code 2 for any problem of the command line, plugins or config
      */
     KilnRun load() {
-        for (String override : overrides) {
-            if (!override.contains("=")) {
-                throw new CliFailure(
-                        CliFailure.BAD_INPUT,
-                        "expected KEY=VALUE but got \"" + override + "\"",
-                        null);
-            }
-        }
+        checkOverrides();
         try {
             return KilnRun.builder()
                     .defaultPluginDir(PluginOptions.defaultDir())
@@ -64,6 +84,49 @@ final class RunOptions {
         } catch (PluginException e) {
             throw new CliFailure(CliFailure.BAD_INPUT, e.getMessage(), e);
         }
+    }
+
+    /** Every positional argument must be an override; a config file there is named as such. */
+    private void checkOverrides() {
+        for (String override : overrides) {
+            if (looksLikeConfigFile(override)) {
+                throw new CliFailure(
+                        CliFailure.BAD_INPUT,
+                        "\""
+                                + override
+                                + "\" is not a KEY=VALUE override; a config file is given with"
+                                + " --config: "
+                                + commandName()
+                                + " --config "
+                                + override,
+                        null);
+            }
+            if (!override.contains("=")) {
+                throw new CliFailure(
+                        CliFailure.BAD_INPUT,
+                        "expected KEY=VALUE but got \""
+                                + override
+                                + "\"; a config file is given with --config FILE",
+                        null);
+            }
+        }
+    }
+
+    /** A name with a config file's extension and no {@code =}, or a file that exists. */
+    private static boolean looksLikeConfigFile(String argument) {
+        String lower = argument.toLowerCase(Locale.ROOT);
+        boolean named =
+                CONFIG_EXTENSIONS.stream().anyMatch(lower::endsWith) && !argument.contains("=");
+        try {
+            return named || Files.isRegularFile(Path.of(argument));
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** @return {@code kiln train} or {@code kiln config}, as the user typed the command */
+    private String commandName() {
+        return command == null ? "kiln" : command.qualifiedName();
     }
 
 }

@@ -18,7 +18,8 @@ final class StopSignals implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
 
-    private static final Map<String, Integer> CODES = Map.of("TERM", 143, "INT", 130);
+    /** The exit code by signal name. */
+    static final Map<String, Integer> CODES = Map.of("TERM", 143, "INT", 130);
 
     private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
     private volatile int exitCode;

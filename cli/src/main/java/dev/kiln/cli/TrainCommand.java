@@ -27,7 +27,15 @@ import java.util.concurrent.Callable;
 @Command(
         name = "train",
         mixinStandardHelpOptions = true,
-        description = "Train as the config says.")
+        description = "Train as the config says.",
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {
+            ExitCodes.DONE,
+            ExitCodes.TRAINING_FAILED,
+            ExitCodes.BAD_INPUT,
+            ExitCodes.SIGINT,
+            ExitCodes.SIGTERM
+        })
 final class TrainCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
@@ -50,6 +58,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        options.requireConfigFile();
         if (resume) {
             options.overrides.add("kiln.resume=true");
         }
@@ -69,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 trainer.setUp();
             } catch (RuntimeException e) {
-                throw new CliFailure(CliFailure.BAD_INPUT, describe(e), e);
+                throw CliFailure.badInput(e);
             }
             RunDirectory directory =
                     resuming ? RunDirectory.openForResume(outputDir) : RunDirectory.create(outputDir);
@@ -83,6 +92,9 @@ final class TrainCommand implements Callable<Integer> {
                 } catch (ExpectedResultsException e) {
                     throw new CliFailure(CliFailure.TRAINING_FAILED, e.getMessage(), e);
                 } catch (RuntimeException e) {
+                    if (CliFailure.settingsCause(e).isPresent()) {
+                        throw CliFailure.badInput(e);
+                    }
                     throw new CliFailure(
                             CliFailure.TRAINING_FAILED, "training failed: " + describe(e), e);
                 }
@@ -104,7 +116,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             trainer.setUp();
         } catch (RuntimeException e) {
-            throw new CliFailure(CliFailure.BAD_INPUT, describe(e), e);
+            throw CliFailure.badInput(e);
         }
         try {
             trainer.evaluate();
@@ -113,12 +125,15 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             throw new CliFailure(CliFailure.BAD_INPUT, "--eval-only: " + describe(e), e);
         } catch (RuntimeException e) {
+            if (CliFailure.settingsCause(e).isPresent()) {
+                throw CliFailure.badInput(e);
+            }
             throw new CliFailure(CliFailure.TRAINING_FAILED, "evaluation failed: " + describe(e), e);
         }
         return 0;
     }
 
     private static String describe(RuntimeException e) {
-        return e.getMessage() == null ? e.toString() : e.getMessage();
+        return CliFailure.describe(e);
     }
 }

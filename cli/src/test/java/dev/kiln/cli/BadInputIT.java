@@ -1,12 +1,17 @@
 package dev.kiln.cli;
 
+import dev.kiln.testkit.KilnCommand;
 import dev.kiln.testkit.PluginJars;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,26 +36,26 @@ class BadInputIT {
     }
 
     /** {@code train --config <quickstart> --output-dir <tmp>/run <digits> <args...>} */
-    private KilnProcess.Result trainQuickstart(String... args) {
+    private KilnCommand.Result trainQuickstart(String... args) {
         List<String> command =
                 new ArrayList<>(
                         List.of(
                                 "train",
                                 "--config",
-                                KilnProcess.quickstartConfig().toString(),
+                                Repository.quickstartConfig().toString(),
                                 "--output-dir",
                                 outputDir().toString(),
-                                KilnProcess.digitsOverride()));
+                                Repository.digitsOverride()));
         command.addAll(List.of(args));
-        return KilnProcess.run(tmp, command);
+        return KilnCommand.run(tmp, command);
     }
 
     @Test
     void missingConfigFile() {
         Path missing = tmp.resolve("nope.conf");
 
-        KilnProcess.Result result =
-                KilnProcess.run(
+        KilnCommand.Result result =
+                KilnCommand.run(
                         tmp,
                         "train",
                         "--config",
@@ -66,21 +71,21 @@ class BadInputIT {
     @Test
     void hoconSyntaxErrorNamesTheFileAndLine() {
         Path conf =
-                KilnProcess.write(
+                PluginJars.textFile(
                         tmp.resolve("broken.conf"),
                         "kiln {\n  solver {\n    max-iter = \n  }\n}\n");
 
-        KilnProcess.Result result =
-                KilnProcess.run(
+        KilnCommand.Result result =
+                KilnCommand.run(
                         tmp,
                         "train",
                         "--config",
-                        KilnProcess.quickstartConfig().toString(),
+                        Repository.quickstartConfig().toString(),
                         "--config",
                         conf.toString(),
                         "--output-dir",
                         outputDir().toString(),
-                        KilnProcess.digitsOverride());
+                        Repository.digitsOverride());
 
         // the value is missing on line 3; the parser notices at the '}' of line 4
         assertThat(result.assertBadInput(outputDir())).containsPattern("broken\\.conf:[34]\\b");
@@ -88,7 +93,7 @@ class BadInputIT {
 
     @Test
     void misspelledKeySuggestsTheRightOne() {
-        KilnProcess.Result result = trainQuickstart("kiln.solver.base_lr=0.1");
+        KilnCommand.Result result = trainQuickstart("kiln.solver.base_lr=0.1");
 
         assertThat(result.assertBadInput(outputDir()))
                 .contains("kiln.solver.base_lr")
@@ -98,21 +103,21 @@ class BadInputIT {
     @Test
     void wrongTypeInAConfigFileNamesTheFileAndLine() {
         Path conf =
-                KilnProcess.write(
+                PluginJars.textFile(
                         tmp.resolve("many.conf"),
                         "kiln {\n  solver {\n    max-iter = \"many\"\n  }\n}\n");
 
-        KilnProcess.Result result =
-                KilnProcess.run(
+        KilnCommand.Result result =
+                KilnCommand.run(
                         tmp,
                         "train",
                         "--config",
-                        KilnProcess.quickstartConfig().toString(),
+                        Repository.quickstartConfig().toString(),
                         "--config",
                         conf.toString(),
                         "--output-dir",
                         outputDir().toString(),
-                        KilnProcess.digitsOverride());
+                        Repository.digitsOverride());
 
         assertThat(result.assertBadInput(outputDir()))
                 .contains("many.conf:3")
@@ -122,14 +127,14 @@ class BadInputIT {
 
     @Test
     void unknownHook() {
-        KilnProcess.Result result = trainQuickstart("kiln.hooks=[nosuchhook]");
+        KilnCommand.Result result = trainQuickstart("kiln.hooks=[nosuchhook]");
 
         assertThat(result.assertBadInput(outputDir())).contains("unknown hook \"nosuchhook\"");
     }
 
     @Test
     void unknownEngineListsTheKnownOnes() {
-        KilnProcess.Result result = trainQuickstart("--engine", "Foo");
+        KilnCommand.Result result = trainQuickstart("--engine", "Foo");
 
         assertThat(result.assertBadInput(outputDir()))
                 .contains("Foo")
@@ -139,7 +144,7 @@ class BadInputIT {
 
     @Test
     void missingDataFileNamesThePath() {
-        KilnProcess.Result result = trainQuickstart("kiln.data.train.path=/nonexistent/x.csv");
+        KilnCommand.Result result = trainQuickstart("kiln.data.train.path=/nonexistent/x.csv");
 
         assertThat(result.assertBadInput(outputDir())).contains("/nonexistent/x.csv");
     }
@@ -147,11 +152,11 @@ class BadInputIT {
     @Test
     void csvRowWithTooFewColumnsNamesFileLineAndColumnCounts() {
         Path csv =
-                KilnProcess.write(
+                PluginJars.textFile(
                         tmp.resolve("short-row.csv"),
                         "1,2,3,0\n4,5,6,1\n7,8\n1,2,3,0\n4,5,6,1\n");
 
-        KilnProcess.Result result =
+        KilnCommand.Result result =
                 trainQuickstart("kiln.data.train.path=\"" + csv + "\"", "kiln.solver.max-iter=5");
 
         assertThat(result.assertBadInput(outputDir()))
@@ -163,10 +168,10 @@ class BadInputIT {
     @Test
     void fileInAPluginsFolderThatIsNotAJar() {
         Path plugins = tmp.resolve("plugins");
-        Path notes = KilnProcess.write(plugins.resolve("notes.txt"), "my notes\n");
+        Path notes = PluginJars.textFile(plugins.resolve("notes.txt"), "my notes\n");
 
-        KilnProcess.Result train = trainQuickstart("--plugins", plugins.toString());
-        KilnProcess.Result list = KilnProcess.run(tmp, "plugins", "--plugins", plugins.toString());
+        KilnCommand.Result train = trainQuickstart("--plugins", plugins.toString());
+        KilnCommand.Result list = KilnCommand.run(tmp, "plugins", "--plugins", plugins.toString());
 
         assertThat(train.assertBadInput(outputDir())).contains(notes.toString()).contains("jar");
         assertThat(list.assertBadInput(null)).contains(notes.toString()).contains("jar");
@@ -189,9 +194,9 @@ class BadInputIT {
                     .writeTo(plugins);
         }
 
-        KilnProcess.Result train =
+        KilnCommand.Result train =
                 trainQuickstart("--plugins", plugins.toString(), "kiln.hooks+=twin");
-        KilnProcess.Result list = KilnProcess.run(tmp, "plugins", "--plugins", plugins.toString());
+        KilnCommand.Result list = KilnCommand.run(tmp, "plugins", "--plugins", plugins.toString());
 
         for (String message : List.of(train.assertBadInput(outputDir()), list.assertBadInput(null))) {
             assertThat(message).contains("twin").contains("alpha-twin.jar").contains("beta-twin.jar");
@@ -199,8 +204,131 @@ class BadInputIT {
     }
 
     @Test
+    void trainWithoutAConfigFileAsksForOne() {
+        KilnCommand.Result result = KilnCommand.run(tmp, "train");
+
+        assertThat(result.assertBadInput(tmp.resolve("output")))
+                .isEqualTo("kiln: no config file given: kiln train --config FILE [KEY=VALUE ...]\n");
+    }
+
+    @Test
+    void aConfigFileGivenWithoutConfigIsNamedWithTheCommandThatTakesIt() {
+        PluginJars.textFile(tmp.resolve("my.conf"), "kiln.solver.max-iter = 5\n");
+        String expected =
+                "kiln: \"my.conf\" is not a KEY=VALUE override; a config file is given with"
+                        + " --config: kiln %s --config my.conf\n";
+
+        KilnCommand.Result alone = KilnCommand.run(tmp, "train", "my.conf");
+        KilnCommand.Result withAnother =
+                KilnCommand.run(
+                        tmp, "train", "--config", Repository.quickstartConfig().toString(), "my.conf");
+        KilnCommand.Result missing = KilnCommand.run(tmp, "train", "other.conf");
+        KilnCommand.Result config = KilnCommand.run(tmp, "config", "my.conf");
+
+        assertThat(alone.assertBadInput(tmp.resolve("output"))).isEqualTo(expected.formatted("train"));
+        assertThat(withAnother.assertBadInput(tmp.resolve("output")))
+                .isEqualTo(expected.formatted("train"));
+        assertThat(missing.assertBadInput(tmp.resolve("output")))
+                .isEqualTo(expected.formatted("train").replace("my.conf", "other.conf"));
+        assertThat(config.assertBadInput(tmp.resolve("output")))
+                .isEqualTo(expected.formatted("config"));
+    }
+
+    @Test
+    void anArgumentThatIsNeitherAnOverrideNorAFileSaysWhatIsExpected() {
+        KilnCommand.Result result = trainQuickstart("fast");
+
+        assertThat(result.assertBadInput(outputDir()))
+                .isEqualTo(
+                        "kiln: expected KEY=VALUE but got \"fast\"; a config file is given with"
+                                + " --config FILE\n");
+    }
+
+    @Test
+    void aMistypedOptionIsOneLineWithTheOptionMeant() {
+        KilnCommand.Result mistyped = KilnCommand.run(tmp, "train", "--confg", "my.conf");
+        KilnCommand.Result noCommand = KilnCommand.run(tmp);
+
+        assertThat(mistyped.assertBadInput(tmp.resolve("output")))
+                .isEqualTo(
+                        "kiln: Unknown option: '--confg' (did you mean --config?); kiln train"
+                                + " --help lists the options\n");
+        assertThat(noCommand.assertBadInput(tmp.resolve("output")))
+                .isEqualTo(
+                        "kiln: name a command: train, plugins or config; kiln --help lists the"
+                                + " options\n");
+    }
+
+    @Test
+    void anIncludeThatFindsNoFileNamesTheIncludingFileAndLine() {
+        PluginJars.textFile(
+                tmp.resolve("examples/x.conf"),
+                "include \"" + Repository.quickstartConfig() + "\"\n"
+                        + "kiln.solver.max-iter = 5\n"
+                        + "include \"missing.conf\"\n");
+
+        KilnCommand.Result result =
+                KilnCommand.run(
+                        tmp,
+                        "train",
+                        "--config",
+                        "examples/x.conf",
+                        "--output-dir",
+                        outputDir().toString(),
+                        Repository.digitsOverride());
+
+        assertThat(result.assertBadInput(outputDir()))
+                .isEqualTo(
+                        "kiln: invalid config:\n"
+                                + "examples/x.conf:3: include \"missing.conf\": no such file"
+                                + " (relative to examples/)\n");
+    }
+
+    @ParameterizedTest(name = "--engine {0}")
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void badWeightsAreFoundBeforeAnyWork(String engine) throws IOException {
+        Path text = PluginJars.textFile(tmp.resolve("notes.safetensors"), "these are notes\n");
+        Path badHeader = tmp.resolve("bad-header.safetensors");
+        byte[] json = "{\"w\": [".getBytes(StandardCharsets.UTF_8);
+        Files.write(
+                badHeader,
+                ByteBuffer.allocate(8 + json.length)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(json.length)
+                        .put(json)
+                        .array());
+        Path missing = tmp.resolve("missing.safetensors");
+        String where = "kiln: invalid config:\ncommand line override 2: kiln.weights: ";
+
+        KilnCommand.Result notSafetensors =
+                trainQuickstart("kiln.weights=\"" + text + "\"", "--engine", engine);
+        KilnCommand.Result header =
+                trainQuickstart("kiln.weights=\"" + badHeader + "\"", "--engine", engine);
+        KilnCommand.Result absent =
+                trainQuickstart("kiln.weights=\"" + missing + "\"", "--engine", engine);
+
+        assertThat(notSafetensors.assertBadInput(outputDir()))
+                .isEqualTo(
+                        where
+                                + text
+                                + " is not a valid safetensors file: it begins with text (\"these"
+                                + " ar\"), not with the 8-byte header length of a safetensors"
+                                + " file\n");
+        assertThat(header.assertBadInput(outputDir()))
+                .startsWith(
+                        where + badHeader + " is not a valid safetensors file: the header is not"
+                                + " valid JSON");
+        assertThat(absent.assertBadInput(outputDir()))
+                .isEqualTo(
+                        where
+                                + missing
+                                + " does not exist: expected a checkpoint directory or a"
+                                + " .safetensors file\n");
+    }
+
+    @Test
     void verbosePrintsTheStackTraceAndStillExits2() {
-        KilnProcess.Result result =
+        KilnCommand.Result result =
                 trainQuickstart("--verbose", "kiln.data.train.path=/nonexistent/x.csv");
 
         assertThat(result.exitCode()).as(result.describe()).isEqualTo(2);
@@ -214,12 +342,12 @@ class BadInputIT {
 
     @Test
     void outputDirectoryThatHoldsARunIsRefusedAndLeftAlone() throws IOException {
-        KilnProcess.Result first = trainQuickstart("kiln.solver.max-iter=5");
+        KilnCommand.Result first = trainQuickstart("kiln.solver.max-iter=5");
         assertThat(first.exitCode()).as(first.describe()).isZero();
         Map<Path, String> before = snapshot(outputDir());
         assertThat(before).containsKeys(Path.of(RunDirectory.CONFIG_FILE), Path.of(RunDirectory.LOG_FILE));
 
-        KilnProcess.Result second = trainQuickstart("kiln.solver.max-iter=7");
+        KilnCommand.Result second = trainQuickstart("kiln.solver.max-iter=7");
 
         assertThat(second.exitCode()).as(second.describe()).isEqualTo(2);
         second.assertNoStackTrace();

@@ -10,12 +10,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.kiln.testkit.KilnCommand;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +37,6 @@ import java.util.stream.Stream;
  */
 class CheckpointIT {
 
-    private static final Path DIST = Path.of(System.getProperty("kiln.dist", "target/kiln"));
-    private static final Path REPO = Path.of(System.getProperty("kiln.repo", ".."));
     private static final Pattern ITER = Pattern.compile("iter: (\\d+)");
     private static final int MAX_ITER = 1500;
 
@@ -43,7 +44,6 @@ class CheckpointIT {
 
     private List<String> command(Path outputDir, String engine, String... more) {
         List<String> command = new ArrayList<>();
-        command.add(DIST.resolve("bin/kiln").toAbsolutePath().toString());
         command.add("train");
         command.add("--config");
         command.add("examples/digits/digits-mlp.conf");
@@ -63,19 +63,23 @@ class CheckpointIT {
         return command;
     }
 
-    private static Process start(List<String> command) throws IOException {
+    /** Starts {@code bin/kiln} with the arguments, its two streams merged into one. */
+    private static Process start(List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(KilnCommand.distribution().resolve("bin/kiln").toString());
+        command.addAll(args);
         return new ProcessBuilder(command)
-                .directory(REPO.toFile())
+                .directory(Repository.root().toFile())
                 .redirectErrorStream(true)
                 .start();
     }
 
-    /** Runs to the end; returns the exit code and output. */
-    private static Result finish(List<String> command) throws Exception {
-        Process process = start(command);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        return new Result(process.exitValue(), output);
+    /** Runs to the end; returns the exit code and output (standard output, then error). */
+    private static Result finish(List<String> args) {
+        KilnCommand.Result result =
+                KilnCommand.run(
+                        KilnCommand.distribution(), Repository.root(), Duration.ofMinutes(5), args);
+        return new Result(result.exitCode(), result.stdout() + result.stderr());
     }
 
     private record Result(int exitCode, String output) {}
@@ -211,6 +215,33 @@ class CheckpointIT {
         assertThat(resumedTerm.output())
                 .contains("Starting training from iteration " + (stoppedAfter + 1));
         assertThat(finalParameters(stopped)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void resumingWithAnotherConfigNamesTheKeysThatChanged(String engine) {
+        Path run = tmp.resolve("changed-" + engine);
+        Result first = finish(command(run, engine, "kiln.solver.max-iter=200"));
+        assertThat(first.exitCode()).as(first.output()).isZero();
+
+        Result resumed =
+                finish(
+                        command(
+                                run,
+                                engine,
+                                "--resume",
+                                "kiln.solver.max-iter=300",
+                                "kiln.solver.base-lr=0.02",
+                                "kiln.checkpoint.period=50"));
+
+        assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+        assertThat(resumed.output())
+                .contains(
+                        " CheckpointHook]: The config differs from the one checkpoint model_final"
+                                + " was saved with (resuming anyway): kiln.checkpoint.period 100"
+                                + " -> 50, kiln.solver.base-lr 0.05 -> 0.02,"
+                                + " kiln.solver.max-iter 200 -> 300\n")
+                .contains("Starting training from iteration 200");
     }
 
     @Test

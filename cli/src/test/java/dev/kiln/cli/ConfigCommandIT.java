@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 
+import dev.kiln.testkit.KilnCommand;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@code kiln config}: the resolved config, overrides applied, and nothing written. */
@@ -17,12 +20,12 @@ class ConfigCommandIT {
 
     @Test
     void printsTheResolvedConfigWithTheOverrideApplied() {
-        KilnProcess.Result result =
-                KilnProcess.run(
+        KilnCommand.Result result =
+                KilnCommand.run(
                         tmp,
                         "config",
                         "--config",
-                        KilnProcess.quickstartConfig().toString(),
+                        Repository.quickstartConfig().toString(),
                         "kiln.solver.max-iter=7");
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
@@ -39,11 +42,11 @@ class ConfigCommandIT {
     @Test
     void showsWhereEachHookAndWriterCameFrom() throws Exception {
         Path mine = tmp.resolve("mine.conf");
-        java.nio.file.Files.writeString(
+        Files.writeString(
                 mine,
-                "include \"" + KilnProcess.quickstartConfig().toAbsolutePath() + "\"\n"
+                "include \"" + Repository.quickstartConfig().toAbsolutePath() + "\"\n"
                         + "kiln.hooks += early-stopping\n");
-        KilnProcess.Result result = KilnProcess.run(tmp, "config", "--config", mine.toString());
+        KilnCommand.Result result = KilnCommand.run(tmp, "config", "--config", mine.toString());
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         Config printed = ConfigFactory.parseString(result.stdout());

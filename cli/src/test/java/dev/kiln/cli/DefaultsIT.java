@@ -2,6 +2,8 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.testkit.KilnCommand;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,20 +32,20 @@ class DefaultsIT {
     void aConfigNamingNoHooksOrWritersCheckpointsEvaluatesAndWritesMetrics(String engine)
             throws IOException {
         Path config =
-                KilnProcess.write(
+                Files.writeString(
                         tmp.resolve("minimal.conf"),
                         "kiln {\n"
                                 + "  model { type = mlp, hidden-sizes = [64] }\n"
                                 + "  data.train { type = csv, path = \""
-                                + KilnProcess.digits()
+                                + Repository.digits()
                                 + "\" }\n"
                                 + "  solver { optimizer = sgd, base-lr = 0.05, max-iter = 300,"
                                 + " batch-size = 32 }\n"
                                 + "}\n");
         Path run = tmp.resolve("run");
 
-        KilnProcess.Result trained =
-                KilnProcess.run(
+        KilnCommand.Result trained =
+                KilnCommand.run(
                         tmp,
                         "train",
                         "--config",
@@ -65,8 +67,8 @@ class DefaultsIT {
         assertThat(Files.readString(run.resolve("metrics.json"))).contains("\"test/accuracy\"");
         String trainedAccuracy = accuracy(trained.stdout());
 
-        KilnProcess.Result evaluated =
-                KilnProcess.run(
+        KilnCommand.Result evaluated =
+                KilnCommand.run(
                         tmp,
                         List.of(
                                 "train",

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.testkit.KilnCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -16,22 +17,22 @@ class EvalIT {
 
     @TempDir Path tmp;
 
-    private KilnProcess.Result train(Path run, String... more) {
+    private KilnCommand.Result train(Path run, String... more) {
         String[] args = new String[6 + more.length];
         args[0] = "train";
         args[1] = "--config";
-        args[2] = KilnProcess.quickstartConfig().toString();
+        args[2] = Repository.quickstartConfig().toString();
         args[3] = "--output-dir";
         args[4] = run.toString();
-        args[5] = KilnProcess.digitsOverride();
+        args[5] = Repository.digitsOverride();
         System.arraycopy(more, 0, args, 6, more.length);
-        return KilnProcess.run(tmp, args);
+        return KilnCommand.run(tmp, args);
     }
 
     @Test
     void aMissedExpectedResultExits1AndSaysWhatWasExpectedAndWhatCame() {
         Path run = tmp.resolve("run");
-        KilnProcess.Result result =
+        KilnCommand.Result result =
                 train(
                         run,
                         "kiln.solver.max-iter=50",
@@ -54,7 +55,7 @@ class EvalIT {
 
     @Test
     void reachedExpectedResultsExit0() {
-        KilnProcess.Result result =
+        KilnCommand.Result result =
                 train(
                         tmp.resolve("run"),
                         "kiln.solver.max-iter=50",
@@ -67,7 +68,7 @@ class EvalIT {
     @Test
     void evalOnlyEvaluatesPrintsAndWritesNothing() throws Exception {
         Path run = tmp.resolve("run");
-        KilnProcess.Result result = train(run, "--eval-only");
+        KilnCommand.Result result = train(run, "--eval-only");
         assertThat(result.exitCode()).as(result.describe()).isZero();
         result.assertNoStackTrace();
         assertThat(result.stdout())
@@ -81,7 +82,7 @@ class EvalIT {
     @Test
     void evalOnlyWithoutAnEvaluationHookExits2() {
         Path run = tmp.resolve("run");
-        KilnProcess.Result result = train(run, "--eval-only", "kiln.hooks=[]");
+        KilnCommand.Result result = train(run, "--eval-only", "kiln.hooks=[]");
         assertThat(result.assertBadInput(run))
                 .contains("--eval-only: nothing to evaluate with")
                 .contains("implements EvaluationHook); add one to kiln.hooks");
@@ -101,7 +102,7 @@ class EvalIT {
     @Test
     void evalOnlyResumedFromTheRunsCheckpointPrintsTheSameAccuracy() throws Exception {
         Path run = tmp.resolve("run");
-        KilnProcess.Result trained =
+        KilnCommand.Result trained =
                 train(run, "kiln.hooks=[eval, checkpoint]", "kiln.solver.max-iter=300");
         assertThat(trained.exitCode()).as(trained.describe()).isZero();
         String accuracy = lastAccuracy(trained.stdout());
@@ -111,7 +112,7 @@ class EvalIT {
             before = files.map(p -> p.getFileName().toString()).sorted().toArray(String[]::new);
         }
 
-        KilnProcess.Result evaluated =
+        KilnCommand.Result evaluated =
                 train(
                         run,
                         "--eval-only",
@@ -130,7 +131,7 @@ class EvalIT {
     @Test
     void evalOnlyResumeWithoutACheckpointExits2() {
         Path run = tmp.resolve("empty");
-        KilnProcess.Result result =
+        KilnCommand.Result result =
                 train(run, "--eval-only", "--resume", "kiln.hooks=[eval, checkpoint]");
         assertThat(result.assertBadInput(run)).contains("found no checkpoint to evaluate");
     }

@@ -3,18 +3,14 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.kiln.testkit.KilnCommand;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,8 +21,6 @@ import java.util.regex.Pattern;
  */
 class LrScheduleIT {
 
-    private static final Path DIST = Path.of(System.getProperty("kiln.dist", "target/kiln"));
-    private static final Path REPO = Path.of(System.getProperty("kiln.repo", ".."));
     private static final Pattern PROGRESS = Pattern.compile("iter: (\\d+) .*lr: ([0-9.eE+-]+)");
 
     /** 40 iterations: a warmup over the first 2, the cosine over the rest. */
@@ -48,31 +42,21 @@ class LrScheduleIT {
     }
 
     @Test
-    void theExamplePrintsTheScheduledRate() throws Exception {
+    void theExamplePrintsTheScheduledRate() {
         Path runDir = tmp.resolve("run");
-        List<String> command = new ArrayList<>();
-        command.add(DIST.resolve("bin/kiln").toAbsolutePath().toString());
-        command.addAll(
-                List.of(
+        KilnCommand.Result result =
+                KilnCommand.run(
+                        Repository.root(),
                         "train",
                         "--config",
                         "examples/digits/digits-cosine.conf",
                         "--output-dir",
                         runDir.toString(),
                         "kiln.solver.max-iter=" + MAX_ITER,
-                        "kiln.writer-period=4"));
-        Path out = tmp.resolve("stdout.txt");
-        Path err = tmp.resolve("stderr.txt");
-        Process process =
-                new ProcessBuilder(command)
-                        .directory(REPO.toFile())
-                        .redirectOutput(out.toFile())
-                        .redirectError(err.toFile())
-                        .start();
-        assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("kiln finished").isTrue();
-        String stdout = read(out);
-        String describe = stdout + "\n--- stderr:\n" + read(err);
-        assertThat(process.exitValue()).as(describe).isZero();
+                        "kiln.writer-period=4");
+        String stdout = result.stdout();
+        String describe = result.describe();
+        assertThat(result.exitCode()).as(describe).isZero();
 
         Map<Integer, Double> printed = new LinkedHashMap<>();
         Matcher m = PROGRESS.matcher(stdout);
@@ -93,9 +77,5 @@ class LrScheduleIT {
         assertThat(printed.get(19)).isGreaterThan(printed.get(39));
         assertThat(printed.get(39)).isLessThan(1e-4);
         assertThat(runDir.resolve("config.conf")).content().contains("lr-scheduler");
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.readString(file, StandardCharsets.UTF_8);
     }
 }

@@ -1,11 +1,14 @@
 package dev.kiln.cli;
 
+import dev.kiln.testkit.KilnCommand;
 import dev.kiln.testkit.PluginJars;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,25 +71,25 @@ class PluginJarIT {
                 .writeTo(plugins);
     }
 
-    private KilnProcess.Result train(Path outputDir, String... args) {
+    private KilnCommand.Result train(Path outputDir, String... args) {
         List<String> command =
                 new ArrayList<>(
                         List.of(
                                 "train",
                                 "--config",
-                                KilnProcess.quickstartConfig().toString(),
+                                Repository.quickstartConfig().toString(),
                                 "--output-dir",
                                 outputDir.toString(),
-                                KilnProcess.digitsOverride(),
+                                Repository.digitsOverride(),
                                 "kiln.hooks+=greeter",
                                 "kiln.solver.max-iter=10"));
         command.addAll(List.of(args));
-        return KilnProcess.run(tmp, command);
+        return KilnCommand.run(tmp, command);
     }
 
     @Test
     void pluginsListsTheHookWithItsJar() {
-        KilnProcess.Result result = KilnProcess.run(tmp, "plugins", "--plugins", plugins.toString());
+        KilnCommand.Result result = KilnCommand.run(tmp, "plugins", "--plugins", plugins.toString());
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(result.stdout().lines())
@@ -108,7 +111,7 @@ class PluginJarIT {
     void trainRunsTheHookWithThePeriodOfItsReferenceConf() {
         Path run = tmp.resolve("run");
 
-        KilnProcess.Result result = train(run, "--plugins", plugins.toString());
+        KilnCommand.Result result = train(run, "--plugins", plugins.toString());
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(greetings(result.stdout())).containsExactly(4L, 9L);
@@ -119,7 +122,7 @@ class PluginJarIT {
 
     @Test
     void anOverrideChangesTheHooksPeriod() {
-        KilnProcess.Result result =
+        KilnCommand.Result result =
                 train(tmp.resolve("run"), "--plugins", plugins.toString(), "kiln.greeter.period=3");
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
@@ -130,9 +133,70 @@ class PluginJarIT {
     void withoutPluginsTheHookIsUnknown() {
         Path run = tmp.resolve("run");
 
-        KilnProcess.Result result = train(run);
+        KilnCommand.Result result = train(run);
 
         assertThat(result.assertBadInput(run)).contains("unknown hook \"greeter\"");
+    }
+
+    /** A greeter that reads its period with the settings helper, which checks the value. */
+    private static final String STRICT_GREETER =
+            """
+            package com.example.strict;
+
+            import com.typesafe.config.Config;
+            import dev.kiln.spi.KilnExtension;
+            import dev.kiln.spi.Settings;
+            import dev.kiln.train.Hook;
+            import jakarta.inject.Inject;
+
+            @KilnExtension(name = "greeter", description = "greets, strictly")
+            public final class StrictGreeter implements Hook {
+
+                private final int period;
+
+                @Inject
+                public StrictGreeter(Config section) {
+                    this.period = Settings.of(section, "kiln.greeter").intAtLeast("period", 1);
+                }
+            }
+            """;
+
+    @ParameterizedTest(name = "--engine {0}")
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aBadSettingRejectedByTheHooksConstructorIsOneConfigError(String engine) {
+        Path strict = tmp.resolve("strict-plugins");
+        PluginJars.jar("strict-greeter.jar")
+                .java(STRICT_GREETER)
+                .service("dev.kiln.train.Hook", "com.example.strict.StrictGreeter")
+                .resource("reference.conf", "kiln.greeter { period = 5 }\n")
+                .writeTo(strict);
+        Path conf =
+                PluginJars.textFile(
+                        tmp.resolve("greeter.conf"), "kiln {\n  greeter.period = 0\n}\n");
+        Path run = tmp.resolve("run");
+
+        KilnCommand.Result inAFile =
+                train(
+                        run,
+                        "--plugins",
+                        strict.toString(),
+                        "--config",
+                        conf.toString(),
+                        "--engine",
+                        engine);
+        KilnCommand.Result onTheCommandLine =
+                train(run, "--plugins", strict.toString(), "kiln.greeter.period=-3");
+
+        assertThat(inAFile.assertBadInput(run))
+                .isEqualTo(
+                        "kiln: invalid config:\n"
+                                + conf
+                                + ":2: kiln.greeter.period: must be at least 1 but is 0\n");
+        assertThat(onTheCommandLine.assertBadInput(run))
+                .isEqualTo(
+                        "kiln: invalid config:\n"
+                                + "command line override 4: kiln.greeter.period: must be at least 1"
+                                + " but is -3\n");
     }
 
     /** @return the iterations the greeter greeted at, in order */

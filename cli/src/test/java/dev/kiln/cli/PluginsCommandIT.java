@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.testkit.KilnCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -21,7 +22,7 @@ class PluginsCommandIT {
 
     @Test
     void listsEveryBuiltInExtensionWithKindNameJarAndDescription() {
-        KilnProcess.Result result = KilnProcess.run(tmp, "plugins");
+        KilnCommand.Result result = KilnCommand.run(tmp, "plugins");
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(result.stderr()).as(result.describe()).isEmpty();
@@ -44,7 +45,7 @@ class PluginsCommandIT {
                 .filteredOn(r -> !r[2].equals(coreJar()))
                 .allSatisfy(
                         r ->
-                                assertThat(KilnProcess.dist().resolve("plugins").resolve(r[2]))
+                                assertThat(KilnCommand.distribution().resolve("plugins").resolve(r[2]))
                                         .as(Arrays.toString(r))
                                         .isRegularFile());
         assertThat(rows)
@@ -56,7 +57,7 @@ class PluginsCommandIT {
 
     /** @return the file name of kiln-core's jar in the distribution's lib/ */
     private static String coreJar() {
-        try (Stream<Path> files = Files.list(KilnProcess.dist().resolve("lib"))) {
+        try (Stream<Path> files = Files.list(KilnCommand.distribution().resolve("lib"))) {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("kiln-core-") && n.endsWith(".jar"))
                     .findFirst()

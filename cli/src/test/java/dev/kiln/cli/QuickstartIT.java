@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.testkit.KilnCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
@@ -34,15 +35,15 @@ class QuickstartIT {
                         List.of(
                                 "train",
                                 "--config",
-                                KilnProcess.quickstartConfig().toString(),
+                                Repository.quickstartConfig().toString(),
                                 "--output-dir",
                                 run.toString(),
-                                KilnProcess.digitsOverride()));
+                                Repository.digitsOverride()));
         if (!engine.equals("PyTorch")) {
             args.addAll(List.of("--engine", engine));
         }
 
-        KilnProcess.Result result = KilnProcess.run(tmp, args);
+        KilnCommand.Result result = KilnCommand.run(tmp, args);
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         result.assertNoStackTrace();
@@ -61,7 +62,7 @@ class QuickstartIT {
         assertThat(written.getString("kiln.engine")).isEqualTo(engine);
         assertThat(written.getInt("kiln.solver.max-iter")).isEqualTo(2000);
         assertThat(written.getString("kiln.data.train.path"))
-                .isEqualTo(KilnProcess.digits().toString());
+                .isEqualTo(Repository.digits().toString());
 
         assertThat(run.resolve(RunDirectory.LOG_FILE)).isRegularFile();
         String log = Files.readString(run.resolve(RunDirectory.LOG_FILE), StandardCharsets.UTF_8);

@@ -2,6 +2,8 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.testkit.KilnCommand;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -25,27 +26,19 @@ class WriterPluginsIT {
 
     @Test
     void aRunWithTheWriterPluginsWritesMetricsJsonAndAnEventFile() throws Exception {
-        Path dist = Path.of(System.getProperty("kiln.dist"));
-        Path repo = Path.of(System.getProperty("kiln.repo")).toAbsolutePath().normalize();
         Path out = tmp.resolve("run");
-        Path log = tmp.resolve("kiln.log");
-        Process p =
-                new ProcessBuilder(
-                                dist.resolve("bin/kiln").toString(),
-                                "train",
-                                "--config",
-                                repo.resolve("examples/digits/digits-mlp.conf").toString(),
-                                "--output-dir",
-                                out.toString(),
-                                "kiln.solver.max-iter=30",
-                                "kiln.writer-period=10",
-                                "kiln.writers=[console, json, tensorboard]")
-                        .directory(repo.toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("kiln train finished").isTrue();
-        assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+        KilnCommand.Result result =
+                KilnCommand.run(
+                        Repository.root(),
+                        "train",
+                        "--config",
+                        Repository.quickstartConfig().toString(),
+                        "--output-dir",
+                        out.toString(),
+                        "kiln.solver.max-iter=30",
+                        "kiln.writer-period=10",
+                        "kiln.writers=[console, json, tensorboard]");
+        assertThat(result.exitCode()).as(result.describe()).isZero();
 
         List<String> lines = Files.readAllLines(out.resolve("metrics.json"));
         assertThat(lines).hasSize(3);

@@ -5,9 +5,10 @@ import ai.djl.nn.Block;
 
 import com.typesafe.config.Config;
 
-import dev.kiln.spi.Settings;
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.spi.KilnExtension;
+import dev.kiln.spi.Settings;
+import dev.kiln.spi.SettingsException;
 import dev.kiln.train.HookBase;
 import dev.kiln.train.Resumer;
 import dev.kiln.train.TrainerBase;
@@ -19,6 +20,7 @@ import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +86,31 @@ public final class CheckpointHook extends HookBase implements Resumer {
                 Settings.of(section, "kiln.checkpoint").intAtLeast("period", 1),
                 Settings.of(section, "kiln.checkpoint").intAtLeast("max-to-keep", 0),
                 Settings.of(section, "kiln.checkpoint").bool("async"));
+        checkWeights(kiln);
+    }
+
+    /**
+     * Checks {@code kiln.weights} while the run is built, so that a missing or malformed file stops
+     * it before any work instead of after its run directory exists. Skipped when resuming a run
+     * that has checkpoints, which then does not load the weights.
+     *
+     * @throws SettingsException naming where {@code kiln.weights} was set, the file and what is
+     *     wrong with it
+     */
+    private void checkWeights(Config kiln) {
+        if (!kiln.hasPath("weights")) {
+            return;
+        }
+        boolean resume = kiln.hasPath("resume") && kiln.getBoolean("resume");
+        if (resume && !checkpointer.checkpoints().isEmpty()) {
+            return;
+        }
+        Settings settings = Settings.of(kiln, "kiln");
+        try {
+            Checkpointer.checkWeights(Path.of(settings.string("weights")));
+        } catch (CheckpointException | InvalidPathException e) {
+            throw settings.problem("weights", e.getMessage());
+        }
     }
 
     /**
@@ -220,14 +247,7 @@ public final class CheckpointHook extends HookBase implements Resumer {
         }
         LoadedCheckpoint checkpoint = found.get();
         Map<String, Object> now = checkpointer.runInfo();
-        Object savedDigest = checkpoint.state().get("config_digest");
-        if (now.containsKey("config_digest")
-                && savedDigest != null
-                && !now.get("config_digest").equals(savedDigest)) {
-            LOG.warn(
-                    "The config differs from the one checkpoint {} was saved with; resuming anyway",
-                    checkpoint.name());
-        }
+        warnOfConfigChanges(checkpoint, now);
         Object savedEngine = checkpoint.state().get("engine");
         if (savedEngine != null && now.containsKey("engine") && !now.get("engine").equals(savedEngine)) {
             LOG.info(
@@ -243,6 +263,35 @@ public final class CheckpointHook extends HookBase implements Resumer {
                 checkpoint.path().toAbsolutePath(),
                 state.iteration());
         return state.iteration();
+    }
+
+    /**
+     * Says which keys of the config differ from those the checkpoint was saved with (by the values
+     * in its {@code trainer.json}), or, for a checkpoint that holds only the digest, that the
+     * config differs.
+     */
+    private static void warnOfConfigChanges(LoadedCheckpoint checkpoint, Map<String, Object> now) {
+        Object savedDigest = checkpoint.state().get("config_digest");
+        if (!now.containsKey("config_digest")
+                || savedDigest == null
+                || now.get("config_digest").equals(savedDigest)) {
+            return;
+        }
+        if (checkpoint.state().get("config") instanceof Map<?, ?> saved
+                && now.get("config") instanceof Map<?, ?> current) {
+            List<String> changes = TrainerStates.changes(saved, current);
+            if (!changes.isEmpty()) {
+                LOG.warn(
+                        "The config differs from the one checkpoint {} was saved with (resuming"
+                                + " anyway): {}",
+                        checkpoint.name(),
+                        String.join(", ", changes));
+            }
+            return;
+        }
+        LOG.warn(
+                "The config differs from the one checkpoint {} was saved with; resuming anyway",
+                checkpoint.name());
     }
 
     @Override

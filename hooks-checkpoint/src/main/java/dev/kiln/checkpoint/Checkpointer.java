@@ -280,14 +280,43 @@ public final class Checkpointer {
             Manifest.verify(source);
             file = source.resolve(MODEL_FILE);
         } else if (!Files.isRegularFile(source)) {
-            throw new CheckpointException(
-                    "weights " + source + " do not exist: expected a checkpoint directory or a"
-                            + " .safetensors file");
+            throw weightsMissing(source);
         }
         Map<String, TensorData> tensors = SafeTensors.read(file);
         WeightsReport report = compare(tensors);
         assign(tensors, report.loaded());
         return report;
+    }
+
+    /**
+     * Checks, without loading anything, that {@link #loadWeights} can read the source: a
+     * checkpoint whose files match its manifest and whose {@value #MODEL_FILE} is well formed, or
+     * a well-formed safetensors file. Whether the names and shapes fit the model is for loading to
+     * report.
+     *
+     * @param source a checkpoint directory or a {@code .safetensors} file
+     * @throws CheckpointException naming the source and what is wrong with it
+     */
+    public static void checkWeights(Path source) {
+        if (Files.isDirectory(source)) {
+            Manifest manifest = Manifest.verify(source);
+            if (!manifest.files().containsKey(MODEL_FILE)) {
+                throw new CheckpointException(
+                        "checkpoint " + source + " is damaged: it lacks " + MODEL_FILE);
+            }
+            SafeTensors.check(source.resolve(MODEL_FILE));
+        } else if (Files.isRegularFile(source)) {
+            SafeTensors.check(source);
+        } else {
+            throw weightsMissing(source);
+        }
+    }
+
+    private static CheckpointException weightsMissing(Path source) {
+        return new CheckpointException(
+                source
+                        + " does not exist: expected a checkpoint directory or a .safetensors"
+                        + " file");
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -121,37 +122,89 @@ public final class SafeTensors {
      */
     public static Map<String, TensorData> read(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size < 8) {
-                throw invalid(file, "it has " + size + " bytes, fewer than the 8 of a header length");
-            }
-            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, lengthBytes, 0);
-            long headerLength = lengthBytes.flip().getLong();
-            if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
-                throw invalid(
-                        file,
-                        "the header length "
-                                + headerLength
-                                + " does not fit the file of "
-                                + size
-                                + " bytes (truncated?)");
-            }
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-            readFully(channel, headerBytes, 8);
-            JsonObject header = parseHeader(file, headerBytes.array());
-            long dataStart = 8 + headerLength;
-            List<Entry> entries = entries(file, header, size - dataStart);
+            Header header = header(file, channel);
             Map<String, TensorData> result = new LinkedHashMap<>();
-            for (Entry entry : entries) {
+            for (Entry entry : header.entries) {
                 ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(entry.end - entry.begin));
-                readFully(channel, data, dataStart + entry.begin);
+                readFully(channel, data, header.dataStart + entry.begin);
                 result.put(entry.name, new TensorData(entry.dataType, entry.shape, data.array()));
             }
             return result;
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + file + ": " + e, e);
         }
+    }
+
+    /**
+     * Checks a safetensors file without reading its arrays: the header, every entry's type and
+     * shape, and that the entries' offsets cover the file's data exactly, as {@link #read} does.
+     *
+     * @param file the file
+     * @return the arrays' shapes by name, in the order of their bytes in the file
+     * @throws CheckpointException naming the file and what is wrong, if it is missing, unreadable,
+     *     not a safetensors file or truncated
+     */
+    public static Map<String, Shape> check(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Map<String, Shape> shapes = new LinkedHashMap<>();
+            for (Entry entry : header(file, channel).entries) {
+                shapes.put(entry.name, entry.shape);
+            }
+            return shapes;
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException(file + " does not exist", e);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read " + file + ": " + e, e);
+        }
+    }
+
+    private record Header(List<Entry> entries, long dataStart) {}
+
+    private static Header header(Path file, FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size < 8) {
+            throw invalid(file, "it has " + size + " bytes, fewer than the 8 of a header length");
+        }
+        ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, lengthBytes, 0);
+        long headerLength = lengthBytes.flip().getLong();
+        if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
+            String text = asText(lengthBytes.array());
+            if (text != null) {
+                throw invalid(
+                        file,
+                        "it begins with text (\""
+                                + text
+                                + "\"), not with the 8-byte header length of a safetensors file");
+            }
+            throw invalid(
+                    file,
+                    "the header length "
+                            + headerLength
+                            + " does not fit the file of "
+                            + size
+                            + " bytes (truncated?)");
+        }
+        ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+        readFully(channel, headerBytes, 8);
+        JsonObject header = parseHeader(file, headerBytes.array());
+        long dataStart = 8 + headerLength;
+        return new Header(entries(file, header, size - dataStart), dataStart);
+    }
+
+    /** @return the bytes as text when they are all printable ASCII, else null */
+    private static String asText(byte[] bytes) {
+        StringBuilder text = new StringBuilder();
+        for (byte b : bytes) {
+            if (b == '\n' || b == '\r' || b == '\t') {
+                text.append(' ');
+            } else if (b >= 0x20 && b < 0x7f) {
+                text.append((char) b);
+            } else {
+                return null;
+            }
+        }
+        return text.toString();
     }
 
     /**

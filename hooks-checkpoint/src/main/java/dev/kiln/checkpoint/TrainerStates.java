@@ -1,26 +1,47 @@
 package dev.kiln.checkpoint;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
 
 import dev.kiln.train.TrainerState;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The JSON form of a trainer's state in {@code trainer.json} ({@code iteration}, {@code hooks},
  * {@code trainer}), and the run's information saved beside it ({@code engine}, {@code seed},
- * {@code config_digest}).
+ * {@code config_digest}, and {@code config}: every resolved {@code kiln.*} value by its full key,
+ * so that a resumption can name what changed).
  */
 final class TrainerStates {
 
     /** Keys that may differ between a run and its resumption without changing the results. */
     private static final String[] NOT_DIGESTED = {"resume", "weights", "output-dir"};
+
+    /** Not named among a resumption's changes: the engine's change is reported on its own. */
+    private static final String ENGINE = "kiln.engine";
+
+    /** A value longer than this is reported as changed, without its old and new text. */
+    private static final int SHORT = 40;
+
+    /** At most this many changed keys are named. */
+    private static final int MAX_NAMED = 12;
+
+    private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private TrainerStates() {}
 
@@ -68,7 +89,92 @@ final class TrainerStates {
         info.put("engine", engine);
         info.put("seed", kiln.hasPath("seed") ? kiln.getLong("seed") : 0L);
         info.put("config_digest", digest(kiln));
+        info.put("config", values(kiln));
         return info;
+    }
+
+    /**
+     * The resolved config as saved in {@code trainer.json}, leaving out the keys a resumption may
+     * change.
+     *
+     * @param kiln the {@code kiln} config tree
+     * @return each value (a string, number, boolean or list) by its full key, in key order
+     */
+    static Map<String, Object> values(Config kiln) {
+        Map<String, Object> values = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> entry : withoutUndigested(kiln).entrySet()) {
+            values.put("kiln." + entry.getKey(), entry.getValue().unwrapped());
+        }
+        return values;
+    }
+
+    /**
+     * Names the keys whose values differ between a checkpoint's config and the run's, with the
+     * old and new values when they are short: {@code kiln.solver.max-iter 1500 -> 3000}, {@code
+     * kiln.solver.momentum (not set) -> 0.9}, {@code kiln.data.train.path changed}. The engine is
+     * left out (a change of engine is reported on its own).
+     *
+     * @param saved the {@code config} of the checkpoint's {@code trainer.json}
+     * @param now the run's, from {@link #values}
+     * @return one entry per changed key, in key order, at most {@value #MAX_NAMED} and then how
+     *     many more
+     */
+    static List<String> changes(Map<?, ?> saved, Map<?, ?> now) {
+        Set<String> keys = new TreeSet<>();
+        saved.keySet().forEach(k -> keys.add(String.valueOf(k)));
+        now.keySet().forEach(k -> keys.add(String.valueOf(k)));
+        keys.remove(ENGINE);
+        List<String> changes = new ArrayList<>();
+        int more = 0;
+        for (String key : keys) {
+            String before = saved.containsKey(key) ? render(saved.get(key)) : null;
+            String after = now.containsKey(key) ? render(now.get(key)) : null;
+            if (Objects.equals(before, after)) {
+                continue;
+            }
+            if (changes.size() == MAX_NAMED) {
+                more++;
+                continue;
+            }
+            String was = before == null ? "(not set)" : before;
+            String is = after == null ? "(not set)" : after;
+            changes.add(
+                    was.length() <= SHORT && is.length() <= SHORT
+                            ? key + " " + was + " -> " + is
+                            : key + " changed");
+        }
+        if (more > 0) {
+            changes.add("and " + more + " more");
+        }
+        return changes;
+    }
+
+    /**
+     * Renders a value read from {@code trainer.json} or the config alike: numbers without a
+     * needless fraction (a whole number written as {@code 1500} reads back as {@code 1500}, a long),
+     * strings as they are, lists and objects as compact JSON.
+     */
+    private static String render(Object value) {
+        if (value instanceof String text) {
+            return text;
+        }
+        if (value instanceof Number number) {
+            double d = number.doubleValue();
+            if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15
+                    && !(value instanceof Double || value instanceof Float)) {
+                return Long.toString(number.longValue());
+            }
+            return JSON.toJson(value);
+        }
+        return JSON.toJson(value);
+    }
+
+    private static Config withoutUndigested(Config kiln) {
+        Config digested = kiln;
+        for (String key : NOT_DIGESTED) {
+            digested = digested.withoutPath(key);
+        }
+        return digested;
     }
 
     /**
@@ -78,10 +184,7 @@ final class TrainerStates {
      * @return {@code sha256:<hex>}
      */
     static String digest(Config kiln) {
-        Config digested = kiln;
-        for (String key : NOT_DIGESTED) {
-            digested = digested.withoutPath(key);
-        }
+        Config digested = withoutUndigested(kiln);
         String text =
                 digested.root().render(ConfigRenderOptions.concise().setFormatted(false));
         try {

@@ -307,7 +307,7 @@ class CheckpointerTest {
             Checkpointer c = Checkpointer.builder(tmp, trainer.model()).build();
             assertThatThrownBy(() -> c.loadWeights(tmp.resolve("nope.safetensors")))
                     .isInstanceOf(CheckpointException.class)
-                    .hasMessageContaining("nope.safetensors do not exist");
+                    .hasMessageContaining("nope.safetensors does not exist: expected a checkpoint");
             assertThat(c.loadNewest()).isEqualTo(Optional.empty());
         }
     }

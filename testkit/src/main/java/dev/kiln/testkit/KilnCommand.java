@@ -1,5 +1,7 @@
 package dev.kiln.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,8 +18,23 @@ import java.util.concurrent.TimeUnit;
  * Runs a distribution's {@code bin/kiln} as a subprocess, as a user would, and captures its exit
  * code, standard output and standard error separately: for tests of the command and of a plugin
  * jar installed into a distribution.
+ *
+ * <p>A test run by failsafe finds the distribution in the system property {@value
+ * #DISTRIBUTION_PROPERTY} ({@code <kiln.dist>${project.build.directory}/kiln</kiln.dist>} in its
+ * {@code systemPropertyVariables}):
+ *
+ * <pre>{@code
+ * KilnCommand.Result result = KilnCommand.run(tmp, "train", "--config", conf.toString());
+ * assertThat(result.assertBadInput(tmp.resolve("output"))).contains("kiln.hello.period");
+ * }</pre>
  */
 public final class KilnCommand {
+
+    /** The system property naming the distribution's root, the folder holding {@code bin/kiln}. */
+    public static final String DISTRIBUTION_PROPERTY = "kiln.dist";
+
+    /** How long {@link #run(Path, List)} lets one command run; a run that hangs fails instead. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(180);
 
     private KilnCommand() {}
 
@@ -42,6 +59,83 @@ public final class KilnCommand {
                     + "\n--- stderr:\n"
                     + stderr;
         }
+
+        /**
+         * Asserts the command was refused as bad input the way users should see it: exit code 2,
+         * one message on standard error whose first line starts with {@code kiln: }, no stack
+         * trace on either stream, and, when an output directory is given, no run directory.
+         *
+         * @param outputDir the {@code --output-dir} given, or null when none was
+         * @return standard error, for asserting what the message says
+         */
+        public String assertBadInput(Path outputDir) {
+            assertThat(exitCode).as(describe()).isEqualTo(2);
+            assertNoStackTrace();
+            List<String> lines = stderr.lines().filter(l -> !l.isBlank()).toList();
+            assertThat(lines).as(describe()).isNotEmpty();
+            assertThat(lines.get(0)).as(describe()).startsWith("kiln: ");
+            assertThat(lines.stream().filter(l -> l.startsWith("kiln:")))
+                    .as("one message, not several: " + describe())
+                    .hasSize(1);
+            assertThat(stderr).as(describe()).doesNotContain("unexpected failure");
+            if (outputDir != null) {
+                assertThat(outputDir).as("no run directory for a refused run").doesNotExist();
+            }
+            return stderr;
+        }
+
+        /** Asserts that neither stream holds a stack trace. */
+        public void assertNoStackTrace() {
+            for (String stream : List.of(stderr, stdout)) {
+                assertThat(stream)
+                        .as(describe())
+                        .doesNotContain("\tat ")
+                        .doesNotContain("Exception in thread");
+            }
+        }
+    }
+
+    /**
+     * The distribution named by the system property {@value #DISTRIBUTION_PROPERTY}.
+     *
+     * @return its root, holding an executable {@code bin/kiln}
+     * @throws AssertionError when the property is not set or the distribution is not built
+     */
+    public static Path distribution() {
+        String property = System.getProperty(DISTRIBUTION_PROPERTY);
+        assertThat(property)
+                .as(
+                        "system property %s: the distribution's root (failsafe's"
+                                + " systemPropertyVariables)",
+                        DISTRIBUTION_PROPERTY)
+                .isNotBlank();
+        Path dist = Path.of(property).toAbsolutePath().normalize();
+        assertThat(dist.resolve("bin/kiln"))
+                .as("the distribution must be built first (mvn package)")
+                .isExecutable();
+        return dist;
+    }
+
+    /**
+     * Runs the {@link #distribution()}'s {@code bin/kiln} for at most {@link #DEFAULT_TIMEOUT}.
+     *
+     * @param workDir the process's working directory
+     * @param args the command line after {@code kiln}
+     * @return exit code and output
+     */
+    public static Result run(Path workDir, String... args) {
+        return run(workDir, List.of(args));
+    }
+
+    /**
+     * Runs the {@link #distribution()}'s {@code bin/kiln} for at most {@link #DEFAULT_TIMEOUT}.
+     *
+     * @param workDir the process's working directory
+     * @param args the command line after {@code kiln}
+     * @return exit code and output
+     */
+    public static Result run(Path workDir, List<String> args) {
+        return run(distribution(), workDir, DEFAULT_TIMEOUT, args);
     }
 
     /**

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  *   <li>every {@code reference.conf} visible to the given class loaders (core's and one per
  *       plugin), each resource once, in loader order;
  *   <li>the user's files in order ({@code --config}, repeatable; a later file overrides an earlier
- *       one; HOCON {@code include} is relative to the including file);
+ *       one; HOCON {@code include} is relative to the including file, and one that finds nothing is
+ *       a problem naming the including file and line, see {@link ReportingIncluder});
  *   <li>{@code KEY=VALUE} overrides from the command line, each parsed as a HOCON document, so
  *       {@code kiln.solver.max-iter=10}, {@code kiln.hooks += eval} and {@code
  *       kiln.model.hidden-sizes=[32,32]} work; a value that is not valid HOCON (such as {@code
@@ -202,7 +203,8 @@ public final class ConfigLoader {
                     withParent.toFile(),
                     ConfigParseOptions.defaults()
                             .setSyntax(ConfigSyntax.CONF)
-                            .setAllowMissing(false));
+                            .setAllowMissing(false)
+                            .setIncluder(new ReportingIncluder(withParent, problems)));
         } catch (ConfigException e) {
             problems.add(fromTypesafe(e));
             return ConfigFactory.empty();

@@ -1,6 +1,7 @@
 package dev.kiln.core.plugin;
 
 import dev.kiln.spi.KilnExtension;
+import dev.kiln.spi.SettingsException;
 import com.google.inject.AbstractModule;
 import com.google.inject.ConfigurationException;
 import com.google.inject.CreationException;
@@ -69,6 +70,8 @@ public final class ExtensionFactory {
      * @throws PluginException naming the extension, if it is not a {@code type}, its config
      *     section is not an object, or Guice cannot create it (a missing binding, a failing
      *     constructor)
+     * @throws SettingsException as thrown, when the extension's constructor (or a provider it
+     *     needs) rejects a value of its settings: its message already names the file, line and key
      */
     public <T> T create(ExtensionInfo info, Class<T> type) {
         if (!type.isAssignableFrom(info.implementation())) {
@@ -113,8 +116,19 @@ public final class ExtensionFactory {
         }
     }
 
-    private static PluginException failed(
+    private static RuntimeException failed(
             ExtensionInfo info, Collection<Message> messages, RuntimeException e) {
+        for (Message message : messages) {
+            for (Throwable c = message.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof SettingsException settings) {
+                    // a bad value in the config, reported where it was written, not a broken plugin
+                    return settings;
+                }
+                if (c == c.getCause()) {
+                    break;
+                }
+            }
+        }
         String why = messages.stream().findFirst().map(ExtensionFactory::oneLine).orElse(null);
         if (why == null || why.isEmpty()) {
             why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");

@@ -98,6 +98,117 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void missingIncludeNamesTheIncludingFileLineAndFolder() {
+        Path main = write(tmp, "main.conf", "kiln.seed = 5\n\ninclude \"missing.conf\"\n");
+
+        assertThatThrownBy(() -> ConfigLoader.builder().files(List.of(main)).load())
+                .isInstanceOf(KilnConfigException.class)
+                .hasMessage(
+                        main
+                                + ":3: include \"missing.conf\": no such file (relative to "
+                                + tmp
+                                + "/)");
+    }
+
+    @Test
+    void missingIncludeIsReportedWithThePathsAsTheUserWroteThem() {
+        write(tmp, "conf/main.conf", "include \"gone.conf\"\n");
+        Path relative = Path.of("").toAbsolutePath().relativize(tmp.resolve("conf/main.conf"));
+
+        assertThatThrownBy(() -> ConfigLoader.builder().files(List.of(relative)).load())
+                .isInstanceOf(KilnConfigException.class)
+                .hasMessage(
+                        relative
+                                + ":1: include \"gone.conf\": no such file (relative to "
+                                + relative.getParent()
+                                + "/)");
+    }
+
+    @Test
+    void missingIncludeInAnIncludedFileNamesThatFile() {
+        Path main = write(tmp, "main.conf", "include \"sub/part.conf\"\n");
+        Path part = write(tmp, "sub/part.conf", "kiln.seed = 5\ninclude \"common\"\n");
+
+        assertThatThrownBy(() -> ConfigLoader.builder().files(List.of(main)).load())
+                .isInstanceOf(KilnConfigException.class)
+                .hasMessage(
+                        part
+                                + ":2: include \"common\": no such file (relative to "
+                                + tmp.resolve("sub")
+                                + "/)");
+    }
+
+    @Test
+    void everyMissingIncludeIsReportedAtItsOwnLine() {
+        Path main =
+                write(
+                        tmp,
+                        "main.conf",
+                        "# include \"a.conf\" was here\n"
+                                + "include \"a.conf\"\n"
+                                + "kiln.seed = 5\n"
+                                + "include required(\"b.conf\")\n"
+                                + "include \"a.conf\"\n"
+                                + "include file(\"no/such/c.conf\")\n"
+                                + "include classpath(\"no-such-d.conf\")\n");
+
+        KilnConfigException e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        KilnConfigException.class,
+                        () -> ConfigLoader.builder().files(List.of(main)).load());
+
+        String folder = " (relative to " + tmp + "/)";
+        assertThat(e.problems())
+                .extracting(ConfigProblem::toString)
+                .containsExactly(
+                        main + ":2: include \"a.conf\": no such file" + folder,
+                        main + ":4: include \"b.conf\": no such file" + folder,
+                        main + ":5: include \"a.conf\": no such file" + folder,
+                        main
+                                + ":6: include file(\"no/such/c.conf\"): no such file (relative"
+                                + " to the working directory)",
+                        main + ":7: include classpath(\"no-such-d.conf\"): no such resource");
+    }
+
+    @Test
+    void includesThatFindTheirFileStillWork() {
+        Path main =
+                write(
+                        tmp,
+                        "main.conf",
+                        "include classpath(\"config/base.conf\")\ninclude \"part\"\n"
+                                + "include file(\""
+                                + tmp.resolve("abs.conf")
+                                + "\")\n");
+        write(tmp, "part.conf", "kiln.seed = 5\ninclude \"deeper/more.json\"\n");
+        write(tmp, "deeper/more.json", "{\"kiln\": {\"solver\": {\"max-iter\": 77}}}\n");
+        write(tmp, "abs.conf", "kiln.solver.batch-size = 9\n");
+
+        KilnConfig config = ConfigLoader.builder().files(List.of(main)).load();
+
+        assertThat(config.seed()).isEqualTo(5);
+        assertThat(config.maxIter()).isEqualTo(77);
+        assertThat(config.batchSize()).isEqualTo(9);
+        assertThat(config.baseLr()).as("from the class path's config/base.conf").isEqualTo(0.1);
+        assertThat(Origins.describe(config.config().getValue("kiln.solver.max-iter").origin()))
+                .isEqualTo(tmp.resolve("deeper/more.json") + ":1");
+    }
+
+    @Test
+    void syntaxErrorInAnIncludedFileNamesThatFile() {
+        Path main = write(tmp, "main.conf", "include \"part.conf\"\n");
+        Path part = write(tmp, "part.conf", "kiln {\n  seed = \n}\n");
+
+        KilnConfigException e =
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        KilnConfigException.class,
+                        () -> ConfigLoader.builder().files(List.of(main)).load());
+
+        assertThat(e.problems()).singleElement().satisfies(
+                p -> assertThat(p.location()).isEqualTo(part + ":3"));
+    }
+
+    @Test
     void appendingOverrideExtendsTheListFromFilesAndReference() {
         KilnConfig config =
                 ConfigLoader.builder()

@@ -191,12 +191,12 @@ class PluginJarIT {
                 .isEqualTo(
                         "kiln: invalid config:\n"
                                 + conf
-                                + ":2: kiln.greeter.period: must be at least 1 but is 0\n");
+                                + ":2: kiln.greeter.period: must be a whole number at least 1 but is 0\n");
         assertThat(onTheCommandLine.assertBadInput(run))
                 .isEqualTo(
                         "kiln: invalid config:\n"
-                                + "command line override 4: kiln.greeter.period: must be at least 1"
-                                + " but is -3\n");
+                                + "command line override 4: kiln.greeter.period: must be a whole number"
+                                + " at least 1 but is -3\n");
     }
 
     /** @return the iterations the greeter greeted at, in order */

@@ -7,16 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
 import dev.kiln.spi.SettingsException;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,6 +21,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code kiln.weights} is checked while the run is built, before anything is trained or written: a
@@ -115,25 +112,32 @@ class WeightsCheckTest {
         assertThatThrownBy(() -> Checkpointer.checkWeights(checkpoint))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageStartingWith(
-                        "checkpoint " + checkpoint + " is damaged: model.safetensors does not"
+                        "checkpoint "
+                                + checkpoint
+                                + " is damaged: model.safetensors does not"
                                 + " match its checksum");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void badWeightsStopTheRunWhileItIsBuilt(String engine) throws Exception {
-        Path text = Files.writeString(tmp.resolve("notes-" + engine + ".txt"), "not weights at all");
+        Path text =
+                Files.writeString(tmp.resolve("notes-" + engine + ".txt"), "not weights at all");
         Path dir = tmp.resolve("run-" + engine);
 
         for (String hooks : new String[] {"kiln.hooks=[checkpoint]", "kiln.hooks=[]"}) {
             try (KilnRun run =
-                            run(dir, "kiln.engine=" + engine, hooks, "kiln.weights=\"" + text + "\"");
+                            run(
+                                    dir,
+                                    "kiln.engine=" + engine,
+                                    hooks,
+                                    "kiln.weights=\"" + text + "\"");
                     DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
                 assertThatThrownBy(trainer::setUp)
                         .as(hooks)
                         .isInstanceOf(SettingsException.class)
                         .hasMessage(
-                                "command line override 11: kiln.weights: "
+                                "command line override 6: kiln.weights: "
                                         + text
                                         + " is not a valid safetensors file: it begins with text"
                                         + " (\"not weig\"), not with the 8-byte header length of a"
@@ -153,7 +157,11 @@ class WeightsCheckTest {
         String gone = "kiln.weights=\"" + tmp.resolve("gone.safetensors") + "\"";
 
         try (KilnRun run =
-                        run(dir, "kiln.hooks=[checkpoint]", "kiln.solver.max-iter=4", gone,
+                        run(
+                                dir,
+                                "kiln.hooks=[checkpoint]",
+                                "kiln.solver.max-iter=4",
+                                gone,
                                 "kiln.resume=true");
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             trainer.train();

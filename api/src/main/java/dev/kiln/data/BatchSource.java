@@ -1,7 +1,6 @@
 package dev.kiln.data;
 
 import ai.djl.ndarray.NDManager;
-
 import java.util.Map;
 
 /**

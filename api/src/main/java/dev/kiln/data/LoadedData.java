@@ -2,7 +2,6 @@ package dev.kiln.data;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
-
 import java.util.Optional;
 
 /**

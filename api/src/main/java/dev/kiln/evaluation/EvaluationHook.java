@@ -1,7 +1,6 @@
 package dev.kiln.evaluation;
 
 import dev.kiln.train.Hook;
-
 import java.util.Map;
 
 /**

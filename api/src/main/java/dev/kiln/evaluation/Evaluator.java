@@ -1,7 +1,6 @@
 package dev.kiln.evaluation;
 
 import ai.djl.ndarray.NDList;
-
 import java.util.Map;
 
 /**

@@ -8,17 +8,14 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
-
 import dev.kiln.data.HostTable;
 import dev.kiln.runtime.NoGradient;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a model over a dataset and an evaluator over its outputs, after detectron2's {@code
@@ -83,10 +80,7 @@ public final class Inference {
         int batches = Math.toIntExact((size + batchSize - 1) / batchSize);
         int warmup = Math.min(WARMUP_BATCHES, batches - 1);
         LOG.info(
-                "Start inference on {} examples: {} batches of up to {}",
-                size,
-                batches,
-                batchSize);
+                "Start inference on {} examples: {} batches of up to {}", size, batches, batchSize);
         evaluator.reset();
         ParameterStore parameters = new ParameterStore(manager, false);
         InferenceProgress progress = new InferenceProgress(LOG, clock, batches, warmup);
@@ -110,7 +104,8 @@ public final class Inference {
     }
 
     /** @return the inputs and the labels of {@code count} examples from {@code from} */
-    private static NDList[] batch(NDManager manager, RandomAccessDataset data, long from, int count) {
+    private static NDList[] batch(
+            NDManager manager, RandomAccessDataset data, long from, int count) {
         if (data instanceof HostTable table) {
             int features = table.featureCount();
             float[] x = new float[count * features];

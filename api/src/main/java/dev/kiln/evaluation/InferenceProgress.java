@@ -1,10 +1,9 @@
 package dev.kiln.evaluation;
 
-import org.slf4j.Logger;
-
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
 
 /**
  * The timing and the log lines of one {@link Inference} run: the first batches are a warm-up left

@@ -56,7 +56,8 @@ public final class ResultsTable {
         return String.format(Locale.ROOT, "%.4f", value);
     }
 
-    private static void row(StringBuilder out, String name, int nameWidth, String value, int valueWidth) {
+    private static void row(
+            StringBuilder out, String name, int nameWidth, String value, int valueWidth) {
         out.append("| ").append(name).append(" ".repeat(nameWidth - name.length())).append(" | ");
         out.append(value).append(" ".repeat(valueWidth - value.length())).append(" |");
     }

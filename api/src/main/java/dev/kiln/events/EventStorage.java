@@ -2,7 +2,6 @@ package dev.kiln.events;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

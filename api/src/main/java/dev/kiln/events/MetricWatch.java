@@ -1,11 +1,10 @@
 package dev.kiln.events;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Follows one scalar of the {@link EventStorage} for a hook that acts on its best value (a best

@@ -13,14 +13,19 @@ import ai.djl.ndarray.NDArray;
 public final class ParameterState {
 
     final String name;
+
     /** Number of updates applied so far; incremented before each update, so 1 on the first. */
     long step;
+
     /** Whether weight decay applies to this parameter (see {@link StatefulOptimizer}). */
     boolean decays;
+
     /** Device this state lives on; null until the parameter is first seen. */
     DeviceContext context;
+
     /** Buffers on {@link #context}'s device; an entry is null until created by the optimizer. */
     final NDArray[] buffers;
+
     /** Restored values not yet materialized, or null. */
     HostArray[] pending;
 

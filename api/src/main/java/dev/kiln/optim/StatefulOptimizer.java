@@ -53,8 +53,10 @@ public abstract class StatefulOptimizer implements AutoCloseable {
     private float learningRate;
     private final float weightDecay;
     private final boolean decayBiasAndNorm;
+
     /** State per parameter name, in the order parameters were first seen or loaded. */
     private final Map<String, ParameterState> states = new LinkedHashMap<>();
+
     /** One context per device; nearly always a single entry. */
     private final Map<Device, DeviceContext> contexts = new HashMap<>(2);
 

@@ -1,7 +1,6 @@
 package dev.kiln.runtime;
 
 import ai.djl.engine.Engine;
-
 import java.lang.reflect.Method;
 
 /**

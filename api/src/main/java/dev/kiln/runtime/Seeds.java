@@ -1,7 +1,6 @@
 package dev.kiln.runtime;
 
 import ai.djl.engine.Engine;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.SplittableRandom;

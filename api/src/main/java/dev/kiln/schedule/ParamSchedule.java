@@ -1,7 +1,6 @@
 package dev.kiln.schedule;
 
 import dev.kiln.events.EventStorage;
-
 import java.util.Map;
 
 /**

@@ -7,7 +7,6 @@ import dev.kiln.model.ModelProvider;
 import dev.kiln.optim.OptimizerProvider;
 import dev.kiln.schedule.ScheduleProvider;
 import dev.kiln.train.Hook;
-
 import java.util.List;
 
 /**

@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -137,7 +136,8 @@ public final class Settings {
         long value = longAtLeast(key, min);
         if (value > Integer.MAX_VALUE) {
             throw problem(
-                    key, "must be a whole number at most " + Integer.MAX_VALUE + " but is " + value);
+                    key,
+                    "must be a whole number at most " + Integer.MAX_VALUE + " but is " + value);
         }
         return (int) value;
     }
@@ -316,7 +316,8 @@ public final class Settings {
      */
     private <T> T read(String key, Read<T> read, String requirement) {
         Config source = source(key);
-        String expected = requirement.startsWith("must be ") ? requirement : "must be " + requirement;
+        String expected =
+                requirement.startsWith("must be ") ? requirement : "must be " + requirement;
         if (!source.hasPathOrNull(key) || source.getIsNull(key)) {
             throw new SettingsException(
                     source.hasPathOrNull(key) ? location(source.getValue(key).origin()) : null,

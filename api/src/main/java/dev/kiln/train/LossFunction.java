@@ -3,7 +3,6 @@ package dev.kiln.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
-
 import java.util.Map;
 
 /**

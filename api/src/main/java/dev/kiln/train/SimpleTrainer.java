@@ -7,13 +7,11 @@ import ai.djl.nn.Block;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-
 import dev.kiln.data.BatchSource;
 import dev.kiln.data.TrainingBatch;
 import dev.kiln.events.EventStorage;
 import dev.kiln.optim.GradientClipper;
 import dev.kiln.optim.StatefulOptimizer;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;

@@ -1,10 +1,6 @@
 package dev.kiln.train;
 
 import dev.kiln.events.EventStorage;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -13,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The training loop with hooks, after detectron2's engine: {@link #train} opens a fresh {@link

@@ -1,7 +1,6 @@
 package dev.kiln.train;
 
 import dev.kiln.events.EventStorage;
-
 import java.util.Optional;
 
 /** What hooks see of the trainer that runs them. */

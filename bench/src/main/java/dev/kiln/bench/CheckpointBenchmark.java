@@ -10,15 +10,10 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-
 import dev.kiln.checkpoint.BackgroundWriter;
 import dev.kiln.checkpoint.Checkpointer;
 import dev.kiln.checkpoint.Snapshot;
 import dev.kiln.core.optim.Sgd;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,6 +26,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code checkpoint}: the cost of saving a checkpoint of a model of about 100 MB (two Linear
@@ -55,7 +52,8 @@ final class CheckpointBenchmark implements Callable<Integer> {
 
     @Option(
             names = "--dir",
-            description = "scratch directory on the disk to measure; removed after (default: ${DEFAULT-VALUE})")
+            description =
+                    "scratch directory on the disk to measure; removed after (default: ${DEFAULT-VALUE})")
     Path dir = Path.of("bench/target/checkpoint-bench");
 
     @Override
@@ -64,8 +62,10 @@ final class CheckpointBenchmark implements Callable<Integer> {
         Files.createDirectories(dir);
         try (NDManager manager = Engine.getEngine(engine).newBaseManager();
                 Sgd sgd = Sgd.builder().learningRate(0.01f).build()) {
-            SequentialBlock model = new SequentialBlock().add(Linear.builder().setUnits(4096).build())
-                    .add(Linear.builder().setUnits(4096).build());
+            SequentialBlock model =
+                    new SequentialBlock()
+                            .add(Linear.builder().setUnits(4096).build())
+                            .add(Linear.builder().setUnits(4096).build());
             model.initialize(manager, DataType.FLOAT32, new Shape(8, 2048));
             try (NDManager step = manager.newSubManager();
                     GradientCollector collector = manager.getEngine().newGradientCollector()) {

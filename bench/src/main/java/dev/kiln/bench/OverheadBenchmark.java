@@ -17,7 +17,6 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-
 import dev.kiln.core.data.CsvDataset;
 import dev.kiln.core.data.SampledBatchSource;
 import dev.kiln.core.data.TrainingSampler;
@@ -29,10 +28,6 @@ import dev.kiln.core.optim.Sgd;
 import dev.kiln.train.LambdaHook;
 import dev.kiln.train.LossFunction;
 import dev.kiln.train.SimpleTrainer;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +36,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Measures what Kiln's trainer costs over the limit: the same MLP (64-256-256-10, batch 64, SGD
@@ -65,23 +62,36 @@ import java.util.concurrent.Callable;
  * is a whole number of writer periods, so every {@code simple} round pays for the same number of
  * console lines.
  */
-@Command(name = "overhead", mixinStandardHelpOptions = true, description = "Trainer overhead against a hand-written loop and EasyTrain.")
+@Command(
+        name = "overhead",
+        mixinStandardHelpOptions = true,
+        description = "Trainer overhead against a hand-written loop and EasyTrain.")
 final class OverheadBenchmark implements Callable<Integer> {
 
     private static final int BATCH = 64;
     private static final float LR = 0.05f;
     private static final float MOMENTUM = 0.9f;
 
-    @Option(names = "--engines", split = ",", description = "engines to measure (default: PyTorch,MXNet)")
+    @Option(
+            names = "--engines",
+            split = ",",
+            description = "engines to measure (default: PyTorch,MXNet)")
     List<String> engines = List.of("PyTorch", "MXNet");
 
-    @Option(names = "--iterations", description = "timed iterations per way (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--iterations",
+            description = "timed iterations per way (default: ${DEFAULT-VALUE})")
     int iterations = 1500;
 
-    @Option(names = "--warmup", description = "untimed iterations per way first (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup",
+            description = "untimed iterations per way first (default: ${DEFAULT-VALUE})")
     int warmup = 1000;
 
-    @Option(names = "--rounds", description = "interleaved rounds the timed iterations are split in, each a whole number of writer periods; the median round counts (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rounds",
+            description =
+                    "interleaved rounds the timed iterations are split in, each a whole number of writer periods; the median round counts (default: ${DEFAULT-VALUE})")
     int rounds = 75;
 
     @Option(names = "--data", description = "the digits CSV (default: ${DEFAULT-VALUE})")
@@ -135,15 +145,18 @@ final class OverheadBenchmark implements Callable<Integer> {
                                         long now = System.nanoTime();
                                         if (done > 0) {
                                             msPerIter
-                                                    .computeIfAbsent("simple", m -> new ArrayList<>())
+                                                    .computeIfAbsent(
+                                                            "simple", m -> new ArrayList<>())
                                                     .add((now - roundStart[0]) / 1e6 / perRound);
                                         }
                                         if (done < (long) perRound * rounds) {
                                             // Rotate the order every round.
                                             for (int k = 0; k < others.size(); k++) {
-                                                Way way = others.get((k + round[0]) % others.size());
+                                                Way way =
+                                                        others.get((k + round[0]) % others.size());
                                                 msPerIter
-                                                        .computeIfAbsent(way.mode(), m -> new ArrayList<>())
+                                                        .computeIfAbsent(
+                                                                way.mode(), m -> new ArrayList<>())
                                                         .add(timed(way, perRound));
                                             }
                                             round[0]++;
@@ -295,7 +308,8 @@ final class OverheadBenchmark implements Callable<Integer> {
             manager = engine.newBaseManager();
             Block model = mlp(manager, train.featureCount());
             SampledBatchSource source =
-                    new SampledBatchSource(train, new TrainingSampler(train.rowCount(), true, 1), BATCH);
+                    new SampledBatchSource(
+                            train, new TrainingSampler(train.rowCount(), true, 1), BATCH);
             trainer =
                     new SimpleTrainer(
                             model,

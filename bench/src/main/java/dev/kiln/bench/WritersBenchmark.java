@@ -5,10 +5,6 @@ import dev.kiln.events.EventWriter;
 import dev.kiln.writers.json.JsonWriter;
 import dev.kiln.writers.tensorboard.TensorBoardOptions;
 import dev.kiln.writers.tensorboard.TensorBoardWriter;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +16,8 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Measures what one {@code write()} of each file writer costs the training thread: a storage with
@@ -32,16 +30,26 @@ import java.util.stream.Stream;
  * <p>Prints {@code RESULT writer=<json|tensorboard> us_per_write_on_training_thread=<x>}, the
  * median over the timed writes.
  */
-@Command(name = "writers", mixinStandardHelpOptions = true, description = "Training-thread cost of one write() of the json and tensorboard writers.")
+@Command(
+        name = "writers",
+        mixinStandardHelpOptions = true,
+        description = "Training-thread cost of one write() of the json and tensorboard writers.")
 final class WritersBenchmark implements Callable<Integer> {
 
-    @Option(names = "--writers", split = ",", description = "writers to measure (default: json,tensorboard)")
+    @Option(
+            names = "--writers",
+            split = ",",
+            description = "writers to measure (default: json,tensorboard)")
     List<String> writers = List.of("json", "tensorboard");
 
-    @Option(names = "--scalars", description = "scalars put every iteration (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--scalars",
+            description = "scalars put every iteration (default: ${DEFAULT-VALUE})")
     int scalars = 10;
 
-    @Option(names = "--period", description = "iterations between writes (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--period",
+            description = "iterations between writes (default: ${DEFAULT-VALUE})")
     int period = 20;
 
     @Option(names = "--writes", description = "timed writes (default: ${DEFAULT-VALUE})")
@@ -81,13 +89,15 @@ final class WritersBenchmark implements Callable<Integer> {
                 writer = tb;
                 drain = tb::flush;
             }
-            default -> throw new IllegalArgumentException(
-                    "unknown writer '" + name + "': json or tensorboard");
+            default ->
+                    throw new IllegalArgumentException(
+                            "unknown writer '" + name + "': json or tensorboard");
         }
         EventStorage storage = new EventStorage();
         String[] names = new String[scalars];
         for (int i = 0; i < scalars; i++) {
-            names[i] = i == 0 ? "total_loss" : i == 1 ? "lr" : i == 2 ? "eta_seconds" : "metric_" + i;
+            names[i] =
+                    i == 0 ? "total_loss" : i == 1 ? "lr" : i == 2 ? "eta_seconds" : "metric_" + i;
         }
         Random random = new Random(0);
         long[] nanos = new long[writes];

@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import dev.kiln.spi.SettingsException;
-
 import java.util.Optional;
 
 /** A failure the command reports as one message with its exit code. */

@@ -1,10 +1,9 @@
 package dev.kiln.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
-
-import java.io.PrintWriter;
 
 /**
  * Turns what a command throws into one message on standard error and an exit code: a {@link

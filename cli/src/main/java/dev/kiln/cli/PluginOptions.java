@@ -1,10 +1,9 @@
 package dev.kiln.cli;
 
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Option;
 
 /** Where plugins come from: the distribution's {@code plugins/} and each {@code --plugins DIR}. */
 final class PluginOptions {

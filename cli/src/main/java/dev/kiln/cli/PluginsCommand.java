@@ -6,16 +6,14 @@ import dev.kiln.core.plugin.PluginClassLoader;
 import dev.kiln.core.plugin.PluginException;
 import dev.kiln.core.plugin.PluginLoader;
 import dev.kiln.spi.ExtensionPoints;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code kiln plugins}: every extension found, with its kind, name, jar and description. */
 @Command(

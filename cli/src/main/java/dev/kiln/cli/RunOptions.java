@@ -3,19 +3,17 @@ package dev.kiln.cli;
 import dev.kiln.core.config.KilnConfigException;
 import dev.kiln.core.plugin.PluginException;
 import dev.kiln.core.run.KilnRun;
-
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** The options that say where a run's config and plugins come from. */
 final class RunOptions {
@@ -35,12 +33,12 @@ final class RunOptions {
     @Option(names = "--output-dir", paramLabel = "DIR", description = "the run directory")
     String outputDir;
 
-    @Mixin
-    PluginOptions plugins = new PluginOptions();
+    @Mixin PluginOptions plugins = new PluginOptions();
 
     @Parameters(
             paramLabel = "KEY=VALUE",
-            description = "config overrides in HOCON syntax, e.g. kiln.solver.max-iter=100 or 'kiln.hooks += hello'")
+            description =
+                    "config overrides in HOCON syntax, e.g. kiln.solver.max-iter=100 or 'kiln.hooks += hello'")
     List<String> overrides = new ArrayList<>();
 
     @Spec(Spec.Target.MIXEE)
@@ -128,5 +126,4 @@ final class RunOptions {
     private String commandName() {
         return command == null ? "kiln" : command.qualifiedName();
     }
-
 }

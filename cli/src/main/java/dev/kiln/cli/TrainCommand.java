@@ -1,18 +1,15 @@
 package dev.kiln.cli;
 
-import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-
+import dev.kiln.evaluation.ExpectedResultsException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /**
  * {@code kiln train}: validates everything, builds the trainer (reading the data), and only then
@@ -81,7 +78,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw CliFailure.badInput(e);
             }
             RunDirectory directory =
-                    resuming ? RunDirectory.openForResume(outputDir) : RunDirectory.create(outputDir);
+                    resuming
+                            ? RunDirectory.openForResume(outputDir)
+                            : RunDirectory.create(outputDir);
             directory.writeConfig(run.config().render());
             directory.startLog();
             LOG.info("Run directory: {}", directory.path().toAbsolutePath());
@@ -128,7 +127,8 @@ final class TrainCommand implements Callable<Integer> {
             if (CliFailure.settingsCause(e).isPresent()) {
                 throw CliFailure.badInput(e);
             }
-            throw new CliFailure(CliFailure.TRAINING_FAILED, "evaluation failed: " + describe(e), e);
+            throw new CliFailure(
+                    CliFailure.TRAINING_FAILED, "evaluation failed: " + describe(e), e);
         }
         return 0;
     }

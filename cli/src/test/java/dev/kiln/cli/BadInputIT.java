@@ -1,14 +1,9 @@
 package dev.kiln.cli;
 
-import dev.kiln.testkit.KilnCommand;
-import dev.kiln.testkit.PluginJars;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import dev.kiln.testkit.KilnCommand;
+import dev.kiln.testkit.PluginJars;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,6 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every kind of bad input is refused before any work with exit code 2, one message on standard
@@ -153,8 +152,7 @@ class BadInputIT {
     void csvRowWithTooFewColumnsNamesFileLineAndColumnCounts() {
         Path csv =
                 PluginJars.textFile(
-                        tmp.resolve("short-row.csv"),
-                        "1,2,3,0\n4,5,6,1\n7,8\n1,2,3,0\n4,5,6,1\n");
+                        tmp.resolve("short-row.csv"), "1,2,3,0\n4,5,6,1\n7,8\n1,2,3,0\n4,5,6,1\n");
 
         KilnCommand.Result result =
                 trainQuickstart("kiln.data.train.path=\"" + csv + "\"", "kiln.solver.max-iter=5");
@@ -198,8 +196,12 @@ class BadInputIT {
                 trainQuickstart("--plugins", plugins.toString(), "kiln.hooks+=twin");
         KilnCommand.Result list = KilnCommand.run(tmp, "plugins", "--plugins", plugins.toString());
 
-        for (String message : List.of(train.assertBadInput(outputDir()), list.assertBadInput(null))) {
-            assertThat(message).contains("twin").contains("alpha-twin.jar").contains("beta-twin.jar");
+        for (String message :
+                List.of(train.assertBadInput(outputDir()), list.assertBadInput(null))) {
+            assertThat(message)
+                    .contains("twin")
+                    .contains("alpha-twin.jar")
+                    .contains("beta-twin.jar");
         }
     }
 
@@ -208,7 +210,8 @@ class BadInputIT {
         KilnCommand.Result result = KilnCommand.run(tmp, "train");
 
         assertThat(result.assertBadInput(tmp.resolve("output")))
-                .isEqualTo("kiln: no config file given: kiln train --config FILE [KEY=VALUE ...]\n");
+                .isEqualTo(
+                        "kiln: no config file given: kiln train --config FILE [KEY=VALUE ...]\n");
     }
 
     @Test
@@ -221,11 +224,16 @@ class BadInputIT {
         KilnCommand.Result alone = KilnCommand.run(tmp, "train", "my.conf");
         KilnCommand.Result withAnother =
                 KilnCommand.run(
-                        tmp, "train", "--config", Repository.quickstartConfig().toString(), "my.conf");
+                        tmp,
+                        "train",
+                        "--config",
+                        Repository.quickstartConfig().toString(),
+                        "my.conf");
         KilnCommand.Result missing = KilnCommand.run(tmp, "train", "other.conf");
         KilnCommand.Result config = KilnCommand.run(tmp, "config", "my.conf");
 
-        assertThat(alone.assertBadInput(tmp.resolve("output"))).isEqualTo(expected.formatted("train"));
+        assertThat(alone.assertBadInput(tmp.resolve("output")))
+                .isEqualTo(expected.formatted("train"));
         assertThat(withAnother.assertBadInput(tmp.resolve("output")))
                 .isEqualTo(expected.formatted("train"));
         assertThat(missing.assertBadInput(tmp.resolve("output")))
@@ -263,7 +271,9 @@ class BadInputIT {
     void anIncludeThatFindsNoFileNamesTheIncludingFileAndLine() {
         PluginJars.textFile(
                 tmp.resolve("examples/x.conf"),
-                "include \"" + Repository.quickstartConfig() + "\"\n"
+                "include \""
+                        + Repository.quickstartConfig()
+                        + "\"\n"
                         + "kiln.solver.max-iter = 5\n"
                         + "include \"missing.conf\"\n");
 
@@ -316,7 +326,9 @@ class BadInputIT {
                                 + " file\n");
         assertThat(header.assertBadInput(outputDir()))
                 .startsWith(
-                        where + badHeader + " is not a valid safetensors file: the header is not"
+                        where
+                                + badHeader
+                                + " is not a valid safetensors file: the header is not"
                                 + " valid JSON");
         assertThat(absent.assertBadInput(outputDir()))
                 .isEqualTo(
@@ -345,7 +357,8 @@ class BadInputIT {
         KilnCommand.Result first = trainQuickstart("kiln.solver.max-iter=5");
         assertThat(first.exitCode()).as(first.describe()).isZero();
         Map<Path, String> before = snapshot(outputDir());
-        assertThat(before).containsKeys(Path.of(RunDirectory.CONFIG_FILE), Path.of(RunDirectory.LOG_FILE));
+        assertThat(before)
+                .containsKeys(Path.of(RunDirectory.CONFIG_FILE), Path.of(RunDirectory.LOG_FILE));
 
         KilnCommand.Result second = trainQuickstart("kiln.solver.max-iter=7");
 
@@ -371,7 +384,8 @@ class BadInputIT {
                                 + " "
                                 + modified
                                 + "\n"
-                                + new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+                                + new String(
+                                        Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
             }
         }
         return files;

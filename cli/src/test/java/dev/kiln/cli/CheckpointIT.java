@@ -2,16 +2,9 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
 import dev.kiln.testkit.KilnCommand;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,12 +15,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The built distribution killed and resumed: SIGKILL at a random iteration, then {@code --resume},
@@ -133,7 +130,9 @@ class CheckpointIT {
         for (String line : Files.readAllLines(outputDir.resolve("metrics.json"))) {
             JsonObject row = JsonParser.parseString(line).getAsJsonObject();
             long iteration = row.get("iteration").getAsLong();
-            assertThat(byIteration.put(iteration, row)).as("iteration %d twice", iteration).isNull();
+            assertThat(byIteration.put(iteration, row))
+                    .as("iteration %d twice", iteration)
+                    .isNull();
         }
         return byIteration;
     }
@@ -167,7 +166,12 @@ class CheckpointIT {
             }
         }
         try (Stream<Path> files = Files.list(resumed)) {
-            assertThat(files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents")))
+            assertThat(
+                            files.filter(
+                                    f ->
+                                            f.getFileName()
+                                                    .toString()
+                                                    .startsWith("events.out.tfevents")))
                     .hasSize(2);
         }
     }
@@ -255,10 +259,11 @@ class CheckpointIT {
         assertThat(Files.readString(foreign.resolve("notes.txt"))).isEqualTo("mine");
 
         Path fresh = tmp.resolve("fresh");
-        Result started =
-                finish(command(fresh, "PyTorch", "--resume", "kiln.solver.max-iter=50"));
+        Result started = finish(command(fresh, "PyTorch", "--resume", "kiln.solver.max-iter=50"));
         assertThat(started.exitCode()).as(started.output()).isZero();
-        assertThat(started.output()).contains("no checkpoint in").contains("starting from iteration 0");
+        assertThat(started.output())
+                .contains("no checkpoint in")
+                .contains("starting from iteration 0");
         assertThat(fresh.resolve("model_final")).isDirectory();
     }
 }

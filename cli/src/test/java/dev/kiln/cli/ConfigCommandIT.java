@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-
 import dev.kiln.testkit.KilnCommand;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kiln config}: the resolved config, overrides applied, and nothing written. */
 class ConfigCommandIT {
@@ -44,7 +41,9 @@ class ConfigCommandIT {
         Path mine = tmp.resolve("mine.conf");
         Files.writeString(
                 mine,
-                "include \"" + Repository.quickstartConfig().toAbsolutePath() + "\"\n"
+                "include \""
+                        + Repository.quickstartConfig().toAbsolutePath()
+                        + "\"\n"
                         + "kiln.hooks += early-stopping\n");
         KilnCommand.Result result = KilnCommand.run(tmp, "config", "--config", mine.toString());
 
@@ -55,11 +54,13 @@ class ConfigCommandIT {
         assertThat(printed.getStringList("kiln.writers"))
                 .containsExactly("console", "json", "tensorboard");
         assertThat(result.stdout())
-                .containsPattern("#   lr-scheduler  \\(default of kiln-hooks-lr-[^ ]+\\.jar \\(reference\\.conf:\\d+\\)\\)")
+                .containsPattern(
+                        "#   lr-scheduler  \\(default of kiln-hooks-lr-[^ ]+\\.jar \\(reference\\.conf:\\d+\\)\\)")
                 .containsPattern("#   checkpoint  \\(default of kiln-hooks-checkpoint-[^ ]+\\.jar")
                 .containsPattern("#   eval  \\(default of kiln-hooks-eval-[^ ]+\\.jar")
                 .contains("#   early-stopping  (" + mine + ":2)")
                 .containsPattern("#   console  \\(default of kiln-core-[^ ]+\\.jar")
-                .containsPattern("#   tensorboard  \\(default of kiln-writers-tensorboard-[^ ]+\\.jar");
+                .containsPattern(
+                        "#   tensorboard  \\(default of kiln-writers-tensorboard-[^ ]+\\.jar");
     }
 }

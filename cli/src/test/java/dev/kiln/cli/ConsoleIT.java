@@ -3,12 +3,6 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.testkit.KilnCommand;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +12,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What reaches the console besides Kiln's own lines: nothing. libtorch's native deprecation
@@ -125,21 +123,27 @@ class ConsoleIT {
         executable(
                 fakeBin.resolve("mvn"),
                 "#!/usr/bin/env bash\n"
-                        + "printf '%s\\n' \"$@\" \"MAVEN_OPTS=$MAVEN_OPTS\" > '" + calls + "'\n"
+                        + "printf '%s\\n' \"$@\" \"MAVEN_OPTS=$MAVEN_OPTS\" > '"
+                        + calls
+                        + "'\n"
                         + "mkdir -p cli/target/kiln/bin\n"
                         + "printf '#!/usr/bin/env bash\\necho \"kiln ran: $*\"\\n' > cli/target/kiln/bin/kiln\n"
                         + "chmod +x cli/target/kiln/bin/kiln\n"
                         + "args=()\n"
                         + "for a in \"$@\"; do [ \"$a\" = install ] && a=validate; args+=(\"$a\"); done\n"
-                        + "exec '" + realMaven() + "' \"${args[@]}\" -N -f '"
-                        + Repository.root().resolve("pom.xml") + "'\n");
+                        + "exec '"
+                        + realMaven()
+                        + "' \"${args[@]}\" -N -f '"
+                        + Repository.root().resolve("pom.xml")
+                        + "'\n");
         ProcessBuilder builder =
                 new ProcessBuilder(script.toString(), "plugins").directory(tmp.toFile());
         builder.environment().put("PATH", fakeBin + File.pathSeparator + System.getenv("PATH"));
         builder.environment().remove("MAVEN_OPTS");
         Process process = builder.redirectErrorStream(true).start();
         process.getOutputStream().close();
-        String console = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String console =
+                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
 
         assertThat(process.exitValue()).as(console).isZero();

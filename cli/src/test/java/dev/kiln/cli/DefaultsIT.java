@@ -3,11 +3,6 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.testkit.KilnCommand;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +10,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * detectron2's DefaultTrainer defaults, from the distribution as shipped: a config with only model,
@@ -23,7 +21,8 @@ import java.util.stream.Stream;
  */
 class DefaultsIT {
 
-    private static final Pattern ACCURACY = Pattern.compile("\\| test/accuracy +\\| (0\\.\\d+) +\\|");
+    private static final Pattern ACCURACY =
+            Pattern.compile("\\| test/accuracy +\\| (0\\.\\d+) +\\|");
 
     @TempDir Path tmp;
 

@@ -1,16 +1,15 @@
 package dev.kiln.cli;
 
-import dev.kiln.testkit.KilnCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.kiln.testkit.KilnCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Evaluation through the distribution: the results table, expected results, --eval-only. */
 class EvalIT {
@@ -123,8 +122,7 @@ class EvalIT {
         assertThat(evaluated.stdout()).contains("Resuming from checkpoint");
         assertThat(lastAccuracy(evaluated.stdout())).isEqualTo(accuracy);
         try (Stream<Path> files = Files.list(run)) {
-            assertThat(files.map(p -> p.getFileName().toString()).sorted())
-                    .containsExactly(before);
+            assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly(before);
         }
     }
 

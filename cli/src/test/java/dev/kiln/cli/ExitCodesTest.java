@@ -2,13 +2,11 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
-import picocli.CommandLine.Command;
-
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
 
 /** The exit codes {@code --help} lists are exactly those the command returns. */
 class ExitCodesTest {

@@ -1,18 +1,17 @@
 package dev.kiln.cli;
 
-import dev.kiln.testkit.KilnCommand;
-import dev.kiln.testkit.PluginJars;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.testkit.KilnCommand;
+import dev.kiln.testkit.PluginJars;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A third-party hook in a jar of its own, given with {@code --plugins DIR}: listed, selected with
@@ -89,7 +88,8 @@ class PluginJarIT {
 
     @Test
     void pluginsListsTheHookWithItsJar() {
-        KilnCommand.Result result = KilnCommand.run(tmp, "plugins", "--plugins", plugins.toString());
+        KilnCommand.Result result =
+                KilnCommand.run(tmp, "plugins", "--plugins", plugins.toString());
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(result.stdout().lines())
@@ -115,9 +115,7 @@ class PluginJarIT {
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(greetings(result.stdout())).containsExactly(4L, 9L);
-        assertThat(run.resolve(RunDirectory.CONFIG_FILE))
-                .content()
-                .containsPattern("period ?= ?5");
+        assertThat(run.resolve(RunDirectory.CONFIG_FILE)).content().containsPattern("period ?= ?5");
     }
 
     @Test

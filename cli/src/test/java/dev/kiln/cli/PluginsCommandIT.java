@@ -1,12 +1,9 @@
 package dev.kiln.cli;
 
-import dev.kiln.testkit.KilnCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.kiln.testkit.KilnCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code kiln plugins} with only the distribution's own extensions. */
 class PluginsCommandIT {
@@ -45,13 +44,18 @@ class PluginsCommandIT {
                 .filteredOn(r -> !r[2].equals(coreJar()))
                 .allSatisfy(
                         r ->
-                                assertThat(KilnCommand.distribution().resolve("plugins").resolve(r[2]))
+                                assertThat(
+                                                KilnCommand.distribution()
+                                                        .resolve("plugins")
+                                                        .resolve(r[2]))
                                         .as(Arrays.toString(r))
                                         .isRegularFile());
         assertThat(rows)
                 .allSatisfy(r -> assertThat(r).as(Arrays.toString(r)).hasSize(4))
                 .allSatisfy(r -> assertThat(r[3]).as(Arrays.toString(r)).isNotBlank());
-        assertThat(rows).filteredOn(r -> r[1].equals("sgd")).first()
+        assertThat(rows)
+                .filteredOn(r -> r[1].equals("sgd"))
+                .first()
                 .satisfies(r -> assertThat(r[3]).contains("SGD"));
     }
 

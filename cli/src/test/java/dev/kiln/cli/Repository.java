@@ -16,7 +16,9 @@ final class Repository {
     /** @return the repository's root */
     static Path root() {
         String value = System.getProperty("kiln.repo");
-        assertThat(value).as("system property kiln.repo (set by failsafe in cli/pom.xml)").isNotBlank();
+        assertThat(value)
+                .as("system property kiln.repo (set by failsafe in cli/pom.xml)")
+                .isNotBlank();
         return Path.of(value).toAbsolutePath().normalize();
     }
 

@@ -1,12 +1,11 @@
 package dev.kiln.cli;
 
-import dev.kiln.testkit.KilnCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.testkit.KilnCommand;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
 
 /** A training that fails once it runs exits with 1, not 2, and says at which iteration. */
 class TrainingFailureIT {

@@ -3,10 +3,6 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.testkit.KilnCommand;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The distribution loads the json and tensorboard writers from their jars in {@code plugins/}
@@ -57,6 +55,7 @@ class WriterPluginsIT {
         String first = new String(bytes, 12, (int) firstLength, StandardCharsets.ISO_8859_1);
         assertThat(first).contains("brain.Event:2");
         assertThat(new String(bytes, StandardCharsets.ISO_8859_1))
-                .contains("total_loss", "_hparams_/session_start_info", "_hparams_/session_end_info");
+                .contains(
+                        "total_loss", "_hparams_/session_start_info", "_hparams_/session_end_info");
     }
 }

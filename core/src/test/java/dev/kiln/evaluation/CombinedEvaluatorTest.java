@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDList;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class CombinedEvaluatorTest {
 
@@ -64,7 +62,8 @@ class CombinedEvaluatorTest {
         combined.process(new NDList(), new NDList(), new NDList());
         assertThat(a.calls).containsExactly("reset", "process", "process");
         assertThat(b.calls).isEqualTo(a.calls);
-        assertThat(combined.evaluate()).containsExactly(Map.entry("accuracy", 0.9), Map.entry("loss", 0.3));
+        assertThat(combined.evaluate())
+                .containsExactly(Map.entry("accuracy", 0.9), Map.entry("loss", 0.3));
     }
 
     @Test

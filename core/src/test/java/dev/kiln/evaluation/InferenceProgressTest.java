@@ -3,13 +3,11 @@ package dev.kiln.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.LogCapture;
-
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
-
-import java.util.List;
 
 /** The timing and log lines of an inference run, on a clock the test moves. */
 class InferenceProgressTest {

@@ -14,20 +14,17 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.RandomAccessDataset;
-
 import dev.kiln.core.data.CsvDataset;
 import dev.kiln.core.model.Mlp;
 import dev.kiln.runtime.Seeds;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link Inference#inferenceOnDataset} on both engines. */
 class InferenceTest {
@@ -171,7 +168,12 @@ class InferenceTest {
                                         NDList out =
                                                 model.forward(
                                                         new ParameterStore(sub, false),
-                                                        new NDList(sub.ones(new Shape(2, data.featureCount()))),
+                                                        new NDList(
+                                                                sub.ones(
+                                                                        new Shape(
+                                                                                2,
+                                                                                data
+                                                                                        .featureCount()))),
                                                         false);
                                         plainForwardRecords[0] = recordsGradient(out.head());
                                     }
@@ -184,7 +186,8 @@ class InferenceTest {
             assertThat(failure.get()).isNull();
             assertThat(first.outputGradients).hasSize(3).containsOnly(false);
             assertThat(second.outputs).isEqualTo(first.outputs);
-            // the premise: outside the scope PyTorch records a graph on this thread (its grad mode is
+            // the premise: outside the scope PyTorch records a graph on this thread (its grad mode
+            // is
             // per thread), MXNet records only inside a gradient collector
             assertThat(plainForwardRecords[0]).isEqualTo(engineName.equals("PyTorch"));
         }

@@ -3,10 +3,9 @@ package dev.kiln.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 
 class EventStorageTest {
 
@@ -43,11 +42,13 @@ class EventStorageTest {
         }
         Map<String, ScalarEntry> latest = s.latest();
         assertThat(latest.get("loss")).isEqualTo(new ScalarEntry(6, 9));
-        assertThat(latest.get("lr").value()).isEqualTo(0.5, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(latest.get("lr").value())
+                .isEqualTo(0.5, org.assertj.core.data.Offset.offset(1e-12));
         Map<String, ScalarEntry> smoothed = s.latestWithSmoothingHint(3);
         // loss newest three: 8, 7, 6 -> median 7; lr is not smoothed
         assertThat(smoothed.get("loss")).isEqualTo(new ScalarEntry(7, 9));
-        assertThat(smoothed.get("lr").value()).isEqualTo(0.5, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(smoothed.get("lr").value())
+                .isEqualTo(0.5, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(s.smoothingHints()).containsEntry("loss", true).containsEntry("lr", false);
         assertThatThrownBy(() -> s.putScalar("lr", 1, true))
                 .hasMessageContaining("'lr'")
@@ -68,8 +69,11 @@ class EventStorageTest {
             }
         }
         s.putScalar("total_loss", 1);
-        assertThat(s.scalarNames()).containsExactly("test/accuracy", "test/per-class/3", "total_loss");
-        assertThat(s.histograms()).extracting(HistogramEvent::name).containsExactly("test/per-class/weights");
+        assertThat(s.scalarNames())
+                .containsExactly("test/accuracy", "test/per-class/3", "total_loss");
+        assertThat(s.histograms())
+                .extracting(HistogramEvent::name)
+                .containsExactly("test/per-class/weights");
     }
 
     @Test
@@ -113,6 +117,7 @@ class EventStorageTest {
         assertThat(s.history("total_loss").size()).isEqualTo(1000);
         assertThat(s.history("total_loss").count()).isEqualTo(3_000_000);
         assertThat(s.history("total_loss").latestIteration()).isEqualTo(2_999_999);
-        assertThat(s.history("total_loss").globalAverage()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(s.history("total_loss").globalAverage())
+                .isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-3));
     }
 }

@@ -34,7 +34,8 @@ class GradientClipperTest {
                     new float[] {0.2f, -0.7f, 1.5f},
                     new float[] {Float.NEGATIVE_INFINITY, 0.5f});
 
-            // clamp to [-0.5, 0.5]: [0.2, -0.7, 1.5] -> [0.2, -0.5, 0.5]; [-inf, 0.5] -> [-0.5, 0.5]
+            // clamp to [-0.5, 0.5]: [0.2, -0.7, 1.5] -> [0.2, -0.5, 0.5]; [-inf, 0.5] -> [-0.5,
+            // 0.5]
             float norm = GradientClipper.byValue(0.5f).clip(params);
             assertThat(norm).isNaN();
             assertThat(gradient(a)).containsExactly(0.2f, -0.5f, 0.5f);

@@ -1,8 +1,5 @@
 package dev.kiln.optim;
 
-import dev.kiln.core.optim.Adam;
-import dev.kiln.core.optim.AdamW;
-import dev.kiln.core.optim.Sgd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
@@ -18,6 +15,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
+import dev.kiln.core.optim.Adam;
+import dev.kiln.core.optim.AdamW;
+import dev.kiln.core.optim.Sgd;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;

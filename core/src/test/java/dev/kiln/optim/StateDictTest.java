@@ -1,7 +1,5 @@
 package dev.kiln.optim;
 
-import dev.kiln.core.optim.Adam;
-import dev.kiln.core.optim.Sgd;
 import static dev.kiln.optim.OptimTestSupport.backward;
 import static dev.kiln.optim.OptimTestSupport.list;
 import static dev.kiln.optim.OptimTestSupport.parameter;
@@ -16,6 +14,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import dev.kiln.core.optim.Adam;
+import dev.kiln.core.optim.Sgd;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +35,8 @@ class StateDictTest {
             plain.step(params); // no gradient left: nothing happens, no state
             try (NDManager out = engine.newBaseManager()) {
                 Map<String, NDArray> state = sgd.stateDict(out);
-                assertThat(state).containsOnlyKeys("01Linear_weight.step", "01Linear_weight.momentum");
+                assertThat(state)
+                        .containsOnlyKeys("01Linear_weight.step", "01Linear_weight.momentum");
                 NDArray step = state.get("01Linear_weight.step");
                 assertThat(step.getDataType()).isEqualTo(DataType.INT64);
                 assertThat(step.getShape()).isEqualTo(new Shape());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,8 +40,7 @@ class SeedsTest {
         assertThat(seeds.derive("sampler")).isEqualTo(Seeds.of(42).derive("sampler"));
         assertThat(seeds.derive("sampler")).isNotEqualTo(seeds.derive("split"));
         assertThat(seeds.derive("sampler")).isNotEqualTo(Seeds.of(43).derive("sampler"));
-        assertThat(seeds.random("split").nextLong())
-                .isEqualTo(seeds.random("split").nextLong());
+        assertThat(seeds.random("split").nextLong()).isEqualTo(seeds.random("split").nextLong());
         assertThat(seeds.javaRandom("split").nextInt())
                 .isEqualTo(seeds.javaRandom("split").nextInt());
     }

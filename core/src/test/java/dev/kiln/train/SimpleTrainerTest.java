@@ -15,33 +15,34 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.PairList;
-
 import dev.kiln.core.data.CsvDataset;
-import dev.kiln.core.hooks.IterationTimer;
-import dev.kiln.data.BatchSource;
-import dev.kiln.data.TrainingBatch;
 import dev.kiln.core.data.SampledBatchSource;
 import dev.kiln.core.data.TrainingSampler;
-import dev.kiln.events.EventStorage;
+import dev.kiln.core.hooks.IterationTimer;
 import dev.kiln.core.model.Mlp;
-import dev.kiln.optim.GradientClipper;
 import dev.kiln.core.optim.Sgd;
+import dev.kiln.data.BatchSource;
+import dev.kiln.data.TrainingBatch;
+import dev.kiln.events.EventStorage;
+import dev.kiln.optim.GradientClipper;
 import dev.kiln.optim.StatefulOptimizer;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SimpleTrainerTest {
 
     private static CsvDataset digits() throws Exception {
         Path file = Path.of(SimpleTrainerTest.class.getResource("/data/digits-40.csv").toURI());
-        return CsvDataset.builder().setPath(file).optScaling("standardize").setSampling(8, true).build();
+        return CsvDataset.builder()
+                .setPath(file)
+                .optScaling("standardize")
+                .setSampling(8, true)
+                .build();
     }
 
     private static SimpleTrainer trainer(
@@ -86,7 +87,9 @@ class SimpleTrainerTest {
                     (predictions, labels) -> {
                         Map<String, NDArray> terms = new LinkedHashMap<>();
                         terms.put("loss_cls", ce.evaluate(labels, predictions));
-                        terms.put("loss_reg", predictions.singletonOrThrow().square().mean().mul(1e-4f));
+                        terms.put(
+                                "loss_reg",
+                                predictions.singletonOrThrow().square().mean().mul(1e-4f));
                         return terms;
                     };
             SimpleTrainer trainer =
@@ -104,15 +107,19 @@ class SimpleTrainerTest {
             assertThat(s.history("loss_cls").count()).isEqualTo(60);
             assertThat(s.history("loss_reg").count()).isEqualTo(60);
             assertThat(s.history("data_time").count()).isEqualTo(60);
-            assertThat(s.history("lr").latest()).isEqualTo(0.05, org.assertj.core.data.Offset.offset(1e-7));
-            assertThat(s.smoothingHints()).containsEntry("lr", false).containsEntry("total_loss", true);
+            assertThat(s.history("lr").latest())
+                    .isEqualTo(0.05, org.assertj.core.data.Offset.offset(1e-7));
+            assertThat(s.smoothingHints())
+                    .containsEntry("lr", false)
+                    .containsEntry("total_loss", true);
             double first = s.history("total_loss").values()[0];
             // total = sum of terms at every iteration
             double[] total = s.history("total_loss").values();
             double[] cls = s.history("loss_cls").values();
             double[] reg = s.history("loss_reg").values();
             for (int i = 0; i < total.length; i++) {
-                assertThat(total[i]).isCloseTo(cls[i] + reg[i], org.assertj.core.data.Offset.offset(1e-5));
+                assertThat(total[i])
+                        .isCloseTo(cls[i] + reg[i], org.assertj.core.data.Offset.offset(1e-5));
             }
             assertThat(s.history("total_loss").median(10)).isLessThan(first * 0.3);
         }
@@ -139,14 +146,20 @@ class SimpleTrainerTest {
             SimpleTrainer trainer =
                     trainer(manager, model, loss, Sgd.builder().learningRate(0.1f).build());
             List<String> afterTrainRan = new java.util.ArrayList<>();
-            trainer.registerHooks(LambdaHook.builder().afterTrain(t -> afterTrainRan.add("yes")).build());
+            trainer.registerHooks(
+                    LambdaHook.builder().afterTrain(t -> afterTrainRan.add("yes")).build());
             byte[][] before = new byte[1][];
             trainer.registerHooks(
                     LambdaHook.builder()
                             .afterStep(
                                     t -> {
                                         if (t.iter() == 4) {
-                                            before[0] = model.getParameters().get(0).getValue().getArray().toByteArray();
+                                            before[0] =
+                                                    model.getParameters()
+                                                            .get(0)
+                                                            .getValue()
+                                                            .getArray()
+                                                            .toByteArray();
                                         }
                                     })
                             .build());
@@ -232,14 +245,18 @@ class SimpleTrainerTest {
     static final class ReportingBlock extends AbstractBlock {
         @Override
         protected NDList forwardInternal(
-                ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+                ParameterStore ps,
+                NDList inputs,
+                boolean training,
+                PairList<String, Object> params) {
             NDArray x = inputs.singletonOrThrow();
             EventStorage.current().putScalar("model/input_mean", x.mean().getFloat(), false);
             return inputs;
         }
 
         @Override
-        public ai.djl.ndarray.types.Shape[] getOutputShapes(ai.djl.ndarray.types.Shape[] inputShapes) {
+        public ai.djl.ndarray.types.Shape[] getOutputShapes(
+                ai.djl.ndarray.types.Shape[] inputShapes) {
             return inputShapes;
         }
     }

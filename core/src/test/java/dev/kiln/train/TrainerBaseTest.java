@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.kiln.LogCapture;
-import dev.kiln.events.EventStorage;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-
-import org.junit.jupiter.api.Test;
-
+import dev.kiln.LogCapture;
+import dev.kiln.events.EventStorage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class TrainerBaseTest {
 
@@ -109,14 +106,24 @@ class TrainerBaseTest {
         trainer.train(3, 5);
         assertThat(events)
                 .containsExactly(
-                        "a.beforeTrain", "b.beforeTrain",
-                        "a.beforeStep3", "b.beforeStep3", "step3",
-                        "a.afterBackward3", "b.afterBackward3",
-                        "a.afterStep3", "b.afterStep3",
-                        "a.beforeStep4", "b.beforeStep4", "step4",
-                        "a.afterBackward4", "b.afterBackward4",
-                        "a.afterStep4", "b.afterStep4",
-                        "a.afterTrain@5", "b.afterTrain@5");
+                        "a.beforeTrain",
+                        "b.beforeTrain",
+                        "a.beforeStep3",
+                        "b.beforeStep3",
+                        "step3",
+                        "a.afterBackward3",
+                        "b.afterBackward3",
+                        "a.afterStep3",
+                        "b.afterStep3",
+                        "a.beforeStep4",
+                        "b.beforeStep4",
+                        "step4",
+                        "a.afterBackward4",
+                        "b.afterBackward4",
+                        "a.afterStep4",
+                        "b.afterStep4",
+                        "a.afterTrain@5",
+                        "b.afterTrain@5");
         assertThat(trainer.storage().history("total_loss").iterations()).containsExactly(3, 4);
     }
 
@@ -127,9 +134,19 @@ class TrainerBaseTest {
         IllegalStateException first = new IllegalStateException("first");
         IllegalArgumentException second = new IllegalArgumentException("second");
         trainer.registerHooks(
-                LambdaHook.builder().afterTrain(t -> { throw first; }).build(),
+                LambdaHook.builder()
+                        .afterTrain(
+                                t -> {
+                                    throw first;
+                                })
+                        .build(),
                 new RecordingHook("a", events),
-                LambdaHook.builder().afterTrain(t -> { throw second; }).build(),
+                LambdaHook.builder()
+                        .afterTrain(
+                                t -> {
+                                    throw second;
+                                })
+                        .build(),
                 new RecordingHook("b", events));
         assertThatThrownBy(() -> trainer.train(0, 2))
                 .isSameAs(first)
@@ -214,7 +231,10 @@ class TrainerBaseTest {
         List<Optional<Throwable>> seen = new ArrayList<>();
         trainer.registerHooks(
                 LambdaHook.builder()
-                        .beforeTrain(t -> { throw boom; })
+                        .beforeTrain(
+                                t -> {
+                                    throw boom;
+                                })
                         .afterTrain(t -> seen.add(t.failure()))
                         .build());
         assertThatThrownBy(() -> trainer.train(0, 0)).isSameAs(boom);
@@ -254,7 +274,12 @@ class TrainerBaseTest {
         IllegalStateException missed = new IllegalStateException("expected results missed");
         List<Optional<Throwable>> seen = new ArrayList<>();
         trainer.registerHooks(
-                LambdaHook.builder().afterTrain(t -> { throw missed; }).build(),
+                LambdaHook.builder()
+                        .afterTrain(
+                                t -> {
+                                    throw missed;
+                                })
+                        .build(),
                 LambdaHook.builder().afterTrain(t -> seen.add(t.failure())).build());
         assertThatThrownBy(() -> trainer.train(0, 2)).isSameAs(missed);
         assertThat(seen).singleElement().satisfies(f -> assertThat(f).isEmpty());

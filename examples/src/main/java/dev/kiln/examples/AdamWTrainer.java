@@ -1,12 +1,10 @@
 package dev.kiln.examples;
 
 import ai.djl.nn.Block;
-
 import dev.kiln.core.optim.AdamW;
-import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-
+import dev.kiln.optim.StatefulOptimizer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

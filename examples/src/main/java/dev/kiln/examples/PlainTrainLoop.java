@@ -10,30 +10,27 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
-
-import dev.kiln.data.BatchSource;
 import dev.kiln.core.data.CsvDataset;
-import dev.kiln.data.HostTable;
 import dev.kiln.core.data.SampledBatchSource;
-import dev.kiln.data.TrainingBatch;
 import dev.kiln.core.data.TrainingSampler;
 import dev.kiln.core.events.ConsoleWriter;
-import dev.kiln.events.EventStorage;
-import dev.kiln.events.EventWriter;
 import dev.kiln.core.model.Mlp;
 import dev.kiln.core.optim.Sgd;
 import dev.kiln.core.runtime.Engines;
+import dev.kiln.data.BatchSource;
+import dev.kiln.data.HostTable;
+import dev.kiln.data.TrainingBatch;
+import dev.kiln.events.EventStorage;
+import dev.kiln.events.EventWriter;
 import dev.kiln.runtime.Seeds;
-
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * A complete training loop written only with Kiln's parts, without any trainer (the counterpart of
@@ -51,7 +48,9 @@ public final class PlainTrainLoop implements Callable<Integer> {
     @Option(names = "--engine", description = "PyTorch or MXNet (default: ${DEFAULT-VALUE})")
     String engineName = "PyTorch";
 
-    @Option(names = "--data", description = "the digits CSV (default: examples/digits/digits.csv.gz)")
+    @Option(
+            names = "--data",
+            description = "the digits CSV (default: examples/digits/digits.csv.gz)")
     Path data;
 
     @Option(names = "--max-iter", description = "iterations (default: ${DEFAULT-VALUE})")
@@ -66,7 +65,9 @@ public final class PlainTrainLoop implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of everything random (default: ${DEFAULT-VALUE})")
     long seed = 42;
 
-    @Option(names = "--writer-period", description = "iterations between progress lines (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--writer-period",
+            description = "iterations between progress lines (default: ${DEFAULT-VALUE})")
     int writerPeriod = 100;
 
     /**
@@ -197,7 +198,9 @@ public final class PlainTrainLoop implements Callable<Integer> {
         String examplesDir = System.getProperty("kiln.examples.dir");
         for (Path candidate :
                 List.of(
-                        examplesDir == null ? Path.of("digits/digits.csv.gz") : Path.of(examplesDir, "digits/digits.csv.gz"),
+                        examplesDir == null
+                                ? Path.of("digits/digits.csv.gz")
+                                : Path.of(examplesDir, "digits/digits.csv.gz"),
                         Path.of("examples/digits/digits.csv.gz"))) {
             if (Files.isRegularFile(candidate)) {
                 return candidate;

@@ -84,7 +84,8 @@ public final class BackgroundWriter implements AutoCloseable {
                 if (cause instanceof CheckpointException c) {
                     throw new CheckpointException(c.getMessage(), c);
                 }
-                throw new CheckpointException("a background checkpoint save failed: " + cause, cause);
+                throw new CheckpointException(
+                        "a background checkpoint save failed: " + cause, cause);
             }
         }
         if (interrupted) {

@@ -2,26 +2,21 @@ package dev.kiln.checkpoint;
 
 import ai.djl.engine.Engine;
 import ai.djl.nn.Block;
-
 import com.typesafe.config.Config;
-
-import dev.kiln.spi.Settings;
 import dev.kiln.events.MetricWatch;
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.spi.KilnExtension;
+import dev.kiln.spi.Settings;
 import dev.kiln.train.HookBase;
 import dev.kiln.train.StatefulHook;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The hook {@code best-checkpoint}: after each iteration, if the metric {@code
@@ -32,7 +27,8 @@ import java.util.Map;
  */
 @KilnExtension(
         name = "best-checkpoint",
-        description = "saves model_best whenever kiln.best-checkpoint.metric reaches its best value")
+        description =
+                "saves model_best whenever kiln.best-checkpoint.metric reaches its best value")
 public final class BestCheckpointHook extends HookBase implements StatefulHook {
 
     private static final Logger LOG = LoggerFactory.getLogger(BestCheckpointHook.class);

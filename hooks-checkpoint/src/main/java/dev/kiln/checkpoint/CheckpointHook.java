@@ -2,9 +2,7 @@ package dev.kiln.checkpoint;
 
 import ai.djl.engine.Engine;
 import ai.djl.nn.Block;
-
 import com.typesafe.config.Config;
-
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.Settings;
@@ -13,13 +11,8 @@ import dev.kiln.train.HookBase;
 import dev.kiln.train.Resumer;
 import dev.kiln.train.TrainerBase;
 import dev.kiln.train.TrainerState;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hook {@code checkpoint}: saves a checkpoint of the model, the optimizer and the trainer's
@@ -249,7 +244,9 @@ public final class CheckpointHook extends HookBase implements Resumer {
         Map<String, Object> now = checkpointer.runInfo();
         warnOfConfigChanges(checkpoint, now);
         Object savedEngine = checkpoint.state().get("engine");
-        if (savedEngine != null && now.containsKey("engine") && !now.get("engine").equals(savedEngine)) {
+        if (savedEngine != null
+                && now.containsKey("engine")
+                && !now.get("engine").equals(savedEngine)) {
             LOG.info(
                     "Checkpoint {} was saved under {}; continuing under {}",
                     checkpoint.name(),

@@ -7,18 +7,12 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
-
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
-
 import dev.kiln.optim.StatefulOptimizer;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -38,6 +32,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Saves and loads checkpoints of a model and its optimizer in a directory; usable alone in a loop
@@ -150,7 +146,9 @@ public final class Checkpointer {
         Map<String, TensorData> optimizerState = new LinkedHashMap<>();
         if (optimizer != null) {
             try (NDManager copies = stateManager().newSubManager()) {
-                optimizer.stateDict(copies).forEach((k, v) -> optimizerState.put(k, TensorData.of(v)));
+                optimizer
+                        .stateDict(copies)
+                        .forEach((k, v) -> optimizerState.put(k, TensorData.of(v)));
             }
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -180,13 +178,23 @@ public final class Checkpointer {
             Map<String, Manifest.FileSum> sums = new LinkedHashMap<>();
             sums.put(
                     MODEL_FILE,
-                    writeFile(temp.resolve(MODEL_FILE), out -> SafeTensors.write(
-                            snapshot.model(), Map.of("format", "pt", "producer", "kiln"), out)));
+                    writeFile(
+                            temp.resolve(MODEL_FILE),
+                            out ->
+                                    SafeTensors.write(
+                                            snapshot.model(),
+                                            Map.of("format", "pt", "producer", "kiln"),
+                                            out)));
             if (optimizer != null) {
                 sums.put(
                         OPTIMIZER_FILE,
-                        writeFile(temp.resolve(OPTIMIZER_FILE), out -> SafeTensors.write(
-                                snapshot.optimizer(), Map.of("producer", "kiln"), out)));
+                        writeFile(
+                                temp.resolve(OPTIMIZER_FILE),
+                                out ->
+                                        SafeTensors.write(
+                                                snapshot.optimizer(),
+                                                Map.of("producer", "kiln"),
+                                                out)));
             }
             byte[] json = (GSON.toJson(snapshot.state()) + "\n").getBytes(StandardCharsets.UTF_8);
             sums.put(STATE_FILE, writeFile(temp.resolve(STATE_FILE), out -> writeAll(out, json)));
@@ -236,7 +244,9 @@ public final class Checkpointer {
         Map<String, Object> state = readState(checkpoint.resolve(STATE_FILE));
         Map<String, TensorData> tensors = SafeTensors.read(checkpoint.resolve(MODEL_FILE));
         WeightsReport fit = compare(tensors);
-        if (!fit.missing().isEmpty() || !fit.unexpected().isEmpty() || !fit.mismatched().isEmpty()) {
+        if (!fit.missing().isEmpty()
+                || !fit.unexpected().isEmpty()
+                || !fit.mismatched().isEmpty()) {
             throw new CheckpointException(
                     "checkpoint "
                             + checkpoint
@@ -250,7 +260,11 @@ public final class Checkpointer {
         if (optimizer != null) {
             if (!manifest.files().containsKey(OPTIMIZER_FILE)) {
                 throw new CheckpointException(
-                        "checkpoint " + checkpoint + " has no optimizer state (" + OPTIMIZER_FILE + ")");
+                        "checkpoint "
+                                + checkpoint
+                                + " has no optimizer state ("
+                                + OPTIMIZER_FILE
+                                + ")");
             }
             Map<String, TensorData> saved = SafeTensors.read(checkpoint.resolve(OPTIMIZER_FILE));
             try (NDManager arrays = stateManager().newSubManager()) {
@@ -386,12 +400,14 @@ public final class Checkpointer {
     /** @return the name {@code last_checkpoint} holds, if the file exists */
     public Optional<String> readLast() {
         try {
-            String name = Files.readString(dir.resolve(LAST_CHECKPOINT), StandardCharsets.UTF_8).strip();
+            String name =
+                    Files.readString(dir.resolve(LAST_CHECKPOINT), StandardCharsets.UTF_8).strip();
             return name.isEmpty() ? Optional.empty() : Optional.of(name);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new CheckpointException("cannot read " + dir.resolve(LAST_CHECKPOINT) + ": " + e, e);
+            throw new CheckpointException(
+                    "cannot read " + dir.resolve(LAST_CHECKPOINT) + ": " + e, e);
         }
     }
 
@@ -448,7 +464,8 @@ public final class Checkpointer {
                 continue;
             }
             NDArray array = p.getValue().getArray();
-            if (!saved.shape().equals(array.getShape()) || saved.dataType() != array.getDataType()) {
+            if (!saved.shape().equals(array.getShape())
+                    || saved.dataType() != array.getDataType()) {
                 mismatched.add(
                         name
                                 + ": file "

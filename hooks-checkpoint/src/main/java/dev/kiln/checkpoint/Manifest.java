@@ -3,7 +3,6 @@ package dev.kiln.checkpoint;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +71,8 @@ record Manifest(Map<String, FileSum> files) {
                 throw damaged(checkpoint, entry.getKey() + " is missing");
             } catch (IOException e) {
                 throw new CheckpointException(
-                        "checkpoint " + checkpoint + ": cannot read " + entry.getKey() + ": " + e, e);
+                        "checkpoint " + checkpoint + ": cannot read " + entry.getKey() + ": " + e,
+                        e);
             }
             FileSum expected = entry.getValue();
             if (actual.bytes() != expected.bytes()) {
@@ -122,8 +122,11 @@ record Manifest(Map<String, FileSum> files) {
                                 Long.parseLong(entry.get("crc32c").getAsString(), 16)));
             }
             return new Manifest(files);
-        } catch (JsonParseException | IllegalStateException | NullPointerException
-                | NumberFormatException | UnsupportedOperationException e) {
+        } catch (JsonParseException
+                | IllegalStateException
+                | NullPointerException
+                | NumberFormatException
+                | UnsupportedOperationException e) {
             throw damaged(checkpoint, FILE + " is not a valid manifest: " + e.getMessage());
         }
     }

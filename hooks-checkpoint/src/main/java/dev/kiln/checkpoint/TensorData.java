@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -31,7 +30,13 @@ public record TensorData(DataType dataType, Shape shape, byte[] data) {
         long expected = shape.size() * dataType.getNumOfBytes();
         if (data.length != expected) {
             throw new IllegalArgumentException(
-                    "a " + dataType + shape + " array has " + expected + " bytes, not " + data.length);
+                    "a "
+                            + dataType
+                            + shape
+                            + " array has "
+                            + expected
+                            + " bytes, not "
+                            + data.length);
         }
     }
 

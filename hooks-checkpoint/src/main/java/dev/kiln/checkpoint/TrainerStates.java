@@ -5,9 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
-
 import dev.kiln.train.TrainerState;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,7 +39,8 @@ final class TrainerStates {
     /** At most this many changed keys are named. */
     private static final int MAX_NAMED = 12;
 
-    private static final Gson JSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+    private static final Gson JSON =
+            new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     private TrainerStates() {}
 
@@ -160,7 +159,9 @@ final class TrainerStates {
         }
         if (value instanceof Number number) {
             double d = number.doubleValue();
-            if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15
+            if (d == Math.rint(d)
+                    && !Double.isInfinite(d)
+                    && Math.abs(d) < 1e15
                     && !(value instanceof Double || value instanceof Float)) {
                 return Long.toString(number.longValue());
             }
@@ -185,8 +186,7 @@ final class TrainerStates {
      */
     static String digest(Config kiln) {
         Config digested = withoutUndigested(kiln);
-        String text =
-                digested.root().render(ConfigRenderOptions.concise().setFormatted(false));
+        String text = digested.root().render(ConfigRenderOptions.concise().setFormatted(false));
         try {
             byte[] hash =
                     MessageDigest.getInstance("SHA-256")

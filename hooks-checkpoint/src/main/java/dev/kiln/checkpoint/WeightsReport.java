@@ -12,7 +12,10 @@ import java.util.List;
  *     model F32(4, 4)}; skipped
  */
 public record WeightsReport(
-        List<String> loaded, List<String> missing, List<String> unexpected, List<String> mismatched) {
+        List<String> loaded,
+        List<String> missing,
+        List<String> unexpected,
+        List<String> mismatched) {
 
     /** Copies the lists. */
     public WeightsReport {

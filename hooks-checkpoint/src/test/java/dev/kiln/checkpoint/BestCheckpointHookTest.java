@@ -8,19 +8,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
 import dev.kiln.train.Hook;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 
 /** The {@code best-checkpoint} hook: min and max, NaN never best, its state across a resume. */
 class BestCheckpointHookTest {
@@ -41,7 +38,10 @@ class BestCheckpointHookTest {
     void savesModelBestAtTheBestValue(String mode) throws Exception {
         Path dir = tmp.resolve(mode);
         try (KilnRun run =
-                        run(dir, "kiln.hooks=[best-checkpoint]", "kiln.best-checkpoint.mode=" + mode);
+                        run(
+                                dir,
+                                "kiln.hooks=[best-checkpoint]",
+                                "kiln.best-checkpoint.mode=" + mode);
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             trainer.train();
             double[] losses = trainer.trainer().storage().history("total_loss").values();
@@ -56,7 +56,8 @@ class BestCheckpointHookTest {
             assertThat(hook.bestIteration()).isEqualTo(at);
             JsonObject state =
                     JsonParser.parseString(
-                                    Files.readString(dir.resolve("model_best").resolve("trainer.json")))
+                                    Files.readString(
+                                            dir.resolve("model_best").resolve("trainer.json")))
                             .getAsJsonObject();
             assertThat(state.get("iteration").getAsLong()).isEqualTo(at + 1);
             assertThat(
@@ -95,7 +96,9 @@ class BestCheckpointHookTest {
     @Test
     void aResumedRunKeepsTheBestValue() throws Exception {
         Path dir = tmp.resolve("resume");
-        String[] settings = {"kiln.hooks=[checkpoint, best-checkpoint]", "kiln.checkpoint.period=10"};
+        String[] settings = {
+            "kiln.hooks=[checkpoint, best-checkpoint]", "kiln.checkpoint.period=10"
+        };
         double bestBefore;
         long bestIterationBefore;
         try (KilnRun run = run(dir, settings);

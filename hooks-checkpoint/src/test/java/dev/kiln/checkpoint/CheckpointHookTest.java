@@ -10,18 +10,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The {@code checkpoint} hook in real runs: periodic and final checkpoints, a stop request saving
@@ -35,8 +33,14 @@ class CheckpointHookTest {
     /** Trains 30 iterations uninterrupted; returns the final parameters and losses. */
     private Reference uninterrupted(String engine, String... overrides) throws Exception {
         Path dir = tmp.resolve("full-" + engine);
-        try (KilnRun run = run(dir, with(overrides, "kiln.engine=" + engine, "kiln.hooks=[checkpoint]",
-                        "kiln.checkpoint.period=10"));
+        try (KilnRun run =
+                        run(
+                                dir,
+                                with(
+                                        overrides,
+                                        "kiln.engine=" + engine,
+                                        "kiln.hooks=[checkpoint]",
+                                        "kiln.checkpoint.period=10"));
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             trainer.train();
             return new Reference(dir, parameters(trainer), losses(trainer));
@@ -91,9 +95,17 @@ class CheckpointHookTest {
             assertThat(losses(trainer)).isEqualTo(after);
         }
         assertThat(Files.readAllBytes(dir.resolve("model_final").resolve(Checkpointer.MODEL_FILE)))
-                .isEqualTo(Files.readAllBytes(ref.dir().resolve("model_final").resolve(Checkpointer.MODEL_FILE)));
-        assertThat(Files.readAllBytes(dir.resolve("model_final").resolve(Checkpointer.OPTIMIZER_FILE)))
-                .isEqualTo(Files.readAllBytes(ref.dir().resolve("model_final").resolve(Checkpointer.OPTIMIZER_FILE)));
+                .isEqualTo(
+                        Files.readAllBytes(
+                                ref.dir().resolve("model_final").resolve(Checkpointer.MODEL_FILE)));
+        assertThat(
+                        Files.readAllBytes(
+                                dir.resolve("model_final").resolve(Checkpointer.OPTIMIZER_FILE)))
+                .isEqualTo(
+                        Files.readAllBytes(
+                                ref.dir()
+                                        .resolve("model_final")
+                                        .resolve(Checkpointer.OPTIMIZER_FILE)));
     }
 
     @ParameterizedTest
@@ -142,8 +154,7 @@ class CheckpointHookTest {
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             trainer.train();
             assertThat(trainer.trainer().startIter()).isEqualTo(20);
-            assertThat(trainer.trainer().hooks())
-                    .noneMatch(h -> h instanceof CheckpointHook);
+            assertThat(trainer.trainer().hooks()).noneMatch(h -> h instanceof CheckpointHook);
         }
     }
 
@@ -169,8 +180,11 @@ class CheckpointHookTest {
     void keepsAtMostMaxToKeepPeriodicCheckpoints() throws Exception {
         Path dir = tmp.resolve("keep");
         try (KilnRun run =
-                        run(dir, "kiln.hooks=[checkpoint, best-checkpoint]",
-                                "kiln.checkpoint.period=5", "kiln.checkpoint.max-to-keep=2");
+                        run(
+                                dir,
+                                "kiln.hooks=[checkpoint, best-checkpoint]",
+                                "kiln.checkpoint.period=5",
+                                "kiln.checkpoint.max-to-keep=2");
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             trainer.train();
         }
@@ -185,8 +199,12 @@ class CheckpointHookTest {
         Reference ref = uninterrupted(engine);
         Path dir = tmp.resolve("async-" + engine);
         try (KilnRun run =
-                        run(dir, "kiln.engine=" + engine, "kiln.hooks=[checkpoint]",
-                                "kiln.checkpoint.period=10", "kiln.checkpoint.async=true");
+                        run(
+                                dir,
+                                "kiln.engine=" + engine,
+                                "kiln.hooks=[checkpoint]",
+                                "kiln.checkpoint.period=10",
+                                "kiln.checkpoint.async=true");
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             trainer.train();
         }
@@ -203,8 +221,7 @@ class CheckpointHookTest {
     void aFailedAsyncSaveStopsTrainingAtTheNextStep() throws Exception {
         Path dir = tmp.resolve("async-fail");
         try (KilnRun run = run(dir);
-                TestRuns.CustomTrainer trainer =
-                        new TestRuns.CustomTrainer(run, hooks -> hooks)) {
+                TestRuns.CustomTrainer trainer = new TestRuns.CustomTrainer(run, hooks -> hooks)) {
             trainer.setUp();
             Checkpointer failing =
                     Checkpointer.builder(dir, trainer.model())
@@ -229,8 +246,7 @@ class CheckpointHookTest {
     void aFullDiskStopsTrainingAndKeepsThePreviousCheckpoint() throws Exception {
         Path dir = tmp.resolve("full-disk");
         try (KilnRun run = run(dir);
-                TestRuns.CustomTrainer trainer =
-                        new TestRuns.CustomTrainer(run, hooks -> hooks)) {
+                TestRuns.CustomTrainer trainer = new TestRuns.CustomTrainer(run, hooks -> hooks)) {
             trainer.setUp();
             FailingFiles files = FailingFiles.afterBytes(Long.MAX_VALUE);
             Checkpointer checkpointer =
@@ -242,11 +258,12 @@ class CheckpointHookTest {
                     .registerHooks(
                             new CheckpointHook(checkpointer, 10, 0, false),
                             dev.kiln.train.LambdaHook.builder()
-                                    .afterStep(t -> {
-                                        if (t.iter() == 9) {
-                                            files.failAfter(3000);
-                                        }
-                                    })
+                                    .afterStep(
+                                            t -> {
+                                                if (t.iter() == 9) {
+                                                    files.failAfter(3000);
+                                                }
+                                            })
                                     .build());
             assertThatThrownBy(() -> trainer.trainer().train(0, 30))
                     .isInstanceOf(CheckpointException.class)
@@ -264,7 +281,8 @@ class CheckpointHookTest {
         Manifest.verify(dir.resolve("model_0000009"));
     }
 
-    private static void assertBitwiseEqual(Map<String, byte[]> actual, Map<String, byte[]> expected) {
+    private static void assertBitwiseEqual(
+            Map<String, byte[]> actual, Map<String, byte[]> expected) {
         assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
         expected.forEach((k, v) -> assertThat(actual.get(k)).as(k).isEqualTo(v));
     }

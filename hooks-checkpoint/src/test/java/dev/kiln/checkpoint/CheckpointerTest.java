@@ -8,18 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +20,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The checkpointer alone: layout, round trip, damage found by name, crash safety, weights. */
 class CheckpointerTest {
@@ -118,7 +114,13 @@ class CheckpointerTest {
             assertThat(weight.getAsJsonArray("shape").toString()).isEqualTo("[16,64]");
             long end = 0;
             for (String k : parameters(trainer).keySet()) {
-                end = Math.max(end, header.getAsJsonObject(k).getAsJsonArray("data_offsets").get(1).getAsLong());
+                end =
+                        Math.max(
+                                end,
+                                header.getAsJsonObject(k)
+                                        .getAsJsonArray("data_offsets")
+                                        .get(1)
+                                        .getAsLong());
             }
             assertThat(bytes.length).isEqualTo(8 + n + end);
 
@@ -151,7 +153,8 @@ class CheckpointerTest {
             assertThatThrownBy(() -> checkpointer.load(dir.resolve("model_0000002")))
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("model_0000002 is damaged")
-                    .hasMessageContaining("optimizer.safetensors has " + (good.length - 1) + " bytes");
+                    .hasMessageContaining(
+                            "optimizer.safetensors has " + (good.length - 1) + " bytes");
             assertThat(checkpointer.loadNewest().map(LoadedCheckpoint::name))
                     .contains("model_0000001");
 
@@ -180,7 +183,9 @@ class CheckpointerTest {
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             trainer.train();
             checkpointer(dir, trainer).save("model_0000001", Map.of("iteration", 2L));
-            byte[] previous = Files.readAllBytes(dir.resolve("model_0000001").resolve(Checkpointer.MODEL_FILE));
+            byte[] previous =
+                    Files.readAllBytes(
+                            dir.resolve("model_0000001").resolve(Checkpointer.MODEL_FILE));
             long total = 0;
             try (var files = Files.list(dir.resolve("model_0000001"))) {
                 for (Path p : (Iterable<Path>) files::iterator) {
@@ -209,7 +214,9 @@ class CheckpointerTest {
                     }
                 }
             }
-            assertThat(Files.readAllBytes(dir.resolve("model_0000001").resolve(Checkpointer.MODEL_FILE)))
+            assertThat(
+                            Files.readAllBytes(
+                                    dir.resolve("model_0000001").resolve(Checkpointer.MODEL_FILE)))
                     .isEqualTo(previous);
             // Failing while last_checkpoint is written: the new checkpoint is complete, but
             // last_checkpoint still names the previous one.
@@ -257,18 +264,24 @@ class CheckpointerTest {
         }
         // Deeper: the first layer fits; the file's output layer is unexpected, the rest missing.
         try (KilnRun run =
-                        run(tmp.resolve("deeper"), "kiln.engine=" + engine,
+                        run(
+                                tmp.resolve("deeper"),
+                                "kiln.engine=" + engine,
                                 "kiln.model.hidden-sizes=[16, 8]");
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             trainer.setUp();
             Map<String, byte[]> initial = parameters(trainer);
             WeightsReport report =
-                    Checkpointer.builder(dir, trainer.model()).build()
+                    Checkpointer.builder(dir, trainer.model())
+                            .build()
                             .loadWeights(dir.resolve("model_final"));
             assertThat(report.loaded()).containsExactly("01hidden1_weight", "01hidden1_bias");
             assertThat(report.missing())
                     .containsExactly(
-                            "03hidden2_weight", "03hidden2_bias", "05output_weight", "05output_bias");
+                            "03hidden2_weight",
+                            "03hidden2_bias",
+                            "05output_weight",
+                            "05output_bias");
             assertThat(report.unexpected()).containsExactly("03output_weight", "03output_bias");
             assertThat(report.mismatched()).isEmpty();
             Map<String, byte[]> now = parameters(trainer);
@@ -277,14 +290,18 @@ class CheckpointerTest {
         }
         // Wider: the shapes differ, so those are skipped; the output bias fits.
         try (KilnRun run =
-                        run(tmp.resolve("wider"), "kiln.engine=" + engine,
+                        run(
+                                tmp.resolve("wider"),
+                                "kiln.engine=" + engine,
                                 "kiln.model.hidden-sizes=[32]");
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             trainer.setUp();
             Map<String, byte[]> initial = parameters(trainer);
             WeightsReport report =
-                    Checkpointer.builder(dir, trainer.model()).build()
-                            .loadWeights(dir.resolve("model_final").resolve(Checkpointer.MODEL_FILE));
+                    Checkpointer.builder(dir, trainer.model())
+                            .build()
+                            .loadWeights(
+                                    dir.resolve("model_final").resolve(Checkpointer.MODEL_FILE));
             assertThat(report.loaded()).containsExactly("03output_bias");
             assertThat(report.mismatched())
                     .containsExactly(

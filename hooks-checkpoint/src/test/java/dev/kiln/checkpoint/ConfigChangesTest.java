@@ -6,28 +6,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code trainer.json} keeps the resolved config's values, so that resuming with another config
@@ -104,7 +100,9 @@ class ConfigChangesTest {
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void resumingWithAnotherConfigWarnsNamingTheChangedKeys(String engine) throws Exception {
         Path dir = tmp.resolve("run-" + engine);
-        String[] first = {"kiln.engine=" + engine, "kiln.hooks=[checkpoint]", "kiln.solver.max-iter=20"};
+        String[] first = {
+            "kiln.engine=" + engine, "kiln.hooks=[checkpoint]", "kiln.solver.max-iter=20"
+        };
         try (KilnRun run = run(dir, first);
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             trainer.train();

@@ -8,14 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
-import java.util.Map;
 
 /** Resuming under the other engine, and {@code kiln.weights} through the config. */
 class ResumeAcrossTest {
@@ -58,7 +56,10 @@ class ResumeAcrossTest {
         Map<String, TensorData> saved =
                 SafeTensors.read(first.resolve("model_final").resolve(Checkpointer.MODEL_FILE));
         try (KilnRun run =
-                        run(tmp.resolve("second"), "kiln.engine=" + engine, "kiln.hooks=[checkpoint]",
+                        run(
+                                tmp.resolve("second"),
+                                "kiln.engine=" + engine,
+                                "kiln.hooks=[checkpoint]",
                                 "kiln.weights=\"" + first.resolve("model_final") + "\"");
                 TestRuns.CustomTrainer trainer = new TestRuns.CustomTrainer(run, h -> h)) {
             trainer.setUp();

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,6 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The safetensors reader and writer, without any engine. */
 class SafeTensorsTest {
@@ -37,7 +35,8 @@ class SafeTensorsTest {
 
     private Path raw(String header, int dataBytes) throws IOException {
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(json.length).put(json);
         Path file = tmp.resolve("raw.safetensors");
         Files.write(file, b.array());
@@ -67,28 +66,42 @@ class SafeTensorsTest {
         assertThatThrownBy(() -> SafeTensors.read(raw("{}", 0).resolveSibling("missing")))
                 .isInstanceOf(CheckpointException.class);
         Path tooLong = tmp.resolve("long.safetensors");
-        Files.write(tooLong, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1000).array());
+        Files.write(
+                tooLong,
+                ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1000).array());
         assertThatThrownBy(() -> SafeTensors.read(tooLong))
                 .hasMessageContaining("header length 1000 does not fit");
         assertThatThrownBy(
-                        () -> SafeTensors.read(
-                                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4)))
+                        () ->
+                                SafeTensors.read(
+                                        raw(
+                                                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
+                                                4)))
                 .hasMessageContaining("a has data_offsets [0,8]");
         assertThatThrownBy(
-                        () -> SafeTensors.read(
-                                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8)))
+                        () ->
+                                SafeTensors.read(
+                                        raw(
+                                                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+                                                8)))
                 .hasMessageContaining("overlap or leave a gap at a");
         assertThatThrownBy(
-                        () -> SafeTensors.read(
-                                raw("{\"a\":{\"dtype\":\"X9\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4)))
+                        () ->
+                                SafeTensors.read(
+                                        raw(
+                                                "{\"a\":{\"dtype\":\"X9\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+                                                4)))
                 .hasMessageContaining("unknown dtype");
         assertThatThrownBy(() -> SafeTensors.read(raw("[1, 2]", 0)))
                 .hasMessageContaining("not a JSON object");
         assertThatThrownBy(() -> SafeTensors.read(raw("{\"a\": 3}", 0)))
                 .hasMessageContaining("a has a malformed entry");
         assertThatThrownBy(
-                        () -> SafeTensors.read(
-                                raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 12)))
+                        () ->
+                                SafeTensors.read(
+                                        raw(
+                                                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+                                                12)))
                 .hasMessageContaining("cover 4 bytes but the file holds 12");
     }
 }

@@ -2,14 +2,12 @@ package dev.kiln.checkpoint;
 
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-
-import dev.kiln.testkit.TestData;
-import dev.kiln.testkit.TestTrainer;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
+import dev.kiln.testkit.TestData;
+import dev.kiln.testkit.TestTrainer;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,11 +43,12 @@ final class TestRuns {
     static Hook stopAfter(long iter) {
         return LambdaHook.builder()
                 .name("stopper")
-                .afterStep(t -> {
-                    if (t.iter() == iter) {
-                        t.requestStop("test stop");
-                    }
-                })
+                .afterStep(
+                        t -> {
+                            if (t.iter() == iter) {
+                                t.requestStop("test stop");
+                            }
+                        })
                 .build();
     }
 

@@ -1,22 +1,18 @@
 package dev.kiln.eval;
 
 import com.typesafe.config.Config;
-
-import dev.kiln.spi.Settings;
 import dev.kiln.events.MetricWatch;
 import dev.kiln.spi.KilnExtension;
+import dev.kiln.spi.Settings;
 import dev.kiln.train.HookBase;
 import dev.kiln.train.StatefulHook;
-
 import jakarta.inject.Inject;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hook {@code early-stopping}: after each iteration, if the metric {@code
@@ -168,8 +164,7 @@ public final class EarlyStopping extends HookBase implements StatefulHook {
     @Override
     public void loadState(Map<String, Object> state) {
         if (watch.loadState(state, NAME)) {
-            badEvaluations =
-                    state.get("bad_evaluations") instanceof Number n ? n.intValue() : 0;
+            badEvaluations = state.get("bad_evaluations") instanceof Number n ? n.intValue() : 0;
         }
     }
 }

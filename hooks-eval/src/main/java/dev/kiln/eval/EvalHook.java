@@ -3,10 +3,7 @@ package dev.kiln.eval;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.RandomAccessDataset;
-
 import com.typesafe.config.Config;
-
-import dev.kiln.spi.Settings;
 import dev.kiln.evaluation.CombinedEvaluator;
 import dev.kiln.evaluation.EvaluationHook;
 import dev.kiln.evaluation.Evaluator;
@@ -15,22 +12,20 @@ import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.evaluation.Inference;
 import dev.kiln.evaluation.ResultsTable;
 import dev.kiln.events.EventStorage;
-import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.ExtensionPoints;
 import dev.kiln.spi.Extensions;
+import dev.kiln.spi.KilnExtension;
+import dev.kiln.spi.Settings;
 import dev.kiln.train.HookBase;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hook {@code eval}, after detectron2's {@code EvalHook}: measures the model on the test data
@@ -138,7 +133,8 @@ public final class EvalHook extends HookBase implements EvaluationHook {
                     .problem(
                             "evaluators",
                             "is empty; choose from: "
-                                    + String.join(", ", extensions.names(ExtensionPoints.EVALUATOR)));
+                                    + String.join(
+                                            ", ", extensions.names(ExtensionPoints.EVALUATOR)));
         }
         List<Evaluator> evaluators = new ArrayList<>();
         for (String name : names) {

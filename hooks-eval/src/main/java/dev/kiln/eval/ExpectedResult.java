@@ -5,11 +5,9 @@ import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-
-import dev.kiln.spi.Settings;
 import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.evaluation.ResultsTable;
-
+import dev.kiln.spi.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +38,9 @@ public record ExpectedResult(String metric, double value, double tolerance) {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance) || !Double.isFinite(value)) {
             throw new IllegalArgumentException(
                     "an expected result needs a finite value and a tolerance >= 0, got value "
-                            + value + " and tolerance " + tolerance);
+                            + value
+                            + " and tolerance "
+                            + tolerance);
         }
     }
 
@@ -61,15 +61,20 @@ public record ExpectedResult(String metric, double value, double tolerance) {
             String where = location == null ? "" : " (" + location + ")";
             if (element.valueType() != ConfigValueType.OBJECT) {
                 throw new IllegalArgumentException(
-                        path + " must be an object { metric, value, tolerance }, was "
-                                + element.valueType().name().toLowerCase() + where);
+                        path
+                                + " must be an object { metric, value, tolerance }, was "
+                                + element.valueType().name().toLowerCase()
+                                + where);
             }
             ConfigObject object = (ConfigObject) element;
             for (String key : object.keySet()) {
                 if (!KEYS.contains(key)) {
                     throw new IllegalArgumentException(
-                            path + " has the unknown key \"" + key
-                                    + "\"; known: metric, value, tolerance" + where);
+                            path
+                                    + " has the unknown key \""
+                                    + key
+                                    + "\"; known: metric, value, tolerance"
+                                    + where);
                 }
             }
             try {
@@ -81,8 +86,11 @@ public record ExpectedResult(String metric, double value, double tolerance) {
                                 config.getDouble("tolerance")));
             } catch (ConfigException e) {
                 throw new IllegalArgumentException(
-                        path + " must be { metric = <name>, value = <number>, tolerance ="
-                                + " <number>}: " + e.getMessage(), e);
+                        path
+                                + " must be { metric = <name>, value = <number>, tolerance ="
+                                + " <number>}: "
+                                + e.getMessage(),
+                        e);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(path + ": " + e.getMessage() + where, e);
             }
@@ -96,18 +104,24 @@ public record ExpectedResult(String metric, double value, double tolerance) {
      *     came; empty when the result is within tolerance
      */
     public Optional<String> miss(Map<String, Double> results) {
-        String expected =
-                metric + ": expected " + value + " ± " + tolerance;
+        String expected = metric + ": expected " + value + " ± " + tolerance;
         Double got = results.get(metric);
         if (got == null) {
             return Optional.of(
-                    expected + ", got nothing: there is no such result; results: "
+                    expected
+                            + ", got nothing: there is no such result; results: "
                             + String.join(", ", results.keySet()));
         }
         if (!(Math.abs(got - value) <= tolerance)) {
             return Optional.of(
-                    expected + ", got " + got + " (" + ResultsTable.format(got) + ", off by "
-                            + ResultsTable.format(Math.abs(got - value)) + ")");
+                    expected
+                            + ", got "
+                            + got
+                            + " ("
+                            + ResultsTable.format(got)
+                            + ", off by "
+                            + ResultsTable.format(Math.abs(got - value))
+                            + ")");
         }
         return Optional.empty();
     }

@@ -5,24 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
-
-import dev.kiln.eval.Runs.TrainerWith;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
+import dev.kiln.eval.Runs.TrainerWith;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
 import dev.kiln.train.TrainerState;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The early-stopping hook in a DefaultTrainer, on both engines. */
 class EarlyStoppingTest {
@@ -105,7 +102,18 @@ class EarlyStoppingTest {
     void improvementsBeyondMinDeltaResetTheCount() {
         EarlyStopping hook = new EarlyStopping("m", "max", 0.1, 2);
         assertThat(hook.improves(0.5)).isTrue();
-        Map<String, Object> state = Map.of("metric", "m", "best", 0.5, "best_iteration", 4L, "bad_evaluations", 1, "last_seen", 4L);
+        Map<String, Object> state =
+                Map.of(
+                        "metric",
+                        "m",
+                        "best",
+                        0.5,
+                        "best_iteration",
+                        4L,
+                        "bad_evaluations",
+                        1,
+                        "last_seen",
+                        4L);
         hook.loadState(state);
         assertThat(hook.improves(0.6)).isFalse(); // not by more than 0.1
         assertThat(hook.improves(0.61)).isTrue();
@@ -125,9 +133,18 @@ class EarlyStoppingTest {
     void badSettingsAreReportedWithTheirKey() {
         for (String[] bad :
                 new String[][] {
-                    {"kiln.early-stopping.mode=up", "kiln.early-stopping.mode: unknown value \"up\"; expected one of: max, min"},
-                    {"kiln.early-stopping.patience=0", "kiln.early-stopping.patience: must be a whole number at least 1 but is 0"},
-                    {"kiln.early-stopping.min-delta=-0.5", "kiln.early-stopping.min-delta: must be a number at least 0.0 but is -0.5"},
+                    {
+                        "kiln.early-stopping.mode=up",
+                        "kiln.early-stopping.mode: unknown value \"up\"; expected one of: max, min"
+                    },
+                    {
+                        "kiln.early-stopping.patience=0",
+                        "kiln.early-stopping.patience: must be a whole number at least 1 but is 0"
+                    },
+                    {
+                        "kiln.early-stopping.min-delta=-0.5",
+                        "kiln.early-stopping.min-delta: must be a number at least 0.0 but is -0.5"
+                    },
                 }) {
             try (KilnRun run = Runs.load(tmp, "PyTorch", "kiln.hooks=[early-stopping]", bad[0]);
                     DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {

@@ -4,24 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.core.config.KilnConfigException;
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.eval.Runs.TrainerWith;
 import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.HistoryBuffer;
-import dev.kiln.core.run.DefaultTrainer;
-import dev.kiln.core.run.KilnRun;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The eval hook in a DefaultTrainer built from the config, on both engines. */
 class EvalHookTest {
@@ -51,10 +49,13 @@ class EvalHookTest {
                                                     h ->
                                                             seenByLaterHook.add(
                                                                     Map.of(
-                                                                            "latest", h.latest(),
+                                                                            "latest",
+                                                                            h.latest(),
                                                                             "written",
-                                                                            s.latestWithSmoothingHint(20)
-                                                                                    .get("test/accuracy")
+                                                                            s.latestWithSmoothingHint(
+                                                                                            20)
+                                                                                    .get(
+                                                                                            "test/accuracy")
                                                                                     .value())));
                                 })
                         .build();
@@ -218,10 +219,7 @@ class EvalHookTest {
                     .hasMessageContaining(
                             "test/nothing: expected 1.0 ± 0.0, got nothing: there is no such"
                                     + " result; results: test/accuracy, test/top5-accuracy")
-                    .satisfies(
-                            e ->
-                                    assertThat(((ExpectedResultsException) e).misses())
-                                            .hasSize(2));
+                    .satisfies(e -> assertThat(((ExpectedResultsException) e).misses()).hasSize(2));
             assertThat(laterAfterTrain).containsExactly("ran");
         }
     }
@@ -261,9 +259,18 @@ class EvalHookTest {
                 .hasMessageContaining("known: accuracy, loss, per-class, regression");
         for (String[] bad :
                 new String[][] {
-                    {"kiln.eval.period=-1", "kiln.eval.period: must be a whole number at least 0 but is -1"},
-                    {"kiln.eval.top-k=0", "kiln.eval.top-k: must be a whole number at least 1 but is 0"},
-                    {"kiln.eval.evaluators=[]", "kiln.eval.evaluators: is empty; choose from: accuracy, loss, per-class, regression"},
+                    {
+                        "kiln.eval.period=-1",
+                        "kiln.eval.period: must be a whole number at least 0 but is -1"
+                    },
+                    {
+                        "kiln.eval.top-k=0",
+                        "kiln.eval.top-k: must be a whole number at least 1 but is 0"
+                    },
+                    {
+                        "kiln.eval.evaluators=[]",
+                        "kiln.eval.evaluators: is empty; choose from: accuracy, loss, per-class, regression"
+                    },
                 }) {
             try (KilnRun run = Runs.load(tmp, "PyTorch", "kiln.hooks=[eval]", bad[0]);
                     DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
@@ -301,7 +308,8 @@ class EvalHookTest {
             // regression on class outputs is a mismatch of shapes: reported, not hidden
             assertThatThrownBy(trainer::evaluate).hasMessageContaining("do not match labels");
         }
-        try (KilnRun run = Runs.load(tmp, engine, "kiln.hooks=[eval]", "kiln.eval.evaluators=[loss]");
+        try (KilnRun run =
+                        Runs.load(tmp, engine, "kiln.hooks=[eval]", "kiln.eval.evaluators=[loss]");
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             Map<String, Double> results = trainer.evaluate();
             assertThat(results).containsOnlyKeys("test/loss");

@@ -9,19 +9,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
-
 import dev.kiln.eval.evaluator.AccuracyEvaluator;
 import dev.kiln.eval.evaluator.LossEvaluator;
 import dev.kiln.eval.evaluator.PerClassEvaluator;
 import dev.kiln.eval.evaluator.RegressionEvaluator;
 import dev.kiln.evaluation.Evaluator;
 import dev.kiln.train.LossFunction;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each evaluator against values computed by hand, on both engines. */
 class EvaluatorsTest {
@@ -76,9 +73,14 @@ class EvaluatorsTest {
             top2.reset();
             top2.process(
                     new NDList(),
-                    new NDList(manager.create(new float[] {Float.NaN, Float.NaN, 0.1f, Float.NaN}, new Shape(2, 2))),
+                    new NDList(
+                            manager.create(
+                                    new float[] {Float.NaN, Float.NaN, 0.1f, Float.NaN},
+                                    new Shape(2, 2))),
                     new NDList(manager.create(new float[] {0, 0})));
-            assertThat(top2.evaluate()).containsEntry("accuracy", 0.0).containsEntry("top2-accuracy", 0.0);
+            assertThat(top2.evaluate())
+                    .containsEntry("accuracy", 0.0)
+                    .containsEntry("top2-accuracy", 0.0);
             assertThatThrownBy(() -> new AccuracyEvaluator(0))
                     .isInstanceOf(IllegalArgumentException.class);
         }
@@ -142,7 +144,9 @@ class EvaluatorsTest {
             LossFunction twoTerms =
                     (predictions, labels) -> {
                         Map<String, ai.djl.ndarray.NDArray> terms = new LinkedHashMap<>();
-                        terms.put("loss_cls", Loss.softmaxCrossEntropyLoss().evaluate(labels, predictions));
+                        terms.put(
+                                "loss_cls",
+                                Loss.softmaxCrossEntropyLoss().evaluate(labels, predictions));
                         terms.put("loss_l2", predictions.head().square().mean());
                         return terms;
                     };

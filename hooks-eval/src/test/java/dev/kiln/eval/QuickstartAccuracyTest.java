@@ -2,16 +2,14 @@ package dev.kiln.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.events.HistoryBuffer;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-
+import dev.kiln.events.HistoryBuffer;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The quickstart, {@code examples/digits/digits-mlp.conf}, on the real digits data: it evaluates on
@@ -19,7 +17,8 @@ import java.util.List;
  */
 class QuickstartAccuracyTest {
 
-    private static final Path DIGITS = Path.of("..", "examples", "digits").toAbsolutePath().normalize();
+    private static final Path DIGITS =
+            Path.of("..", "examples", "digits").toAbsolutePath().normalize();
 
     @TempDir Path tmp;
 
@@ -42,7 +41,9 @@ class QuickstartAccuracyTest {
             trainer.train();
             HistoryBuffer accuracy = trainer.trainer().storage().history("test/accuracy");
             assertThat(accuracy.iterations()).containsExactly(499, 999, 1499, 1999);
-            assertThat(accuracy.latest()).as("test/accuracy on %s", engine).isGreaterThanOrEqualTo(0.95);
+            assertThat(accuracy.latest())
+                    .as("test/accuracy on %s", engine)
+                    .isGreaterThanOrEqualTo(0.95);
             assertThat(trainer.trainer().storage().history("test/loss").latest()).isLessThan(0.3);
             // the held-out 20% of 1,797 rows
             assertThat(trainer.testData().orElseThrow().size()).isEqualTo(359);

@@ -1,12 +1,11 @@
 package dev.kiln.eval;
 
-import dev.kiln.testkit.TestData;
-import dev.kiln.testkit.TestTrainer;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
+import dev.kiln.testkit.TestData;
+import dev.kiln.testkit.TestTrainer;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.kiln.lr;
 
 import com.typesafe.config.Config;
-
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.schedule.ParamSchedule;
 import dev.kiln.spi.ExtensionPoints;
@@ -9,10 +8,8 @@ import dev.kiln.spi.Extensions;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.HookBase;
 import dev.kiln.train.StatefulHook;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-
 import java.util.Map;
 
 /**
@@ -61,7 +58,9 @@ public final class LrScheduler extends HookBase implements StatefulHook {
                                 type -> extensions.create(ExtensionPoints.SCHEDULE, type),
                                 defaults.getConfig(ScheduleBuilder.KEY),
                                 kiln.getDouble("solver.base-lr"))
-                        .build(kiln.getConfig(ScheduleBuilder.KEY), kiln.getInt("solver.max-iter")));
+                        .build(
+                                kiln.getConfig(ScheduleBuilder.KEY),
+                                kiln.getInt("solver.max-iter")));
     }
 
     /**

@@ -5,8 +5,6 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
-
-import dev.kiln.spi.NameSuggester;
 import dev.kiln.lr.provider.CompositeScheduleProvider;
 import dev.kiln.lr.provider.ConstantScheduleProvider;
 import dev.kiln.lr.provider.CosineScheduleProvider;
@@ -18,12 +16,12 @@ import dev.kiln.lr.provider.PolynomialScheduleProvider;
 import dev.kiln.lr.provider.StepScheduleProvider;
 import dev.kiln.lr.provider.StepWithFixedGammaScheduleProvider;
 import dev.kiln.lr.schedule.WarmupSchedule;
-import dev.kiln.spi.KilnExtension;
 import dev.kiln.schedule.InvalidScheduleException;
 import dev.kiln.schedule.ParamSchedule;
 import dev.kiln.schedule.ScheduleProvider;
 import dev.kiln.schedule.ScheduleSection;
-
+import dev.kiln.spi.KilnExtension;
+import dev.kiln.spi.NameSuggester;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

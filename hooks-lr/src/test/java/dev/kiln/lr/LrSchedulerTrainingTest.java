@@ -6,22 +6,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
-
-import dev.kiln.testkit.TestData;
 import dev.kiln.core.config.KilnConfigException;
-import dev.kiln.events.HistoryBuffer;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
+import dev.kiln.events.HistoryBuffer;
 import dev.kiln.spi.ExtensionPoints;
+import dev.kiln.testkit.TestData;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
 import dev.kiln.train.TrainerState;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +22,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The lr-scheduler hook in a DefaultTrainer built from the config, on both engines. */
 class LrSchedulerTrainingTest {

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.typesafe.config.ConfigFactory;
-
 import dev.kiln.lr.schedule.PlateauSchedule;
 import dev.kiln.lr.schedule.WarmupSchedule;
 import dev.kiln.schedule.ParamSchedule;
-
 import org.junit.jupiter.api.Test;
 
 /** Schedules built from config sections, and every bad input refused with the key named. */

@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
-
 import dev.kiln.data.HostTable;
-
 import java.util.SplittableRandom;
 
 /**
@@ -50,7 +48,8 @@ public final class BlobDataset extends RandomAccessDataset implements HostTable 
         int row = Math.toIntExact(index);
         float[] point = new float[featureCount];
         copyFeatures(row, point, 0);
-        return new Record(new NDList(manager.create(point)), new NDList(manager.create(labels[row])));
+        return new Record(
+                new NDList(manager.create(point)), new NDList(manager.create(labels[row])));
     }
 
     @Override
@@ -159,7 +158,9 @@ public final class BlobDataset extends RandomAccessDataset implements HostTable 
                 labels[row] = label;
                 for (int f = 0; f < n; f++) {
                     features[row * n + f] =
-                            (float) (centers[label * n + f] + spec.spread() * points.nextGaussian());
+                            (float)
+                                    (centers[label * n + f]
+                                            + spec.spread() * points.nextGaussian());
                 }
             }
             getSampler(); // fails early, naming the missing sampling

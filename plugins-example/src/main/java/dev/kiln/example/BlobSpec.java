@@ -19,8 +19,14 @@ public record BlobSpec(int classes, int features, double spread, double centerBo
     public BlobSpec {
         if (classes < 2 || features < 1 || !(spread > 0) || !(centerBox > 0)) {
             throw new IllegalArgumentException(
-                    "need classes >= 2, features >= 1, spread > 0, centerBox > 0; got " + classes
-                            + ", " + features + ", " + spread + ", " + centerBox);
+                    "need classes >= 2, features >= 1, spread > 0, centerBox > 0; got "
+                            + classes
+                            + ", "
+                            + features
+                            + ", "
+                            + spread
+                            + ", "
+                            + centerBox);
         }
     }
 }

@@ -1,16 +1,13 @@
 package dev.kiln.example;
 
 import com.typesafe.config.Config;
-
-import dev.kiln.spi.Settings;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.EventWriter;
 import dev.kiln.events.ScalarEntry;
 import dev.kiln.spi.KilnExtension;
-
+import dev.kiln.spi.Settings;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -32,7 +29,9 @@ import java.util.TreeMap;
  * <p>The CSV is written with Apache Commons CSV, which the plugin jar carries shaded (relocated
  * under {@code dev.kiln.example.shaded}), so it never meets another plugin's copy.
  */
-@KilnExtension(name = "csv", description = "scalars to a CSV file in the run directory, one column per name")
+@KilnExtension(
+        name = "csv",
+        description = "scalars to a CSV file in the run directory, one column per name")
 public final class CsvMetricsWriter implements EventWriter {
 
     private final MetricsCsvFile csv;
@@ -73,7 +72,8 @@ public final class CsvMetricsWriter implements EventWriter {
     public void write(EventStorage storage) {
         TreeMap<Long, Map<String, Double>> rows = new TreeMap<>();
         List<String> names = new ArrayList<>();
-        for (Map.Entry<String, ScalarEntry> e : storage.latestWithSmoothingHint(window).entrySet()) {
+        for (Map.Entry<String, ScalarEntry> e :
+                storage.latestWithSmoothingHint(window).entrySet()) {
             ScalarEntry entry = e.getValue();
             if (entry.iteration() > lastWritten) {
                 rows.computeIfAbsent(entry.iteration(), i -> new LinkedHashMap<>())

@@ -1,13 +1,10 @@
 package dev.kiln.example;
 
 import com.typesafe.config.Config;
-
-import dev.kiln.spi.Settings;
 import dev.kiln.spi.KilnExtension;
+import dev.kiln.spi.Settings;
 import dev.kiln.train.HookBase;
-
 import jakarta.inject.Inject;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,5 @@
 package dev.kiln.example;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
-
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -18,6 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * A metrics CSV file: the header {@code iteration,<name>,<name>,...} and one row per iteration,
@@ -36,7 +35,8 @@ final class MetricsCsvFile implements Closeable {
     /** The first column. */
     static final String ITERATION = "iteration";
 
-    private static final CSVFormat WRITE = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+    private static final CSVFormat WRITE =
+            CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
 
     private static final CSVFormat READ =
             CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
@@ -63,7 +63,9 @@ final class MetricsCsvFile implements Closeable {
             List<String> header = readHeader();
             if (header.isEmpty() || !header.get(0).equals(ITERATION)) {
                 throw new IOException(
-                        file + " is not a metrics CSV: its first column is not \"" + ITERATION
+                        file
+                                + " is not a metrics CSV: its first column is not \""
+                                + ITERATION
                                 + "\"");
             }
             columns.addAll(header.subList(1, header.size()));
@@ -128,8 +130,7 @@ final class MetricsCsvFile implements Closeable {
 
     private void openPrinter() throws IOException {
         BufferedWriter out =
-                Files.newBufferedWriter(
-                        file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         printer = new CSVPrinter(out, WRITE);
     }
 
@@ -177,7 +178,9 @@ final class MetricsCsvFile implements Closeable {
                     iteration = Long.parseLong(record.get(ITERATION).strip());
                 } catch (IllegalArgumentException e) {
                     throw new IOException(
-                            file + ":" + (record.getRecordNumber() + 1)
+                            file
+                                    + ":"
+                                    + (record.getRecordNumber() + 1)
                                     + ": the iteration is not a whole number",
                             e);
                 }

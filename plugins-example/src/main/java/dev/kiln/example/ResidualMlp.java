@@ -27,8 +27,12 @@ public final class ResidualMlp {
     public static Block build(int width, int blocks, int outputs) {
         if (width < 1 || blocks < 1 || outputs < 1) {
             throw new IllegalArgumentException(
-                    "width, blocks and outputs must be at least 1, got " + width + ", " + blocks
-                            + ", " + outputs);
+                    "width, blocks and outputs must be at least 1, got "
+                            + width
+                            + ", "
+                            + blocks
+                            + ", "
+                            + outputs);
         }
         SequentialBlock model = new SequentialBlock();
         model.add(Linear.builder().setUnits(width).build());

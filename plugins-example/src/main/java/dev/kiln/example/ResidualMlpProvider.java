@@ -1,14 +1,11 @@
 package dev.kiln.example;
 
 import ai.djl.nn.Block;
-
 import com.typesafe.config.Config;
-
-import dev.kiln.spi.Settings;
 import dev.kiln.model.ModelProvider;
 import dev.kiln.model.ModelShape;
 import dev.kiln.spi.KilnExtension;
-
+import dev.kiln.spi.Settings;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -32,7 +29,8 @@ public final class ResidualMlpProvider implements ModelProvider {
     @Inject
     public ResidualMlpProvider(Config section, @Named("kiln") Config kiln) {
         Settings settings =
-                Settings.of(kiln.getConfig("model"), "kiln.model").withDefaults(section, "kiln.residual-mlp");
+                Settings.of(kiln.getConfig("model"), "kiln.model")
+                        .withDefaults(section, "kiln.residual-mlp");
         this.width = settings.intAtLeast("width", 1);
         this.blocks = settings.intAtLeast("blocks", 1);
     }

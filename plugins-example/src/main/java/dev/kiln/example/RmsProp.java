@@ -1,11 +1,9 @@
 package dev.kiln.example;
 
 import ai.djl.ndarray.NDArray;
-
 import dev.kiln.optim.DeviceContext;
 import dev.kiln.optim.ParameterState;
 import dev.kiln.optim.StatefulOptimizer;
-
 import java.util.List;
 
 /**

@@ -1,12 +1,10 @@
 package dev.kiln.example;
 
 import com.typesafe.config.Config;
-
 import dev.kiln.optim.OptimizerProvider;
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.Settings;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -15,7 +13,9 @@ import jakarta.inject.Named;
  * learning rate and weight decay of {@code kiln.solver} and its own {@code alpha} and {@code eps}
  * from {@code kiln.rmsprop}.
  */
-@KilnExtension(name = "rmsprop", description = "RMSprop (kiln.solver base-lr and weight-decay, kiln.rmsprop)")
+@KilnExtension(
+        name = "rmsprop",
+        description = "RMSprop (kiln.solver base-lr and weight-decay, kiln.rmsprop)")
 public final class RmsPropProvider implements OptimizerProvider {
 
     private final float learningRate;

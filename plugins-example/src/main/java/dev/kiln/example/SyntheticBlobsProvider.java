@@ -1,18 +1,14 @@
 package dev.kiln.example;
 
 import ai.djl.ndarray.types.Shape;
-
 import com.typesafe.config.Config;
-
-import dev.kiln.spi.Settings;
 import dev.kiln.data.DataRole;
 import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.LoadedData;
 import dev.kiln.spi.KilnExtension;
-
+import dev.kiln.spi.Settings;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-
 import java.util.Optional;
 
 /**
@@ -26,7 +22,9 @@ import java.util.Optional;
  * above 0) as the test data; as a test set of its own ({@code kiln.data.test.type =
  * synthetic-blobs}) it is those test points.
  */
-@KilnExtension(name = "synthetic-blobs", description = "seeded Gaussian blobs, one per class (like make_blobs)")
+@KilnExtension(
+        name = "synthetic-blobs",
+        description = "seeded Gaussian blobs, one per class (like make_blobs)")
 public final class SyntheticBlobsProvider implements DatasetProvider {
 
     private final Config defaults;
@@ -45,7 +43,8 @@ public final class SyntheticBlobsProvider implements DatasetProvider {
     @Override
     public LoadedData load(Config section, DataRole role) {
         String path = role == DataRole.TRAIN ? "kiln.data.train" : "kiln.data.test";
-        Settings settings = Settings.of(section, path).withDefaults(defaults, "kiln.synthetic-blobs");
+        Settings settings =
+                Settings.of(section, path).withDefaults(defaults, "kiln.synthetic-blobs");
         BlobSpec spec =
                 new BlobSpec(
                         settings.intAtLeast("classes", 2),
@@ -56,13 +55,21 @@ public final class SyntheticBlobsProvider implements DatasetProvider {
         BlobDataset examples;
         Optional<BlobDataset> heldOut = Optional.empty();
         if (role == DataRole.TRAIN) {
-            examples = part(spec, BlobDataset.Part.TRAIN, settings.intAtLeast("examples-per-class", 1));
+            examples =
+                    part(
+                            spec,
+                            BlobDataset.Part.TRAIN,
+                            settings.intAtLeast("examples-per-class", 1));
             int testPerClass = settings.intAtLeast("test-examples-per-class", 0);
             if (testPerClass > 0) {
                 heldOut = Optional.of(part(spec, BlobDataset.Part.TEST, testPerClass));
             }
         } else {
-            examples = part(spec, BlobDataset.Part.TEST, settings.intAtLeast("test-examples-per-class", 1));
+            examples =
+                    part(
+                            spec,
+                            BlobDataset.Part.TEST,
+                            settings.intAtLeast("test-examples-per-class", 1));
         }
         return new LoadedData(
                 examples, heldOut.map(d -> d), new Shape(spec.features()), spec.classes());

@@ -46,7 +46,10 @@ final class ConfigurationDoc {
             for (int i = 0; i < lines.size(); i++) {
                 Matcher m = ROW.matcher(lines.get(i));
                 if (m.matches()) {
-                    Row previous = rows.put(m.group(1), new Row(m.group(2).strip(), m.group(3).strip(), i + 1));
+                    Row previous =
+                            rows.put(
+                                    m.group(1),
+                                    new Row(m.group(2).strip(), m.group(3).strip(), i + 1));
                     assertThat(previous)
                             .as("%s:%d documents %s a second time", file, i + 1, m.group(1))
                             .isNull();
@@ -88,8 +91,14 @@ final class ConfigurationDoc {
             if (defaults.get(key.path()).size() == 1
                     && !sameDefault(row.defaultValue(), key.defaultValue())) {
                 problems.add(
-                        key.path() + " (line " + row.line() + ") says the default is "
-                                + row.defaultValue() + " but " + key.source() + " has "
+                        key.path()
+                                + " (line "
+                                + row.line()
+                                + ") says the default is "
+                                + row.defaultValue()
+                                + " but "
+                                + key.source()
+                                + " has "
                                 + key.defaultValue());
             }
         }
@@ -104,7 +113,8 @@ final class ConfigurationDoc {
      * @param keys every key of every first-party reference.conf
      */
     void assertDocumentsNothingElse(List<ReferenceKeys.Key> keys) {
-        Set<String> declared = keys.stream().map(ReferenceKeys.Key::path).collect(Collectors.toSet());
+        Set<String> declared =
+                keys.stream().map(ReferenceKeys.Key::path).collect(Collectors.toSet());
         List<String> stale =
                 rows.entrySet().stream()
                         .filter(e -> !declared.contains(e.getKey()))

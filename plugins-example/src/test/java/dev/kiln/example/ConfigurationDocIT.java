@@ -2,14 +2,13 @@ package dev.kiln.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code docs/configuration.md} documents every key, with its default, of every {@code
@@ -31,7 +30,9 @@ class ConfigurationDocIT {
         List<ReferenceKeys.Key> keys = new ArrayList<>();
         jars.forEach(jar -> keys.addAll(ReferenceKeys.inJar(jar)));
 
-        assertThat(keys).extracting(ReferenceKeys.Key::source).anyMatch(s -> s.startsWith("kiln-core"));
+        assertThat(keys)
+                .extracting(ReferenceKeys.Key::source)
+                .anyMatch(s -> s.startsWith("kiln-core"));
         ConfigurationDoc doc =
                 ConfigurationDoc.read(Distribution.repo().resolve("docs/configuration.md"));
         doc.assertDocuments(keys);

@@ -2,10 +2,9 @@ package dev.kiln.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code docs/configuration.md} documents every key of every {@code reference.conf} on this

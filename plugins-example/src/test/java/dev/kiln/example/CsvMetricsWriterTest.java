@@ -6,20 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-
 import dev.kiln.events.EventStorage;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.testkit.TrainedRun;
-
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -27,6 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CsvMetricsWriterTest {
 
@@ -45,7 +41,11 @@ class CsvMetricsWriterTest {
     private static Table read(Path file) {
         try (Reader in = Files.newBufferedReader(file);
                 CSVParser parser =
-                        CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                        CSVFormat.DEFAULT
+                                .builder()
+                                .setHeader()
+                                .setSkipHeaderRecord(true)
+                                .get()
                                 .parse(in)) {
             return new Table(parser.getHeaderNames(), parser.getRecords());
         } catch (IOException e) {
@@ -216,6 +216,7 @@ class CsvMetricsWriterTest {
 
         assertThatThrownBy(() -> new CsvMetricsWriter(bad, tmp))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("kiln.csv.window: must be a whole number at least 1 but is 0");
+                .hasMessageContaining(
+                        "kiln.csv.window: must be a whole number at least 1 but is 0");
     }
 }

@@ -2,11 +2,10 @@ package dev.kiln.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.testkit.KilnCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import dev.kiln.testkit.KilnCommand;
-
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -38,8 +37,14 @@ final class Distribution implements AutoCloseable {
 
         /** @return the command and both streams, for assertion messages */
         String describe() {
-            return "kiln " + String.join(" ", args) + "\nexit code: " + exitCode
-                    + "\n--- stdout:\n" + stdout + "\n--- stderr:\n" + stderr;
+            return "kiln "
+                    + String.join(" ", args)
+                    + "\nexit code: "
+                    + exitCode
+                    + "\n--- stdout:\n"
+                    + stdout
+                    + "\n--- stderr:\n"
+                    + stderr;
         }
     }
 

@@ -2,11 +2,6 @@ package dev.kiln.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The built plugin jar in a distribution, as a user installs it: dropped into a fresh
@@ -62,7 +61,8 @@ class ExamplePluginIT {
         String jar = Distribution.pluginJar().getFileName().toString();
         assertThat(jar).matches("kiln-plugins-example-.+\\.jar");
         List<List<String>> rows =
-                result.stdout().lines()
+                result.stdout()
+                        .lines()
                         .map(l -> List.of(l.split("\\s+", 4)))
                         .filter(r -> r.size() == 4 && r.get(2).equals(jar))
                         .map(r -> r.subList(0, 2))
@@ -113,7 +113,8 @@ class ExamplePluginIT {
         assertThat(result.stderr())
                 .startsWith("kiln: ")
                 .contains("unknown hook \"hello\"")
-                .contains("a plugin jar may provide it: put it into plugins/ or pass --plugins DIR");
+                .contains(
+                        "a plugin jar may provide it: put it into plugins/ or pass --plugins DIR");
         assertThat(result.stdout() + result.stderr()).doesNotContain("\tat ");
         assertThat(run).doesNotExist();
     }
@@ -184,7 +185,8 @@ class ExamplePluginIT {
         assertThat(second.exitCode()).as(second.describe()).isZero();
         assertThat(second.stdout()).contains("Resuming from checkpoint");
         assertThat(Files.readAllBytes(halves.resolve("model_final/optimizer.safetensors")))
-                .isEqualTo(Files.readAllBytes(straight.resolve("model_final/optimizer.safetensors")));
+                .isEqualTo(
+                        Files.readAllBytes(straight.resolve("model_final/optimizer.safetensors")));
         assertThat(Files.readAllBytes(halves.resolve("model_final/model.safetensors")))
                 .isEqualTo(Files.readAllBytes(straight.resolve("model_final/model.safetensors")));
     }

@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
-
 import dev.kiln.core.config.KilnConfigException;
 import dev.kiln.core.plugin.PluginException;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.testkit.TrainedRun;
-
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 class HelloHookTest {
 
@@ -68,8 +65,9 @@ class HelloHookTest {
         assertThatThrownBy(() -> TestTrainer.in(tmp).configFile(conf).train())
                 .isInstanceOf(PluginException.class)
                 .hasMessageContaining("hook \"hello\"")
-                .hasMessageContaining("hello.conf:2: kiln.hello.period: must be a whole number"
-                        + " at least 1 but is 0");
+                .hasMessageContaining(
+                        "hello.conf:2: kiln.hello.period: must be a whole number"
+                                + " at least 1 but is 0");
     }
 
     @Test

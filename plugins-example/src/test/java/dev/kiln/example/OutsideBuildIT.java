@@ -2,9 +2,6 @@ package dev.kiln.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Builds this plugin the way a third party does: its folder copied out of Kiln's repository,
@@ -67,8 +66,14 @@ class OutsideBuildIT {
         for (String test : List.of("RmsPropTest", "HelloHookTest")) {
             String report =
                     Files.readString(
-                            copy.resolve("target/surefire-reports/TEST-dev.kiln.example." + test + ".xml"));
-            assertThat(report).contains("failures=\"0\"").contains("errors=\"0\"").doesNotContain("tests=\"0\"");
+                            copy.resolve(
+                                    "target/surefire-reports/TEST-dev.kiln.example."
+                                            + test
+                                            + ".xml"));
+            assertThat(report)
+                    .contains("failures=\"0\"")
+                    .contains("errors=\"0\"")
+                    .doesNotContain("tests=\"0\"");
         }
     }
 

@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;

@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-
 import dev.kiln.data.DataRole;
 import dev.kiln.data.HostTable;
 import dev.kiln.data.LoadedData;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.testkit.TrainedRun;
-
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
 
 class SyntheticBlobsTest {
 
@@ -90,7 +87,10 @@ class SyntheticBlobsTest {
         float[] a = rows((HostTable) load("type = synthetic-blobs", DataRole.TRAIN).examples());
         float[] b = rows((HostTable) load("type = synthetic-blobs", DataRole.TRAIN).examples());
         float[] c =
-                rows((HostTable) load("type = synthetic-blobs, seed = 1", DataRole.TRAIN).examples());
+                rows(
+                        (HostTable)
+                                load("type = synthetic-blobs, seed = 1", DataRole.TRAIN)
+                                        .examples());
 
         assertThat(a).isEqualTo(b).isNotEqualTo(c);
     }
@@ -107,7 +107,8 @@ class SyntheticBlobsTest {
 
     @Test
     void noTestPointsMeansNoHeldOutData() {
-        LoadedData data = load("type = synthetic-blobs, test-examples-per-class = 0", DataRole.TRAIN);
+        LoadedData data =
+                load("type = synthetic-blobs, test-examples-per-class = 0", DataRole.TRAIN);
 
         assertThat(data.heldOut()).isEmpty();
     }
@@ -116,8 +117,8 @@ class SyntheticBlobsTest {
     void aBadSettingNamesTheKey() {
         assertThatThrownBy(() -> load("type = synthetic-blobs, classes = 1", DataRole.TRAIN))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("kiln.data.train.classes: must be a whole number at least 2"
-                        + " but is 1");
+                .hasMessageContaining(
+                        "kiln.data.train.classes: must be a whole number at least 2" + " but is 1");
         assertThatThrownBy(() -> load("type = synthetic-blobs, spread = 0", DataRole.TRAIN))
                 .hasMessageContaining("kiln.data.train.spread: must be a number greater than 0.0");
     }

@@ -2,13 +2,11 @@ package dev.kiln.testkit;
 
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
-
 import dev.kiln.core.config.KilnConfig;
 import dev.kiln.core.plugin.ExtensionRegistry;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
 import dev.kiln.train.Hook;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -259,7 +257,9 @@ public final class TestTrainer {
                         "kiln {",
                         "  output-dir = " + quote(workDir.resolve("output")),
                         "  model { type = mlp, hidden-sizes = [32] }",
-                        "  data.train { type = csv, path = " + quote(csv) + ", test-fraction = 0.25 }",
+                        "  data.train { type = csv, path = "
+                                + quote(csv)
+                                + ", test-fraction = 0.25 }",
                         "  solver { max-iter = 20, batch-size = 16 }",
                         "  hooks = []",
                         "  writers = []",

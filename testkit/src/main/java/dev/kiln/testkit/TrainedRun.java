@@ -4,7 +4,6 @@ import dev.kiln.core.config.KilnConfig;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.HistoryBuffer;
 import dev.kiln.train.Hook;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

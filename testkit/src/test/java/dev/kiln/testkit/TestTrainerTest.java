@@ -8,16 +8,14 @@ import dev.kiln.core.hooks.IterationTimer;
 import dev.kiln.core.hooks.PeriodicWriter;
 import dev.kiln.fixtures.ConfiguredHook;
 import dev.kiln.train.HookBase;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TestTrainerTest {
 
@@ -97,7 +95,8 @@ class TestTrainerTest {
         Path file = tmp.resolve("mine.conf");
         Files.writeString(file, "kiln.solver { max-iter = 7, batch-size = 4 }\n");
 
-        TrainedRun run = TestTrainer.in(tmp).configFile(file).set("kiln.solver.max-iter", 2).train();
+        TrainedRun run =
+                TestTrainer.in(tmp).configFile(file).set("kiln.solver.max-iter", 2).train();
 
         assertThat(run.endIteration()).isEqualTo(2);
         assertThat(run.config().batchSize()).isEqualTo(4);

@@ -11,7 +11,6 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -115,7 +114,8 @@ public final class ConfigLoader {
 
         Config resolved;
         try {
-            resolved = user.withFallback(DefaultLists.of(reference)).withFallback(reference).resolve();
+            resolved =
+                    user.withFallback(DefaultLists.of(reference)).withFallback(reference).resolve();
         } catch (ConfigException e) {
             throw new KilnConfigException(List.of(fromTypesafe(e)));
         }
@@ -164,7 +164,12 @@ public final class ConfigLoader {
         List<URL> ordered = new ArrayList<>(urls);
         String core = null;
         try {
-            core = ConfigLoader.class.getProtectionDomain().getCodeSource().getLocation().toString();
+            core =
+                    ConfigLoader.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toString();
         } catch (RuntimeException e) {
             // unknown location: keep the loaders' order
         }

@@ -4,11 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-
 import dev.kiln.core.data.FeatureScaling;
 import dev.kiln.core.model.Mlp;
 import dev.kiln.core.runtime.Devices;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

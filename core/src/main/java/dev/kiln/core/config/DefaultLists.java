@@ -7,7 +7,6 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,7 +42,8 @@ public final class DefaultLists {
      *     lists (those without contributions are left out)
      */
     public static Config of(Config reference) {
-        Config resolved = reference.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+        Config resolved =
+                reference.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
         Config lists = ConfigFactory.empty();
         for (String list : LISTS) {
             String path = KEY + "." + list;
@@ -73,7 +73,8 @@ public final class DefaultLists {
                             ConfigValueFactory.fromIterable(names)
                                     .withOrigin(
                                             ConfigValueFactory.fromAnyRef(
-                                                            "", "the defaults of the installed jars")
+                                                            "",
+                                                            "the defaults of the installed jars")
                                                     .origin()));
         }
         return lists;

@@ -5,9 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-
 import dev.kiln.spi.NameSuggester;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -162,7 +160,9 @@ final class KeyWalker {
                     .append(")");
         }
         if (parentPath.equals("kiln")) {
-            message.append("; if ").append(key).append(" belongs to a plugin, ")
+            message.append("; if ")
+                    .append(key)
+                    .append(" belongs to a plugin, ")
                     .append(ConfigValidator.PLUGIN_HINT);
         }
         return message.toString();

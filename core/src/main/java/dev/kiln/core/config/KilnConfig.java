@@ -3,9 +3,7 @@ package dev.kiln.core.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
-
 import dev.kiln.spi.Settings;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,7 +1,6 @@
 package dev.kiln.core.config;
 
 import com.typesafe.config.ConfigOrigin;
-
 import dev.kiln.spi.Settings;
 
 /** Turns a Typesafe Config origin into the short location users see: {@code file:line}. */

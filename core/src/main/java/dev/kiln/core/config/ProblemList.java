@@ -1,7 +1,6 @@
 package dev.kiln.core.config;
 
 import com.typesafe.config.ConfigValue;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

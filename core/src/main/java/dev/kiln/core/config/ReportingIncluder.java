@@ -8,7 +8,6 @@ import com.typesafe.config.ConfigIncluderFile;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -41,7 +40,8 @@ import java.util.regex.Pattern;
  * classpath("...")} reads resources; {@code include url(...)} is left to Typesafe Config. Each file
  * included is read with an includer of its own, so that a missing include in it names it.
  */
-final class ReportingIncluder implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderClasspath {
+final class ReportingIncluder
+        implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderClasspath {
 
     private static final String[] EXTENSIONS = {".conf", ".json", ".properties"};
     private static final ConfigSyntax[] SYNTAXES = {
@@ -51,6 +51,7 @@ final class ReportingIncluder implements ConfigIncluder, ConfigIncluderFile, Con
     private final Path file;
     private final List<ConfigProblem> problems;
     private final ConfigIncluder fallback;
+
     /** Per include as written, how many were reported: the next one is on a later line. */
     private final Map<String, Integer> reported;
 

@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +39,8 @@ public final class Selectors {
      */
     public static List<Selector> of(Config reference) {
         List<Selector> selectors = new ArrayList<>();
-        if (!reference.hasPath(KEY) || reference.getValue(KEY).valueType() != ConfigValueType.LIST) {
+        if (!reference.hasPath(KEY)
+                || reference.getValue(KEY).valueType() != ConfigValueType.LIST) {
             return selectors;
         }
         for (ConfigValue entry : reference.getList(KEY)) {

@@ -3,7 +3,6 @@ package dev.kiln.core.config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Set;

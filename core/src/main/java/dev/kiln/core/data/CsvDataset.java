@@ -1,7 +1,5 @@
 package dev.kiln.core.data;
 
-import dev.kiln.data.DataFormatException;
-import dev.kiln.data.HostTable;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.BatchSampler;
@@ -10,7 +8,8 @@ import ai.djl.training.dataset.Record;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.training.dataset.SequenceSampler;
 import ai.djl.util.Progress;
-
+import dev.kiln.data.DataFormatException;
+import dev.kiln.data.HostTable;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -32,7 +31,11 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
     private final ScalingStats scaling;
 
     private CsvDataset(
-            Builder builder, Sampler sampler, CsvRows rows, int[] rowIndices, ScalingStats scaling) {
+            Builder builder,
+            Sampler sampler,
+            CsvRows rows,
+            int[] rowIndices,
+            ScalingStats scaling) {
         super(builder);
         this.sampler = sampler;
         this.rows = rows;
@@ -57,7 +60,8 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
         float[] features = new float[n];
         System.arraycopy(rows.features(), row * n, features, 0, n);
         return new Record(
-                new NDList(manager.create(features)), new NDList(manager.create(rows.labels()[row])));
+                new NDList(manager.create(features)),
+                new NDList(manager.create(rows.labels()[row])));
     }
 
     /** {@inheritDoc} */
@@ -249,7 +253,8 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
         public CsvDataset build() {
             if (testFraction > 0) {
                 throw new IllegalStateException(
-                        "testFraction is " + testFraction
+                        "testFraction is "
+                                + testFraction
                                 + "; use buildSplit() to get the train and test datasets");
             }
             CsvRows rows = read();
@@ -287,7 +292,10 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
             int testCount = (int) Math.round(n * testFraction);
             if (testCount == 0 || testCount == n) {
                 throw new IllegalArgumentException(
-                        "testFraction " + testFraction + " of " + n
+                        "testFraction "
+                                + testFraction
+                                + " of "
+                                + n
                                 + " rows leaves the train or test set empty");
             }
             int[] order = new int[n];
@@ -329,7 +337,9 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
         private ScalingStats scale(CsvRows rows, int[] fitRows) {
             if (fittedScaling != null && fittedScaling.featureCount() != rows.featureCount()) {
                 throw new IllegalArgumentException(
-                        rows.file() + " has " + rows.featureCount()
+                        rows.file()
+                                + " has "
+                                + rows.featureCount()
                                 + " features but the given scaling statistics are for "
                                 + fittedScaling.featureCount());
             }

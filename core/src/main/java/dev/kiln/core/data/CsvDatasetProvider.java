@@ -1,19 +1,15 @@
 package dev.kiln.core.data;
 
+import ai.djl.ndarray.types.Shape;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigOrigin;
 import dev.kiln.data.DataRole;
 import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.HostTable;
 import dev.kiln.data.LoadedData;
-import ai.djl.ndarray.types.Shape;
-
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigOrigin;
-
 import dev.kiln.spi.KilnExtension;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -85,10 +81,7 @@ public final class CsvDatasetProvider implements DatasetProvider {
             classes = Math.max(classes, classCount(heldOut.get()));
         }
         return new LoadedData(
-                examples,
-                heldOut.map(d -> d),
-                new Shape(examples.featureCount()),
-                classes);
+                examples, heldOut.map(d -> d), new Shape(examples.featureCount()), classes);
     }
 
     /** One more than the largest label: labels are class indices from 0. */

@@ -118,8 +118,12 @@ final class CsvParser {
         int index = labelColumn < 0 ? count + labelColumn : labelColumn;
         if (index < 0 || index >= count) {
             throw new IllegalArgumentException(
-                    "label column " + labelColumn + " is out of range for " + count
-                            + " columns in " + file);
+                    "label column "
+                            + labelColumn
+                            + " is out of range for "
+                            + count
+                            + " columns in "
+                            + file);
         }
         columns = count;
         labelIndex = index;
@@ -135,7 +139,9 @@ final class CsvParser {
         }
         int featureCount = columns - 1;
         if ((rows + 1) * featureCount > features.length) {
-            features = Arrays.copyOf(features, Math.max(features.length * 2, (rows + 1) * featureCount));
+            features =
+                    Arrays.copyOf(
+                            features, Math.max(features.length * 2, (rows + 1) * featureCount));
         }
         if (rows == labels.length) {
             labels = Arrays.copyOf(labels, labels.length * 2);
@@ -184,7 +190,11 @@ final class CsvParser {
     private static boolean looksDecimal(String cell) {
         for (int i = 0; i < cell.length(); i++) {
             char c = cell.charAt(i);
-            if (!(c >= '0' && c <= '9') && c != '.' && c != '-' && c != '+' && c != 'e'
+            if (!(c >= '0' && c <= '9')
+                    && c != '.'
+                    && c != '-'
+                    && c != '+'
+                    && c != 'e'
                     && c != 'E') {
                 return false;
             }

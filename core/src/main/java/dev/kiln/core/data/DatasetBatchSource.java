@@ -1,7 +1,5 @@
 package dev.kiln.core.data;
 
-import dev.kiln.data.BatchSource;
-import dev.kiln.data.TrainingBatch;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.RandomAccessDataset;
@@ -9,7 +7,8 @@ import ai.djl.training.dataset.Record;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.StackBatchifier;
 import ai.djl.translate.TranslateException;
-
+import dev.kiln.data.BatchSource;
+import dev.kiln.data.TrainingBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -49,7 +48,9 @@ public final class DatasetBatchSource implements BatchSource {
         }
         if (sampler.size() != dataset.size()) {
             throw new IllegalArgumentException(
-                    "sampler covers " + sampler.size() + " records but the dataset has "
+                    "sampler covers "
+                            + sampler.size()
+                            + " records but the dataset has "
                             + dataset.size());
         }
         this.dataset = dataset;

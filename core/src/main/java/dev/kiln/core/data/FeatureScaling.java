@@ -43,7 +43,9 @@ public enum FeatureScaling {
             }
         }
         throw new IllegalArgumentException(
-                "unknown feature scaling \"" + name + "\"; valid: "
+                "unknown feature scaling \""
+                        + name
+                        + "\"; valid: "
                         + Arrays.stream(values())
                                 .map(FeatureScaling::configName)
                                 .collect(Collectors.joining(", ")));

@@ -1,18 +1,14 @@
 package dev.kiln.core.data;
 
-import dev.kiln.data.BatchSource;
-import dev.kiln.data.HostTable;
-import dev.kiln.data.TrainingBatch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.kiln.data.BatchSource;
+import dev.kiln.data.HostTable;
+import dev.kiln.data.TrainingBatch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -23,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Batches of rows of a {@link HostTable}, drawn by a {@link TrainingSampler} and gathered ahead of
@@ -70,8 +68,10 @@ public final class SampledBatchSource implements BatchSource {
     private final int featureCount;
     private final int prefetch;
     private final int handBack;
+
     /** Slots the gathering thread may fill. */
     private final BlockingQueue<Slot> free = new LinkedBlockingQueue<>();
+
     /** Filled slots, in sampling order. */
     private final BlockingQueue<Slot> ready = new LinkedBlockingQueue<>();
 
@@ -80,11 +80,13 @@ public final class SampledBatchSource implements BatchSource {
     private final List<Slot> returned = new ArrayList<>();
     private SamplerPosition nextPosition;
     private NDManager slotOwner;
+
     /**
      * Whether slots' arrays use their buffers as memory. Set before the first slot has arrays;
      * the worker reads it only for slots with arrays, which reached it through {@link #free}.
      */
     private boolean buffersBound;
+
     private Thread worker;
     private Throwable failure;
     private boolean closed;
@@ -128,12 +130,16 @@ public final class SampledBatchSource implements BatchSource {
             HostTable table, TrainingSampler sampler, int batchSize, int prefetch) {
         if (sampler.size() != table.rowCount()) {
             throw new IllegalArgumentException(
-                    "sampler covers " + sampler.size() + " rows but the table has "
+                    "sampler covers "
+                            + sampler.size()
+                            + " rows but the table has "
                             + table.rowCount());
         }
         if (batchSize < 1 || prefetch < 1) {
             throw new IllegalArgumentException(
-                    "batch size and prefetch must be at least 1, got " + batchSize + " and "
+                    "batch size and prefetch must be at least 1, got "
+                            + batchSize
+                            + " and "
                             + prefetch);
         }
         this.table = table;
@@ -326,8 +332,10 @@ public final class SampledBatchSource implements BatchSource {
             long saved = SamplerPosition.wholeNumber(state, "datasetSize");
             if (saved != size) {
                 throw new IllegalArgumentException(
-                        "saved batch source state is for a dataset of " + saved
-                                + " rows, but this one has " + size);
+                        "saved batch source state is for a dataset of "
+                                + saved
+                                + " rows, but this one has "
+                                + size);
             }
         }
     }

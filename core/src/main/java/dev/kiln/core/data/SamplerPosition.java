@@ -55,7 +55,8 @@ public record SamplerPosition(long epoch, int offset) {
         long epoch = wholeNumber(state, "epoch");
         long offset = wholeNumber(state, "offset");
         if (offset > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("batch source state \"offset\" is too large: " + offset);
+            throw new IllegalArgumentException(
+                    "batch source state \"offset\" is too large: " + offset);
         }
         return new SamplerPosition(epoch, (int) offset);
     }

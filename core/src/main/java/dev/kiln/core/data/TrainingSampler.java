@@ -160,7 +160,14 @@ public final class TrainingSampler {
 
     @Override
     public String toString() {
-        return "TrainingSampler(size=" + size + ", shuffle=" + shuffle + ", seed=" + seed
-                + ", at " + position() + ")";
+        return "TrainingSampler(size="
+                + size
+                + ", shuffle="
+                + shuffle
+                + ", seed="
+                + seed
+                + ", at "
+                + position()
+                + ")";
     }
 }

@@ -1,25 +1,20 @@
 package dev.kiln.core.events;
 
+import ai.djl.Device;
+import ai.djl.util.cuda.CudaUtils;
+import com.typesafe.config.Config;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.EventWriter;
 import dev.kiln.events.HistoryBuffer;
-import ai.djl.Device;
-import ai.djl.util.cuda.CudaUtils;
-
-import com.typesafe.config.Config;
-
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.Settings;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Prints one line of training progress per write to the log, like detectron2's metric printer:
@@ -44,7 +39,9 @@ import java.util.Map;
  * eta: 0:01:23  iter: 199  total_loss: 0.1234  test/accuracy: 0.9749  grad_norm: 1.532  time: ...
  * </pre>
  */
-@KilnExtension(name = "console", description = "one progress line per write: eta, iter, losses, time, lr, memory")
+@KilnExtension(
+        name = "console",
+        description = "one progress line per write: eta, iter, losses, time, lr, memory")
 public final class ConsoleWriter implements EventWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleWriter.class);

@@ -107,7 +107,8 @@ public final class DecimalText {
 
     /** {@link #significant} by exact decimal arithmetic. */
     static String exactSignificant(double v, int digits) {
-        BigDecimal rounded = new BigDecimal(v).round(new MathContext(digits, RoundingMode.HALF_EVEN));
+        BigDecimal rounded =
+                new BigDecimal(v).round(new MathContext(digits, RoundingMode.HALF_EVEN));
         int exponent = rounded.precision() - rounded.scale() - 1;
         if (exponent >= -4 && exponent < digits) {
             return rounded.stripTrailingZeros().toPlainString();

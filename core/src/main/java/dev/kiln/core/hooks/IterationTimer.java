@@ -2,11 +2,9 @@ package dev.kiln.core.hooks;
 
 import dev.kiln.core.events.ConsoleWriter;
 import dev.kiln.train.HookBase;
-
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Locale;
 
 /**
  * Records the time of each step as the scalar {@code time}, and at the end logs the iterations

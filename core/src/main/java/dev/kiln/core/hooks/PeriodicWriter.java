@@ -2,11 +2,9 @@ package dev.kiln.core.hooks;
 
 import dev.kiln.events.EventWriter;
 import dev.kiln.train.HookBase;
-
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.List;
 
 /**
  * Calls every {@link EventWriter} each {@code period} iterations and after the last one, and

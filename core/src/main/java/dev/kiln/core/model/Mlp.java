@@ -8,7 +8,6 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -112,7 +111,9 @@ public final class Mlp {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         if (!ACTIVATIONS.containsKey(key)) {
             throw new IllegalArgumentException(
-                    "unknown activation \"" + name + "\"; valid: "
+                    "unknown activation \""
+                            + name
+                            + "\"; valid: "
                             + String.join(", ", ACTIVATIONS.keySet()));
         }
         this.activation = key;
@@ -161,8 +162,15 @@ public final class Mlp {
 
     @Override
     public String toString() {
-        return "Mlp(hidden=" + hiddenSizes + ", output=" + outputSize + ", activation="
-                + activation + ", dropout=" + dropout + ")";
+        return "Mlp(hidden="
+                + hiddenSizes
+                + ", output="
+                + outputSize
+                + ", activation="
+                + activation
+                + ", dropout="
+                + dropout
+                + ")";
     }
 
     private static Map<String, Supplier<Block>> activations() {

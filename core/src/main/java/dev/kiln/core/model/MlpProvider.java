@@ -1,18 +1,17 @@
 package dev.kiln.core.model;
 
+import ai.djl.nn.Block;
+import com.typesafe.config.Config;
 import dev.kiln.model.ModelProvider;
 import dev.kiln.model.ModelShape;
-import ai.djl.nn.Block;
-
-import com.typesafe.config.Config;
-
 import dev.kiln.spi.KilnExtension;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** The built-in model {@code mlp}: {@link Mlp} with the settings of {@code kiln.model}. */
-@KilnExtension(name = "mlp", description = "multilayer perceptron: hidden-sizes, activation, dropout")
+@KilnExtension(
+        name = "mlp",
+        description = "multilayer perceptron: hidden-sizes, activation, dropout")
 public final class MlpProvider implements ModelProvider {
 
     private final Config model;

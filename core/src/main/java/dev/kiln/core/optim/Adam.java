@@ -1,9 +1,9 @@
 package dev.kiln.core.optim;
 
+import ai.djl.ndarray.NDArray;
 import dev.kiln.optim.DeviceContext;
 import dev.kiln.optim.ParameterState;
 import dev.kiln.optim.StatefulOptimizer;
-import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /**
@@ -119,7 +119,8 @@ public class Adam extends StatefulOptimizer {
         expAvg.muli(context.scalar(BETA1, (float) beta1)).addi(gradient);
 
         // PyTorch's  lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)  rewritten with one operation less
-        // (same value in exact arithmetic):  lr * sqrt(bc2) / bc1 * m / (sqrt(v) + eps * sqrt(bc2)).
+        // (same value in exact arithmetic):  lr * sqrt(bc2) / bc1 * m / (sqrt(v) + eps *
+        // sqrt(bc2)).
         double biasCorrection1 = 1.0 - Math.pow(beta1, state.step());
         double biasCorrection2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, state.step()));
         float stepSize = (float) (learningRate * biasCorrection2Sqrt / biasCorrection1);

@@ -1,11 +1,9 @@
 package dev.kiln.core.optim;
 
+import com.typesafe.config.Config;
 import dev.kiln.optim.OptimizerProvider;
 import dev.kiln.optim.StatefulOptimizer;
-import com.typesafe.config.Config;
-
 import dev.kiln.spi.KilnExtension;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 

@@ -1,9 +1,9 @@
 package dev.kiln.core.optim;
 
+import ai.djl.ndarray.NDArray;
 import dev.kiln.optim.DeviceContext;
 import dev.kiln.optim.ParameterState;
 import dev.kiln.optim.StatefulOptimizer;
-import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /**

@@ -1,16 +1,16 @@
 package dev.kiln.core.optim;
 
+import com.typesafe.config.Config;
 import dev.kiln.optim.OptimizerProvider;
 import dev.kiln.optim.StatefulOptimizer;
-import com.typesafe.config.Config;
-
 import dev.kiln.spi.KilnExtension;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /** The built-in optimizer {@code sgd}: {@link Sgd} with the settings of {@code kiln.solver}. */
-@KilnExtension(name = "sgd", description = "SGD with momentum, Nesterov and weight decay (kiln.solver)")
+@KilnExtension(
+        name = "sgd",
+        description = "SGD with momentum, Nesterov and weight decay (kiln.solver)")
 public final class SgdProvider implements OptimizerProvider {
 
     private final Config solver;

@@ -1,7 +1,5 @@
 package dev.kiln.core.plugin;
 
-import dev.kiln.spi.KilnExtension;
-import dev.kiln.spi.SettingsException;
 import com.google.inject.AbstractModule;
 import com.google.inject.ConfigurationException;
 import com.google.inject.CreationException;
@@ -13,7 +11,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
-
+import dev.kiln.spi.SettingsException;
 import java.util.Collection;
 import java.util.Objects;
 

@@ -1,9 +1,8 @@
 package dev.kiln.core.plugin;
 
+import com.google.inject.Module;
 import dev.kiln.spi.ExtensionPoint;
 import dev.kiln.spi.KilnExtension;
-import com.google.inject.Module;
-
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;

@@ -2,7 +2,6 @@ package dev.kiln.core.plugin;
 
 import dev.kiln.spi.ExtensionPoint;
 import dev.kiln.spi.Extensions;
-
 import java.util.Set;
 
 /** {@link Extensions} over the extensions found and the factory that creates them for a run. */

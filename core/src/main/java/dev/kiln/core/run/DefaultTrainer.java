@@ -8,52 +8,48 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
-
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.util.Modules;
 import com.typesafe.config.Config;
-
 import dev.kiln.core.config.ConfigValidator;
 import dev.kiln.core.config.KilnConfig;
+import dev.kiln.core.data.SampledBatchSource;
+import dev.kiln.core.data.TrainingSampler;
+import dev.kiln.core.hooks.IterationTimer;
+import dev.kiln.core.hooks.PeriodicWriter;
+import dev.kiln.core.plugin.ExtensionFactory;
+import dev.kiln.core.plugin.ExtensionInfo;
+import dev.kiln.core.plugin.ExtensionRegistry;
+import dev.kiln.core.runtime.Devices;
+import dev.kiln.core.runtime.Engines;
 import dev.kiln.data.BatchSource;
 import dev.kiln.data.DataRole;
 import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.LoadedData;
-import dev.kiln.core.data.SampledBatchSource;
-import dev.kiln.core.data.TrainingSampler;
 import dev.kiln.evaluation.EvaluationHook;
 import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.events.EventWriter;
-import dev.kiln.core.hooks.IterationTimer;
-import dev.kiln.core.hooks.PeriodicWriter;
 import dev.kiln.model.ModelProvider;
 import dev.kiln.model.ModelShape;
 import dev.kiln.optim.GradientClipper;
 import dev.kiln.optim.OptimizerProvider;
 import dev.kiln.optim.StatefulOptimizer;
-import dev.kiln.core.plugin.ExtensionFactory;
-import dev.kiln.core.plugin.ExtensionInfo;
-import dev.kiln.spi.ExtensionPoint;
-import dev.kiln.core.plugin.ExtensionRegistry;
-import dev.kiln.core.runtime.Devices;
-import dev.kiln.core.runtime.Engines;
 import dev.kiln.runtime.Seeds;
+import dev.kiln.spi.ExtensionPoint;
 import dev.kiln.spi.ExtensionPoints;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LossFunction;
 import dev.kiln.train.Resumer;
 import dev.kiln.train.SimpleTrainer;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The trainer a config describes, after detectron2's {@code DefaultTrainer}: it builds the

@@ -9,7 +9,6 @@ import dev.kiln.core.plugin.PluginClassLoader;
 import dev.kiln.core.plugin.PluginLoader;
 import dev.kiln.spi.ExtensionPoint;
 import dev.kiln.spi.ExtensionPoints;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,25 +5,22 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.RandomAccessDataset;
-
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.name.Named;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-
 import dev.kiln.core.config.KilnConfig;
-import dev.kiln.data.BatchSource;
-import dev.kiln.events.EventStorage;
-import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.core.plugin.ExtensionFactory;
 import dev.kiln.core.plugin.ExtensionRegistry;
 import dev.kiln.core.plugin.RegistryExtensions;
+import dev.kiln.data.BatchSource;
+import dev.kiln.events.EventStorage;
+import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.runtime.Seeds;
 import dev.kiln.spi.Extensions;
 import dev.kiln.train.LossFunction;
 import dev.kiln.train.TrainerView;
-
 import java.nio.file.Path;
 import java.util.Optional;
 

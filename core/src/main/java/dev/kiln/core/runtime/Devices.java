@@ -2,7 +2,6 @@ package dev.kiln.core.runtime;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -2,7 +2,6 @@ package dev.kiln.core.runtime;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -39,7 +38,9 @@ public final class Engines {
             return Engine.getEngine(canonical);
         } catch (EngineException e) {
             throw new IllegalArgumentException(
-                    "engine " + canonical + " is on the class path but failed to load: "
+                    "engine "
+                            + canonical
+                            + " is on the class path but failed to load: "
                             + e.getMessage(),
                     e);
         }

@@ -2,19 +2,16 @@ package dev.kiln.core.config;
 
 import static dev.kiln.core.config.ConfigFixtures.fixture;
 import static dev.kiln.core.config.ConfigFixtures.write;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
 
@@ -204,8 +201,9 @@ class ConfigLoaderTest {
                         KilnConfigException.class,
                         () -> ConfigLoader.builder().files(List.of(main)).load());
 
-        assertThat(e.problems()).singleElement().satisfies(
-                p -> assertThat(p.location()).isEqualTo(part + ":3"));
+        assertThat(e.problems())
+                .singleElement()
+                .satisfies(p -> assertThat(p.location()).isEqualTo(part + ":3"));
     }
 
     @Test

@@ -1,9 +1,5 @@
 package dev.kiln.core.data;
 
-import dev.kiln.data.BatchSource;
-import dev.kiln.data.DataFormatException;
-import dev.kiln.data.HostTable;
-import dev.kiln.data.TrainingBatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -13,7 +9,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Record;
-
+import dev.kiln.data.BatchSource;
+import dev.kiln.data.DataFormatException;
+import dev.kiln.data.HostTable;
+import dev.kiln.data.TrainingBatch;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,7 +124,8 @@ class CsvDatasetTest {
     @Test
     void minMaxMapsTrainRangeToUnitInterval() throws IOException {
         Path file = write("m.csv", "2,7,0\n4,7,1\n6,7,0\n10,7,1\n");
-        CsvDataset data = CsvDataset.builder().setPath(file).optScaling(FeatureScaling.MIN_MAX).build();
+        CsvDataset data =
+                CsvDataset.builder().setPath(file).optScaling(FeatureScaling.MIN_MAX).build();
         assertThat(data.scaling().shift()).containsExactly(2f, 7f);
         assertThat(data.scaling().scale()).containsExactly(8f, 1f);
         assertThat(features(data, 0)).containsExactly(0f, 0f);
@@ -138,7 +137,8 @@ class CsvDatasetTest {
     void unknownScalingNameListsTheValidOnes() {
         assertThatThrownBy(() -> CsvDataset.builder().optScaling("zscore"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown feature scaling \"zscore\"; valid: none, standardize, min-max");
+                .hasMessage(
+                        "unknown feature scaling \"zscore\"; valid: none, standardize, min-max");
         assertThat(FeatureScaling.fromName("MIN-MAX")).isEqualTo(FeatureScaling.MIN_MAX);
     }
 
@@ -161,7 +161,8 @@ class CsvDatasetTest {
         Set<Integer> all = new HashSet<>();
         Arrays.stream(a.train().sourceRows()).forEach(all::add);
         Arrays.stream(a.test().sourceRows()).forEach(all::add);
-        assertThat(all).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 40).boxed().toList());
+        assertThat(all)
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 40).boxed().toList());
         assertThat(a.train().sourceRows()).isSorted().containsExactly(b.train().sourceRows());
         assertThat(a.test().sourceRows()).containsExactly(b.test().sourceRows());
         assertThat(a.test().sourceRows()).isNotEqualTo(c.test().sourceRows());
@@ -178,29 +179,51 @@ class CsvDatasetTest {
         CsvDataset whole = CsvDataset.builder().setPath(resource("digits-40.csv")).build();
         int[] trainRows = split.train().sourceRows();
         int column = 20;
-        double mean = Arrays.stream(trainRows).mapToDouble(r -> features(whole, r)[column]).average().orElseThrow();
-        double var = Arrays.stream(trainRows)
-                .mapToDouble(r -> Math.pow(features(whole, r)[column] - mean, 2))
-                .average().orElseThrow();
+        double mean =
+                Arrays.stream(trainRows)
+                        .mapToDouble(r -> features(whole, r)[column])
+                        .average()
+                        .orElseThrow();
+        double var =
+                Arrays.stream(trainRows)
+                        .mapToDouble(r -> Math.pow(features(whole, r)[column] - mean, 2))
+                        .average()
+                        .orElseThrow();
         ScalingStats stats = split.train().scaling();
         assertThat(stats.shift()[column]).isCloseTo((float) mean, within(1e-5f));
         assertThat(stats.scale()[column]).isCloseTo((float) Math.sqrt(var), within(1e-5f));
         assertThat(split.test().scaling()).isSameAs(stats);
         // Train features now have mean 0 in that column; test rows use the same statistics.
-        double trainMean = IntStream.range(0, split.train().rowCount())
-                .mapToDouble(i -> features(split.train(), i)[column]).average().orElseThrow();
+        double trainMean =
+                IntStream.range(0, split.train().rowCount())
+                        .mapToDouble(i -> features(split.train(), i)[column])
+                        .average()
+                        .orElseThrow();
         assertThat(trainMean).isCloseTo(0, within(1e-5));
         int testRow = split.test().sourceRows()[0];
         assertThat(features(split.test(), 0)[column])
-                .isCloseTo((float) ((features(whole, testRow)[column] - mean) / Math.sqrt(var)), within(1e-5f));
+                .isCloseTo(
+                        (float) ((features(whole, testRow)[column] - mean) / Math.sqrt(var)),
+                        within(1e-5f));
     }
 
     @Test
     void buildRefusesATestFractionAndSplitRefusesEmptySets() {
-        assertThatThrownBy(() -> CsvDataset.builder().setPath(resource("digits-40.csv")).optTestFraction(0.2).build())
+        assertThatThrownBy(
+                        () ->
+                                CsvDataset.builder()
+                                        .setPath(resource("digits-40.csv"))
+                                        .optTestFraction(0.2)
+                                        .build())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("testFraction is 0.2; use buildSplit() to get the train and test datasets");
-        assertThatThrownBy(() -> CsvDataset.builder().setPath(resource("digits-40.csv")).optTestFraction(0.01).buildSplit())
+                .hasMessage(
+                        "testFraction is 0.2; use buildSplit() to get the train and test datasets");
+        assertThatThrownBy(
+                        () ->
+                                CsvDataset.builder()
+                                        .setPath(resource("digits-40.csv"))
+                                        .optTestFraction(0.01)
+                                        .buildSplit())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("testFraction 0.01 of 40 rows leaves the train or test set empty");
         assertThatThrownBy(() -> CsvDataset.builder().optTestFraction(1.0))
@@ -220,7 +243,8 @@ class CsvDatasetTest {
         Path file = write("cols.csv", "h1,h2,h3\n1,2,0\n\n3,4\n");
         DataFormatException e =
                 (DataFormatException)
-                        catchDataFormat(() -> CsvDataset.builder().setPath(file).optHeader(true).build());
+                        catchDataFormat(
+                                () -> CsvDataset.builder().setPath(file).optHeader(true).build());
         assertThat(e).hasMessage(file + ":4: expected 3 columns but found 2");
         assertThat(e.file()).isEqualTo(file);
         assertThat(e.line()).isEqualTo(4);
@@ -266,19 +290,25 @@ class CsvDatasetTest {
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void worksAsADjlDataset(String engine) throws Exception {
         CsvDataset digits =
-                CsvDataset.builder().setPath(resource("digits-40.csv")).setSampling(8, false).build();
+                CsvDataset.builder()
+                        .setPath(resource("digits-40.csv"))
+                        .setSampling(8, false)
+                        .build();
         try (NDManager manager = Engine.getEngine(engine).newBaseManager()) {
             Record record = digits.get(manager, 0);
             assertThat(record.getData().singletonOrThrow().getShape()).isEqualTo(new Shape(64));
-            assertThat(record.getData().singletonOrThrow().toFloatArray()).containsExactly(DIGITS_ROW0);
+            assertThat(record.getData().singletonOrThrow().toFloatArray())
+                    .containsExactly(DIGITS_ROW0);
             assertThat(record.getLabels().singletonOrThrow().getFloat()).isEqualTo(0f);
 
             Iterator<Batch> batches = digits.getData(manager).iterator();
             int count = 0;
             while (batches.hasNext()) {
                 try (Batch batch = batches.next()) {
-                    assertThat(batch.getData().singletonOrThrow().getShape()).isEqualTo(new Shape(8, 64));
-                    assertThat(batch.getLabels().singletonOrThrow().getShape()).isEqualTo(new Shape(8));
+                    assertThat(batch.getData().singletonOrThrow().getShape())
+                            .isEqualTo(new Shape(8, 64));
+                    assertThat(batch.getLabels().singletonOrThrow().getShape())
+                            .isEqualTo(new Shape(8));
                     if (count == 0) {
                         assertThat(batch.getLabels().singletonOrThrow().toFloatArray())
                                 .containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
@@ -298,7 +328,8 @@ class CsvDatasetTest {
         TrainingSampler reference = new TrainingSampler(train.rowCount(), true, 9);
         try (NDManager manager = Engine.getEngine(engine).newBaseManager();
                 BatchSource source =
-                        SampledBatchSource.forDataset(train, new TrainingSampler(train.rowCount(), true, 9), 16)) {
+                        SampledBatchSource.forDataset(
+                                train, new TrainingSampler(train.rowCount(), true, 9), 16)) {
             assertThat(source).isInstanceOf(SampledBatchSource.class);
             for (int b = 0; b < 3; b++) {
                 int[] rows = reference.nextIndices(16);
@@ -306,7 +337,8 @@ class CsvDatasetTest {
                 float[] x = batch.data().singletonOrThrow().toFloatArray();
                 float[] y = batch.labels().singletonOrThrow().toFloatArray();
                 for (int i = 0; i < 16; i++) {
-                    assertThat(Arrays.copyOfRange(x, i * 64, (i + 1) * 64)).containsExactly(features(train, rows[i]));
+                    assertThat(Arrays.copyOfRange(x, i * 64, (i + 1) * 64))
+                            .containsExactly(features(train, rows[i]));
                     assertThat(y[i]).isEqualTo(train.label(rows[i]));
                 }
                 batch.data().close();

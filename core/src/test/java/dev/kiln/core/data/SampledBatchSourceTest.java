@@ -1,8 +1,5 @@
 package dev.kiln.core.data;
 
-import dev.kiln.data.BatchSource;
-import dev.kiln.data.HostTable;
-import dev.kiln.data.TrainingBatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,17 +9,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
-
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
-
+import dev.kiln.data.BatchSource;
+import dev.kiln.data.HostTable;
+import dev.kiln.data.TrainingBatch;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -96,9 +93,11 @@ class SampledBatchSourceTest {
     private static void assertSame(List<Expected> actual, List<Expected> expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
-            assertThat(actual.get(i).features()).as("features of batch " + i)
+            assertThat(actual.get(i).features())
+                    .as("features of batch " + i)
                     .containsExactly(expected.get(i).features());
-            assertThat(actual.get(i).labels()).as("labels of batch " + i)
+            assertThat(actual.get(i).labels())
+                    .as("labels of batch " + i)
                     .containsExactly(expected.get(i).labels());
         }
     }
@@ -118,7 +117,10 @@ class SampledBatchSourceTest {
         try (NDManager manager = Engine.getEngine(engine).newBaseManager();
                 SampledBatchSource source =
                         new SampledBatchSource(
-                                new CountingTable(), new TrainingSampler(ROWS, true, 7), BATCH, 2)) {
+                                new CountingTable(),
+                                new TrainingSampler(ROWS, true, 7),
+                                BATCH,
+                                2)) {
             // 10 batches of 4 cross three epochs of 11 rows.
             assertSame(read(source, manager, 10), expectedBatches(7, 10));
         }
@@ -132,7 +134,8 @@ class SampledBatchSourceTest {
         try (NDManager manager = Engine.getEngine(engine).newBaseManager()) {
             String saved;
             try (SampledBatchSource first =
-                    new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH)) {
+                    new SampledBatchSource(
+                            new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH)) {
                 assertSame(read(first, manager, 4), uninterrupted.subList(0, 4));
                 // The prefetcher is ahead, but the state is that of batch 4, the trainer's next.
                 saved = gson.toJson(first.state());
@@ -142,13 +145,16 @@ class SampledBatchSourceTest {
                         .containsEntry("datasetSize", ROWS);
                 assertSame(read(first, manager, 2), uninterrupted.subList(4, 6));
                 // Rewinding the same source drops its prefetched batches.
-                first.loadState(gson.fromJson(saved, new TypeToken<Map<String, Object>>() {}.getType()));
+                first.loadState(
+                        gson.fromJson(saved, new TypeToken<Map<String, Object>>() {}.getType()));
                 assertSame(read(first, manager, 5), uninterrupted.subList(4, 9));
             }
             try (SampledBatchSource resumed =
-                    new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH)) {
+                    new SampledBatchSource(
+                            new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH)) {
                 read(resumed, manager, 1);
-                resumed.loadState(gson.fromJson(saved, new TypeToken<Map<String, Object>>() {}.getType()));
+                resumed.loadState(
+                        gson.fromJson(saved, new TypeToken<Map<String, Object>>() {}.getType()));
                 assertSame(read(resumed, manager, 5), uninterrupted.subList(4, 9));
             }
         }
@@ -157,10 +163,15 @@ class SampledBatchSourceTest {
     @Test
     void stateOfAnotherDatasetSizeIsRejected() {
         try (SampledBatchSource source =
-                new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH)) {
-            assertThatThrownBy(() -> source.loadState(Map.of("epoch", 0, "offset", 0, "datasetSize", 12)))
+                new SampledBatchSource(
+                        new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH)) {
+            assertThatThrownBy(
+                            () ->
+                                    source.loadState(
+                                            Map.of("epoch", 0, "offset", 0, "datasetSize", 12)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("saved batch source state is for a dataset of 12 rows, but this one has 11");
+                    .hasMessage(
+                            "saved batch source state is for a dataset of 12 rows, but this one has 11");
         }
     }
 
@@ -181,7 +192,8 @@ class SampledBatchSourceTest {
     @Test
     void closeStopsTheThread() {
         SampledBatchSource source =
-                new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH);
+                new SampledBatchSource(
+                        new CountingTable(), new TrainingSampler(ROWS, true, 3), BATCH);
         assertThat(source.isPrefetching()).isTrue();
         source.close();
         assertThat(source.isPrefetching()).isFalse();
@@ -210,10 +222,14 @@ class SampledBatchSourceTest {
                 };
         try (NDManager manager = Engine.getEngine(engine).newBaseManager();
                 SampledBatchSource source =
-                        new SampledBatchSource(failsFromRow8, new TrainingSampler(ROWS, false, 0), BATCH)) {
+                        new SampledBatchSource(
+                                failsFromRow8, new TrainingSampler(ROWS, false, 0), BATCH)) {
             // Rows 0..7 make two good batches; the third needs row 8.
-            assertSame(read(source, manager, 2),
-                    List.of(Expected.of(new int[] {0, 1, 2, 3}), Expected.of(new int[] {4, 5, 6, 7})));
+            assertSame(
+                    read(source, manager, 2),
+                    List.of(
+                            Expected.of(new int[] {0, 1, 2, 3}),
+                            Expected.of(new int[] {4, 5, 6, 7})));
             for (int attempt = 0; attempt < 2; attempt++) {
                 assertThatThrownBy(() -> source.next(manager))
                         .isInstanceOf(IllegalStateException.class)
@@ -245,7 +261,8 @@ class SampledBatchSourceTest {
                             .build();
             List<Expected> uninterrupted = expectedBatches(5, 6);
             BatchSource source =
-                    SampledBatchSource.forDataset(dataset, new TrainingSampler(ROWS, true, 5), BATCH);
+                    SampledBatchSource.forDataset(
+                            dataset, new TrainingSampler(ROWS, true, 5), BATCH);
             assertThat(source).isInstanceOf(DatasetBatchSource.class);
             assertSame(read(source, manager, 3), uninterrupted.subList(0, 3));
             Map<String, Object> saved = source.state();
@@ -261,7 +278,8 @@ class SampledBatchSourceTest {
     void batchArraysAreLentToEachStepAndReused(String engine) {
         try (NDManager manager = Engine.getEngine(engine).newBaseManager();
                 SampledBatchSource source =
-                        new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 1), BATCH)) {
+                        new SampledBatchSource(
+                                new CountingTable(), new TrainingSampler(ROWS, true, 1), BATCH)) {
             List<NDArray> seen = new ArrayList<>();
             List<Expected> rows = new ArrayList<>();
             int steps = 3 * (source.prefetch() + 1);
@@ -293,11 +311,13 @@ class SampledBatchSourceTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aCallerKeepingStepsOpenGetsNewArraysWithTheRightRows(String engine) {
-        int held = 2 * SampledBatchSource.defaultPrefetch(BATCH, new CountingTable().featureCount());
+        int held =
+                2 * SampledBatchSource.defaultPrefetch(BATCH, new CountingTable().featureCount());
         List<Expected> expected = expectedBatches(1, held + 20);
         try (NDManager manager = Engine.getEngine(engine).newBaseManager();
                 SampledBatchSource source =
-                        new SampledBatchSource(new CountingTable(), new TrainingSampler(ROWS, true, 1), BATCH)) {
+                        new SampledBatchSource(
+                                new CountingTable(), new TrainingSampler(ROWS, true, 1), BATCH)) {
             // more steps kept open than there are slots: each still holds its own rows
             List<NDManager> open = new ArrayList<>();
             List<TrainingBatch> batches = new ArrayList<>();
@@ -308,11 +328,15 @@ class SampledBatchSourceTest {
             }
             List<Expected> actual = new ArrayList<>();
             for (TrainingBatch batch : batches) {
-                actual.add(new Expected(batch.data().head().toFloatArray(), batch.labels().head().toFloatArray()));
+                actual.add(
+                        new Expected(
+                                batch.data().head().toFloatArray(),
+                                batch.labels().head().toFloatArray()));
             }
             for (int i = 0; i < held; i++) {
                 for (int j = i + 1; j < held; j++) {
-                    assertThat(batches.get(j).data().head()).isNotSameAs(batches.get(i).data().head());
+                    assertThat(batches.get(j).data().head())
+                            .isNotSameAs(batches.get(i).data().head());
                 }
             }
             // once they are closed, their slots serve the following steps, rows still in order

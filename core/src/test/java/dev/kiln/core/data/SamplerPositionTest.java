@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
-
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class SamplerPositionTest {
@@ -20,7 +18,8 @@ class SamplerPositionTest {
 
         Gson gson = new Gson();
         Map<String, Object> back =
-                gson.fromJson(gson.toJson(state), new TypeToken<Map<String, Object>>() {}.getType());
+                gson.fromJson(
+                        gson.toJson(state), new TypeToken<Map<String, Object>>() {}.getType());
         assertThat(back.get("epoch")).isInstanceOf(Double.class);
         assertThat(SamplerPosition.fromState(back)).isEqualTo(position);
         assertThat(SamplerPosition.fromState(Map.of("epoch", "3", "offset", 2)))

@@ -1,6 +1,5 @@
 package dev.kiln.core.events;
 
-import dev.kiln.events.EventStorage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,32 +9,29 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-
 import dev.kiln.LogCapture;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
+import dev.kiln.events.EventStorage;
 import dev.kiln.events.HistoryBuffer;
 import dev.kiln.optim.GradientClipper;
 import dev.kiln.spi.SettingsException;
 import dev.kiln.train.Hook;
 import dev.kiln.train.HookBase;
 import dev.kiln.train.LambdaHook;
-
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.regex.Pattern;
 
 class ConsoleWriterTest {
 
@@ -86,8 +82,7 @@ class ConsoleWriterTest {
             }
         }
         new ConsoleWriter(40).write(s);
-        assertThat(log.messages().get(0))
-                .contains("total_loss: 1  test/loss: 0.25  ");
+        assertThat(log.messages().get(0)).contains("total_loss: 1  test/loss: 0.25  ");
     }
 
     /**
@@ -184,7 +179,8 @@ class ConsoleWriterTest {
                 if (!weight.hasGradient()) {
                     continue;
                 }
-                try (NDArray gradient = weight.getGradient(); NDArray norm = gradient.norm()) {
+                try (NDArray gradient = weight.getGradient();
+                        NDArray norm = gradient.norm()) {
                     double value = norm.getFloat();
                     sumOfSquares += value * value;
                 }

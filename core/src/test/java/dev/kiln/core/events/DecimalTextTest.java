@@ -2,9 +2,8 @@ package dev.kiln.core.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 
 class DecimalTextTest {
 
@@ -38,10 +37,14 @@ class DecimalTextTest {
             // Values across many magnitudes, both signs, and exact ties such as 0.125 or 2.5e-3.
             double v =
                     switch (i % 4) {
-                        case 0 -> (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-12, 13));
-                        case 1 -> random.nextInt(-100_000, 100_000) / 8.0 / Math.pow(10, random.nextInt(0, 6));
+                        case 0 ->
+                                (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-12, 13));
+                        case 1 ->
+                                random.nextInt(-100_000, 100_000)
+                                        / 8.0
+                                        / Math.pow(10, random.nextInt(0, 6));
                         case 2 -> random.nextInt(1, 10_000) * Math.pow(10, random.nextInt(-8, 9));
-                        default -> Double.longBitsToDouble(random.nextLong()) ;
+                        default -> Double.longBitsToDouble(random.nextLong());
                     };
             if (!Double.isFinite(v)) {
                 continue;

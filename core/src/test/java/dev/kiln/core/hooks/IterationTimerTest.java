@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.LogCapture;
 import dev.kiln.train.LambdaHook;
 import dev.kiln.train.TrainerBase;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The timer on a clock the test moves: each step takes 1 ms, each hook callback 300 ms. */
 class IterationTimerTest {

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.EventWriter;
 import dev.kiln.train.TrainerBase;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class PeriodicWriterTest {
 
@@ -63,6 +61,7 @@ class PeriodicWriterTest {
                                 })
                         .build());
         trainer.train(6, 100);
-        assertThat(w.calls).containsExactly("resumeAt6", "write@7", "write@11", "write@13", "close");
+        assertThat(w.calls)
+                .containsExactly("resumeAt6", "write@7", "write@11", "write@13", "close");
     }
 }

@@ -15,11 +15,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,26 +48,40 @@ class MlpTest {
             assertThat(block.getOutputShapes(new Shape[] {new Shape(5, 64)}))
                     .containsExactly(new Shape(5, 10));
             NDArray x = manager.randomUniform(0, 16, new Shape(5, 64));
-            NDArray y = block.forward(new ParameterStore(manager, false), new NDList(x), false)
-                    .singletonOrThrow();
+            NDArray y =
+                    block.forward(new ParameterStore(manager, false), new NDList(x), false)
+                            .singletonOrThrow();
             assertThat(y.getShape()).isEqualTo(new Shape(5, 10));
             assertThat(y.getDataType()).isEqualTo(DataType.FLOAT32);
         }
     }
 
-    private static final Map<String, DoubleUnaryOperator> REFERENCE = Map.ofEntries(
-            Map.entry("relu", x -> Math.max(0, x)),
-            Map.entry("relu6", x -> Math.min(6, Math.max(0, x))),
-            Map.entry("leaky-relu", x -> x > 0 ? x : 0.01 * x),
-            Map.entry("elu", x -> x > 0 ? x : Math.expm1(x)),
-            Map.entry("selu", x -> 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * Math.expm1(x))),
-            Map.entry("gelu", x -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)))),
-            Map.entry("swish", x -> x / (1 + Math.exp(-x))),
-            Map.entry("mish", x -> x * Math.tanh(Math.log1p(Math.exp(x)))),
-            Map.entry("tanh", Math::tanh),
-            Map.entry("sigmoid", x -> 1 / (1 + Math.exp(-x))),
-            Map.entry("softplus", x -> Math.log1p(Math.exp(x))),
-            Map.entry("softsign", x -> x / (1 + Math.abs(x))));
+    private static final Map<String, DoubleUnaryOperator> REFERENCE =
+            Map.ofEntries(
+                    Map.entry("relu", x -> Math.max(0, x)),
+                    Map.entry("relu6", x -> Math.min(6, Math.max(0, x))),
+                    Map.entry("leaky-relu", x -> x > 0 ? x : 0.01 * x),
+                    Map.entry("elu", x -> x > 0 ? x : Math.expm1(x)),
+                    Map.entry(
+                            "selu",
+                            x ->
+                                    1.0507009873554805
+                                            * (x > 0 ? x : 1.6732632423543772 * Math.expm1(x))),
+                    Map.entry(
+                            "gelu",
+                            x ->
+                                    0.5
+                                            * x
+                                            * (1
+                                                    + Math.tanh(
+                                                            Math.sqrt(2 / Math.PI)
+                                                                    * (x + 0.044715 * x * x * x)))),
+                    Map.entry("swish", x -> x / (1 + Math.exp(-x))),
+                    Map.entry("mish", x -> x * Math.tanh(Math.log1p(Math.exp(x)))),
+                    Map.entry("tanh", Math::tanh),
+                    Map.entry("sigmoid", x -> 1 / (1 + Math.exp(-x))),
+                    Map.entry("softplus", x -> Math.log1p(Math.exp(x))),
+                    Map.entry("softsign", x -> x / (1 + Math.abs(x))));
 
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
@@ -82,11 +94,15 @@ class MlpTest {
                 Block mlp = Mlp.builder().hiddenSizes(3).outputSize(2).activation(name).build();
                 assertThat(mlp.getChildren().keys().get(1)).isEqualTo("02" + name + "1");
                 Block activation = mlp.getChildren().get(1).getValue();
-                float[] y = activation.forward(new ParameterStore(manager, false), new NDList(x), false)
-                        .singletonOrThrow().toFloatArray();
+                float[] y =
+                        activation
+                                .forward(new ParameterStore(manager, false), new NDList(x), false)
+                                .singletonOrThrow()
+                                .toFloatArray();
                 for (int i = 0; i < input.length; i++) {
                     // GELU may be exact (erf) or the tanh approximation; they differ by < 1e-3.
-                    assertThat((double) y[i]).as(name + "(" + input[i] + ")")
+                    assertThat((double) y[i])
+                            .as(name + "(" + input[i] + ")")
                             .isCloseTo(REFERENCE.get(name).applyAsDouble(input[i]), within(1e-3));
                 }
             }
@@ -97,8 +113,9 @@ class MlpTest {
     void unknownActivationListsTheValidOnes() {
         assertThatThrownBy(() -> Mlp.builder().activation("swishy"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown activation \"swishy\"; valid: relu, relu6, leaky-relu, elu,"
-                        + " selu, gelu, swish, mish, tanh, sigmoid, softplus, softsign");
+                .hasMessage(
+                        "unknown activation \"swishy\"; valid: relu, relu6, leaky-relu, elu,"
+                                + " selu, gelu, swish, mish, tanh, sigmoid, softplus, softsign");
         assertThat(Mlp.builder().activation(" TanH ").toString()).contains("activation=tanh");
     }
 
@@ -120,12 +137,15 @@ class MlpTest {
         Engine engine = Engine.getEngine(engineName);
         try (NDManager manager = engine.newBaseManager()) {
             Block block = Mlp.builder().hiddenSizes(512).outputSize(4).dropout(0.5f).build();
-            assertThat(block.getChildren().keys()).containsExactly("01hidden1", "02relu1", "03dropout1", "04output");
+            assertThat(block.getChildren().keys())
+                    .containsExactly("01hidden1", "02relu1", "03dropout1", "04output");
             block.initialize(manager, DataType.FLOAT32, new Shape(2, 8));
             NDArray x = manager.ones(new Shape(2, 8));
             ParameterStore ps = new ParameterStore(manager, false);
-            float[] eval1 = block.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
-            float[] eval2 = block.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
+            float[] eval1 =
+                    block.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
+            float[] eval2 =
+                    block.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
             assertThat(eval2).containsExactly(eval1);
 
             Block noDropout = Mlp.builder().hiddenSizes(512).outputSize(4).build();
@@ -135,7 +155,8 @@ class MlpTest {
             for (int i = 0; i < from.size(); i++) {
                 to.get(i).getArray().set(from.get(i).getArray().toFloatArray());
             }
-            float[] plain = noDropout.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
+            float[] plain =
+                    noDropout.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
             assertThat(plain).containsExactly(eval1);
 
             float[] train;

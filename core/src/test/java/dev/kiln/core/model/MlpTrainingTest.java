@@ -13,17 +13,14 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-
 import dev.kiln.core.data.CsvDataset;
 import dev.kiln.core.data.FeatureScaling;
 import dev.kiln.core.data.SampledBatchSource;
-import dev.kiln.data.TrainingBatch;
 import dev.kiln.core.data.TrainingSampler;
+import dev.kiln.data.TrainingBatch;
 import dev.kiln.runtime.Seeds;
-
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,11 +37,16 @@ class MlpTrainingTest {
                 CsvDataset.builder().setPath(file).optScaling(FeatureScaling.MIN_MAX).build();
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build());
+                        .optOptimizer(
+                                Optimizer.adam()
+                                        .optLearningRateTracker(Tracker.fixed(0.01f))
+                                        .build());
         try (Model model = Model.newInstance("mlp", engineName);
                 SampledBatchSource source =
                         new SampledBatchSource(
-                                train, new TrainingSampler(40, true, seeds.derive("sampler")), 20)) {
+                                train,
+                                new TrainingSampler(40, true, seeds.derive("sampler")),
+                                20)) {
             model.setBlock(Mlp.builder().hiddenSizes(32).outputSize(10).activation("tanh").build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(20, 64));
@@ -56,7 +58,8 @@ class MlpTrainingTest {
                         try (GradientCollector collector = trainer.newGradientCollector()) {
                             NDArray loss =
                                     trainer.getLoss()
-                                            .evaluate(batch.labels(), trainer.forward(batch.data()));
+                                            .evaluate(
+                                                    batch.labels(), trainer.forward(batch.data()));
                             collector.backward(loss);
                             last = loss.getFloat();
                         }

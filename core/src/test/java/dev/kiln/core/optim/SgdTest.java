@@ -1,6 +1,5 @@
 package dev.kiln.core.optim;
 
-import dev.kiln.optim.StatefulOptimizer;
 import static dev.kiln.optim.OptimTestSupport.backward;
 import static dev.kiln.optim.OptimTestSupport.gradient;
 import static dev.kiln.optim.OptimTestSupport.list;
@@ -14,6 +13,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import dev.kiln.optim.StatefulOptimizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -27,11 +27,7 @@ class SgdTest {
         Engine engine = Engine.getEngine(engineName);
         try (NDManager manager = engine.newBaseManager();
                 Sgd sgd =
-                        Sgd.builder()
-                                .learningRate(0.5f)
-                                .momentum(0.9f)
-                                .weightDecay(0.1f)
-                                .build()) {
+                        Sgd.builder().learningRate(0.5f).momentum(0.9f).weightDecay(0.1f).build()) {
             Parameter w = parameter(manager, "w", new float[] {1, -2}, new Shape(2, 1));
             ParameterList params = list("01Linear_weight", w);
 
@@ -77,8 +73,7 @@ class SgdTest {
             //         w = [0.43 - 0.75885, -2.76 - 1.0118] = [-0.32885, -3.7718]
             backward(engine, params, new float[] {0.5f, 1f});
             sgd.step(params);
-            assertThat(values(w))
-                    .containsExactly(new float[] {-0.32885f, -3.7718f}, within(TOL));
+            assertThat(values(w)).containsExactly(new float[] {-0.32885f, -3.7718f}, within(TOL));
         }
     }
 

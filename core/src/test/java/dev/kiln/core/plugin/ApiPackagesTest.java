@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.spi.KilnExtension;
-
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystem;
@@ -17,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 
 class ApiPackagesTest {
 
@@ -33,8 +31,7 @@ class ApiPackagesTest {
         try (PluginClassLoader loader =
                 new PluginClassLoader(
                         Path.of("none.jar"), List.of(), getClass().getClassLoader())) {
-            assertThat(loader.loadClass("dev.kiln.train.Hook"))
-                    .isSameAs(dev.kiln.train.Hook.class);
+            assertThat(loader.loadClass("dev.kiln.train.Hook")).isSameAs(dev.kiln.train.Hook.class);
             assertThatThrownBy(() -> loader.loadClass("dev.kiln.core.run.DefaultTrainer"))
                     .isInstanceOf(ClassNotFoundException.class)
                     .hasMessageContaining("compiles against kiln-api only");
@@ -43,7 +40,12 @@ class ApiPackagesTest {
 
     private static Set<String> apiPackages() throws IOException, URISyntaxException {
         Path location =
-                Path.of(KilnExtension.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path.of(
+                        KilnExtension.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI());
         if (Files.isDirectory(location)) {
             return packagesUnder(location);
         }

@@ -4,25 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.nn.Block;
-
 import dev.kiln.core.config.KilnConfigException;
 import dev.kiln.core.hooks.IterationTimer;
 import dev.kiln.core.hooks.PeriodicWriter;
 import dev.kiln.core.optim.Adam;
 import dev.kiln.core.optim.Sgd;
-import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.fixtures.ConfiguredHook;
 import dev.kiln.fixtures.TestWriter;
+import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.train.Hook;
-
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 class DefaultTrainerTest {
 

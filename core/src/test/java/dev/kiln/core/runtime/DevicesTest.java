@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,8 +35,13 @@ class DevicesTest {
         String spec = "gpu:" + gpus;
         assertThatThrownBy(() -> Devices.parse(spec, engine))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("device \"" + spec + "\" is not available: engine "
-                        + engineName + " sees " + gpus)
+                .hasMessageStartingWith(
+                        "device \""
+                                + spec
+                                + "\" is not available: engine "
+                                + engineName
+                                + " sees "
+                                + gpus)
                 .hasMessageContaining("available devices: cpu");
     }
 
@@ -46,6 +50,7 @@ class DevicesTest {
     void badSyntaxListsValidForms(String spec) {
         assertThatThrownBy(() -> Devices.parseSyntax(spec))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("invalid device \"" + spec + "\"; expected one of: cpu, gpu, gpu:<index>");
+                .hasMessage(
+                        "invalid device \"" + spec + "\"; expected one of: cpu, gpu, gpu:<index>");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,7 +29,9 @@ class EnginesTest {
         assertThat(Engines.hasEngine("Foo")).isFalse();
         assertThatThrownBy(() -> Engines.byName("Foo"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown engine \"Foo\"; available: " + String.join(", ", Engines.available()))
+                .hasMessage(
+                        "unknown engine \"Foo\"; available: "
+                                + String.join(", ", Engines.available()))
                 .hasMessageContaining("MXNet, PyTorch");
     }
 }

@@ -1,9 +1,7 @@
 package dev.kiln.eval.evaluator;
 
 import ai.djl.ndarray.NDList;
-
 import dev.kiln.evaluation.Evaluator;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,7 +45,11 @@ public final class AccuracyEvaluator implements Evaluator {
             int label = classes[i];
             if (label >= width) {
                 throw new IllegalArgumentException(
-                        "label " + label + " is not among the " + width + " classes of the outputs");
+                        "label "
+                                + label
+                                + " is not among the "
+                                + width
+                                + " classes of the outputs");
             }
             float own = scores[i * width + label];
             boolean invalid = false;

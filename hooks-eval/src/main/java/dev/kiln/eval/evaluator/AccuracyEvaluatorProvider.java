@@ -1,12 +1,10 @@
 package dev.kiln.eval.evaluator;
 
 import com.typesafe.config.Config;
-
-import dev.kiln.spi.Settings;
 import dev.kiln.evaluation.Evaluator;
 import dev.kiln.evaluation.EvaluatorProvider;
 import dev.kiln.spi.KilnExtension;
-
+import dev.kiln.spi.Settings;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 

@@ -45,8 +45,10 @@ final class Batches {
         NDArray scores = outputs.head();
         if (scores.getShape().dimension() != 2 || scores.getShape().get(0) != batch) {
             throw new IllegalArgumentException(
-                    "expected outputs of shape (batch, classes) = (" + batch
-                            + ", classes), got " + scores.getShape());
+                    "expected outputs of shape (batch, classes) = ("
+                            + batch
+                            + ", classes), got "
+                            + scores.getShape());
         }
         return Math.toIntExact(scores.getShape().get(1));
     }

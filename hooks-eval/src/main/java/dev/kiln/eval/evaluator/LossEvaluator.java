@@ -2,10 +2,8 @@ package dev.kiln.eval.evaluator;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-
 import dev.kiln.evaluation.Evaluator;
 import dev.kiln.train.LossFunction;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

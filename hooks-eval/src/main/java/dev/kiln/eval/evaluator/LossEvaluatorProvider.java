@@ -4,7 +4,6 @@ import dev.kiln.evaluation.Evaluator;
 import dev.kiln.evaluation.EvaluatorProvider;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.LossFunction;
-
 import jakarta.inject.Inject;
 
 /** The evaluator {@code loss}: the trainer's loss, averaged over the test data. */

@@ -1,15 +1,12 @@
 package dev.kiln.eval.evaluator;
 
 import ai.djl.ndarray.NDList;
-
 import dev.kiln.evaluation.Evaluator;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per-class accuracy and the confusion matrix: for each class c with test examples, {@code
@@ -92,7 +89,8 @@ public final class PerClassEvaluator implements Evaluator {
         Map<String, Double> ordered = new LinkedHashMap<>();
         ordered.put("mean-class-accuracy", present > 0 ? sum / present : Double.NaN);
         ordered.putAll(results);
-        LOG.info("Confusion matrix (rows: true class, columns: predicted class):\n{}", matrixText());
+        LOG.info(
+                "Confusion matrix (rows: true class, columns: predicted class):\n{}", matrixText());
         return ordered;
     }
 

@@ -7,7 +7,8 @@ import dev.kiln.spi.KilnExtension;
 /** The evaluator {@code per-class}: per-class accuracy, with the confusion matrix in the log. */
 @KilnExtension(
         name = "per-class",
-        description = "per-class accuracy (class-accuracy/<c>, mean-class-accuracy); confusion matrix in the log")
+        description =
+                "per-class accuracy (class-accuracy/<c>, mean-class-accuracy); confusion matrix in the log")
 public final class PerClassEvaluatorProvider implements EvaluatorProvider {
 
     @Override

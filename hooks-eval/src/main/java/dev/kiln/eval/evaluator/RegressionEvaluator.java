@@ -1,9 +1,7 @@
 package dev.kiln.eval.evaluator;
 
 import ai.djl.ndarray.NDList;
-
 import dev.kiln.evaluation.Evaluator;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,8 +29,10 @@ public final class RegressionEvaluator implements Evaluator {
         float[] target = Batches.floats(labels.head());
         if (predicted.length != target.length) {
             throw new IllegalArgumentException(
-                    "regression outputs of shape " + outputs.head().getShape()
-                            + " do not match labels of shape " + labels.head().getShape());
+                    "regression outputs of shape "
+                            + outputs.head().getShape()
+                            + " do not match labels of shape "
+                            + labels.head().getShape());
         }
         for (int i = 0; i < predicted.length; i++) {
             double error = (double) predicted[i] - target[i];

@@ -4,15 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-
 import dev.kiln.lr.schedule.CompositeSchedule;
 import dev.kiln.lr.schedule.CompositeSchedule.IntervalScaling;
-import dev.kiln.spi.KilnExtension;
 import dev.kiln.schedule.InvalidScheduleException;
 import dev.kiln.schedule.ParamSchedule;
 import dev.kiln.schedule.ScheduleProvider;
 import dev.kiln.schedule.ScheduleSection;
-
+import dev.kiln.spi.KilnExtension;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,11 +1,10 @@
 package dev.kiln.lr.provider;
 
 import dev.kiln.lr.schedule.ExponentialSchedule;
-import dev.kiln.spi.KilnExtension;
 import dev.kiln.schedule.ParamSchedule;
 import dev.kiln.schedule.ScheduleProvider;
 import dev.kiln.schedule.ScheduleSection;
-
+import dev.kiln.spi.KilnExtension;
 import java.util.Set;
 
 /** The schedule {@code exponential}: start-value x decay^progress. */

@@ -1,14 +1,12 @@
 package dev.kiln.lr.provider;
 
 import com.typesafe.config.Config;
-
 import dev.kiln.lr.schedule.PlateauSchedule;
-import dev.kiln.spi.KilnExtension;
 import dev.kiln.schedule.InvalidScheduleException;
 import dev.kiln.schedule.ParamSchedule;
 import dev.kiln.schedule.ScheduleProvider;
 import dev.kiln.schedule.ScheduleSection;
-
+import dev.kiln.spi.KilnExtension;
 import java.util.Set;
 
 /**

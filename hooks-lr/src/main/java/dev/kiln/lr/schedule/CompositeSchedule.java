@@ -3,7 +3,6 @@ package dev.kiln.lr.schedule;
 import dev.kiln.events.EventStorage;
 import dev.kiln.schedule.InvalidScheduleException;
 import dev.kiln.schedule.ParamSchedule;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

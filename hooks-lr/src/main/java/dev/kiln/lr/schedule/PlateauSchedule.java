@@ -4,14 +4,12 @@ import dev.kiln.events.EventStorage;
 import dev.kiln.events.MetricWatch;
 import dev.kiln.schedule.InvalidScheduleException;
 import dev.kiln.schedule.ParamSchedule;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lowers the value when a metric stops improving, like Keras' {@code ReduceLROnPlateau}: each
@@ -90,7 +88,8 @@ public final class PlateauSchedule implements ParamSchedule {
         this.metric = metric;
         this.mode = mode;
         this.watch =
-                new MetricWatch(metric, mode.name().toLowerCase(Locale.ROOT), 0, "kiln.lr-schedule");
+                new MetricWatch(
+                        metric, mode.name().toLowerCase(Locale.ROOT), 0, "kiln.lr-schedule");
         this.factor = factor;
         this.patience = patience;
         this.cooldown = cooldown;

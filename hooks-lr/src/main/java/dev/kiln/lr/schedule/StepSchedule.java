@@ -2,7 +2,6 @@ package dev.kiln.lr.schedule;
 
 import dev.kiln.schedule.InvalidScheduleException;
 import dev.kiln.schedule.ParamSchedule;
-
 import java.util.List;
 
 /**

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.Gson;
-
 import dev.kiln.events.EventStorage;
 import dev.kiln.lr.schedule.PlateauSchedule.Mode;
 import dev.kiln.schedule.InvalidScheduleException;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class PlateauScheduleTest {
 

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.kiln.lr.schedule.CompositeSchedule.IntervalScaling;
 import dev.kiln.schedule.ParamSchedule;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** Every schedule at chosen points, against values derived by hand from its formula. */
 class ScheduleValuesTest {

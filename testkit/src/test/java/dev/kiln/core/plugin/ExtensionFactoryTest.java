@@ -1,7 +1,5 @@
 package dev.kiln.core.plugin;
 
-import dev.kiln.testkit.PluginJars;
-import dev.kiln.spi.ExtensionPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,18 +12,17 @@ import com.google.inject.name.Names;
 import com.google.inject.util.Modules;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-
 import dev.kiln.events.EventWriter;
 import dev.kiln.fixtures.ConfiguredHook;
 import dev.kiln.fixtures.FailingHook;
+import dev.kiln.spi.ExtensionPoints;
+import dev.kiln.testkit.PluginJars;
 import dev.kiln.train.Hook;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +81,8 @@ class ExtensionFactoryTest {
         ExtensionRegistry registry = discover();
         ExtensionFactory factory = new ExtensionFactory(Guice.createInjector(kiln()), CONFIG);
 
-        Hook hook = factory.create(registry.require(ExtensionPoints.HOOK, "configured"), Hook.class);
+        Hook hook =
+                factory.create(registry.require(ExtensionPoints.HOOK, "configured"), Hook.class);
 
         ConfiguredHook configured = (ConfiguredHook) hook;
         assertThat(configured.section.getInt("period")).isEqualTo(100);
@@ -140,8 +138,8 @@ class ExtensionFactoryTest {
                 .hasMessage(
                         "cannot create hook \"failing\" from "
                                 + ClassSource.describe(FailingHook.class)
-                            + " (dev.kiln.fixtures.FailingHook): IllegalArgumentException:"
-                            + " kiln.failing.period must be positive")
+                                + " (dev.kiln.fixtures.FailingHook): IllegalArgumentException:"
+                                + " kiln.failing.period must be positive")
                 .hasRootCauseInstanceOf(IllegalArgumentException.class);
     }
 

@@ -1,27 +1,23 @@
 package dev.kiln.core.plugin;
 
-import dev.kiln.spi.ExtensionPoint;
-import dev.kiln.spi.KilnExtension;
-import dev.kiln.testkit.PluginJars;
-import dev.kiln.spi.ExtensionPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Module;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-
-import dev.kiln.events.EventWriter;
 import dev.kiln.core.events.ConsoleWriter;
+import dev.kiln.events.EventWriter;
 import dev.kiln.fixtures.ListedOnlyHook;
 import dev.kiln.fixtures.TestWriter;
+import dev.kiln.spi.ExtensionPoint;
+import dev.kiln.spi.ExtensionPoints;
+import dev.kiln.testkit.PluginJars;
 import dev.kiln.train.Hook;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,7 +146,7 @@ class ExtensionRegistryTest {
                 .isInstanceOf(PluginException.class)
                 .hasMessage(
                         "two hooks are named \"hello\": kiln-plugins-example-0.1.0.jar"
-                            + " (dev.kiln.example.HelloHook) and my-plugin.jar (com.acme.Hello)");
+                                + " (dev.kiln.example.HelloHook) and my-plugin.jar (com.acme.Hello)");
     }
 
     @Test
@@ -234,7 +230,7 @@ class ExtensionRegistryTest {
                 .isInstanceOf(PluginException.class)
                 .hasMessage(
                         "my-plugin.jar lists com.acme.Gone in"
-                            + " META-INF/services/dev.kiln.train.Hook, but has no such class");
+                                + " META-INF/services/dev.kiln.train.Hook, but has no such class");
     }
 
     @Test

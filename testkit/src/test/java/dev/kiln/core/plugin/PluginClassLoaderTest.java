@@ -1,14 +1,12 @@
 package dev.kiln.core.plugin;
 
-import dev.kiln.testkit.PluginJars;
-import dev.kiln.spi.ExtensionPoints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.Guice;
 import com.typesafe.config.ConfigFactory;
-
+import dev.kiln.spi.ExtensionPoints;
+import dev.kiln.testkit.PluginJars;
 import dev.kiln.train.Hook;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -19,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Supplier;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,16 +3,13 @@ package dev.kiln.writers.json;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.typesafe.config.Config;
-
-import dev.kiln.spi.Settings;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.EventWriter;
 import dev.kiln.events.ScalarEntry;
 import dev.kiln.spi.KilnExtension;
-
+import dev.kiln.spi.Settings;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,7 +38,9 @@ import java.util.TreeMap;
  *
  * <p>Usable without a trainer: {@code new JsonWriter(dir)} and call {@link #write} after steps.
  */
-@KilnExtension(name = "json", description = "metrics.json: one JSON line of scalars per written iteration")
+@KilnExtension(
+        name = "json",
+        description = "metrics.json: one JSON line of scalars per written iteration")
 public final class JsonWriter implements EventWriter {
 
     /** The file name inside the output directory. */
@@ -50,7 +49,8 @@ public final class JsonWriter implements EventWriter {
     /** The smoothing window used when none is given. */
     public static final int DEFAULT_WINDOW = 20;
 
-    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+    private static final Gson GSON =
+            new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     private final Path file;
     private final int window;
@@ -74,7 +74,8 @@ public final class JsonWriter implements EventWriter {
      */
     public JsonWriter(Path outputDir, int window) {
         if (window < 1) {
-            throw new IllegalArgumentException("kiln.json.window must be at least 1, was " + window);
+            throw new IllegalArgumentException(
+                    "kiln.json.window must be at least 1, was " + window);
         }
         this.file = outputDir.resolve(FILE_NAME);
         this.window = window;
@@ -99,7 +100,8 @@ public final class JsonWriter implements EventWriter {
     @Override
     public void write(EventStorage storage) {
         Map<Long, Map<String, Object>> byIteration = new TreeMap<>();
-        for (Map.Entry<String, ScalarEntry> e : storage.latestWithSmoothingHint(window).entrySet()) {
+        for (Map.Entry<String, ScalarEntry> e :
+                storage.latestWithSmoothingHint(window).entrySet()) {
             long iteration = e.getValue().iteration();
             if (iteration > lastWritten) {
                 byIteration
@@ -138,7 +140,11 @@ public final class JsonWriter implements EventWriter {
             MetricsFile.truncate(file, iteration);
         } catch (IOException e) {
             throw new UncheckedIOException(
-                    "cannot rewrite " + file + " to resume at iteration " + iteration + ": "
+                    "cannot rewrite "
+                            + file
+                            + " to resume at iteration "
+                            + iteration
+                            + ": "
                             + e.getMessage(),
                     e);
         }

@@ -4,10 +4,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSyntaxException;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -16,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Crash-safe truncation of a {@code metrics.json} for a resumed run. */
 final class MetricsFile {
@@ -48,7 +46,9 @@ final class MetricsFile {
             lineNo++;
             if (end < 0) {
                 LOG.warn(
-                        "{}:{}: dropping an incomplete last line (a write cut short)", file, lineNo);
+                        "{}:{}: dropping an incomplete last line (a write cut short)",
+                        file,
+                        lineNo);
                 dropped++;
                 break;
             }
@@ -80,7 +80,11 @@ final class MetricsFile {
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         syncDirectory(file.toAbsolutePath().getParent());
-        LOG.info("{}: dropped {} line(s) at or after iteration {} to resume", file, dropped, iteration);
+        LOG.info(
+                "{}: dropped {} line(s) at or after iteration {} to resume",
+                file,
+                dropped,
+                iteration);
     }
 
     private static long iterationOf(String line, Path file, int lineNo) {

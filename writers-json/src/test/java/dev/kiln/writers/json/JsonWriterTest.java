@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
 import dev.kiln.events.EventStorage;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JsonWriterTest {
 
@@ -88,7 +85,8 @@ class JsonWriterTest {
         JsonWriter writer = new JsonWriter(tmp);
         storage.putScalar("loss", 1.0);
         writer.write(storage);
-        assertThat(Files.readString(tmp.resolve("metrics.json"))).isEqualTo("{\"iteration\":0,\"loss\":1.0}\n");
+        assertThat(Files.readString(tmp.resolve("metrics.json")))
+                .isEqualTo("{\"iteration\":0,\"loss\":1.0}\n");
         writer.close();
     }
 
@@ -134,7 +132,8 @@ class JsonWriterTest {
         JsonWriter writer = new JsonWriter(tmp);
         assertThatThrownBy(() -> writer.resumeAt(5))
                 .isInstanceOf(MetricsFileException.class)
-                .hasMessageStartingWith(file + ":2: not a JSON object with a whole-number \"iteration\"");
+                .hasMessageStartingWith(
+                        file + ":2: not a JSON object with a whole-number \"iteration\"");
         Files.writeString(file, "{\"loss\":1.0}\n");
         assertThatThrownBy(() -> writer.resumeAt(5)).hasMessageContaining(file + ":1: ");
         assertThat(Files.readString(file)).isEqualTo("{\"loss\":1.0}\n");

@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
-import dev.kiln.testkit.TestData;
-import dev.kiln.events.HistoryBuffer;
-import dev.kiln.events.ScalarEntry;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.kiln.events.HistoryBuffer;
+import dev.kiln.events.ScalarEntry;
+import dev.kiln.testkit.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonWriterTrainingTest {
 
@@ -50,7 +47,8 @@ class JsonWriterTrainingTest {
             assertThat(lines).hasSize(3);
             JsonObject last = JsonParser.parseString(lines.get(2)).getAsJsonObject();
             assertThat(last.get("iteration").getAsLong()).isEqualTo(24);
-            assertThat(last.keySet()).contains("total_loss", "lr", "time", "data_time", "eta_seconds");
+            assertThat(last.keySet())
+                    .contains("total_loss", "lr", "time", "data_time", "eta_seconds");
             assertThat(List.copyOf(last.keySet())).isSorted();
             Map<String, ScalarEntry> expected =
                     trainer.trainer().storage().latestWithSmoothingHint(5);

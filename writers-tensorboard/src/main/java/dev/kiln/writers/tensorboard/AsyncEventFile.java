@@ -1,7 +1,6 @@
 package dev.kiln.writers.tensorboard;
 
 import dev.kiln.writers.tensorboard.proto.Event;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

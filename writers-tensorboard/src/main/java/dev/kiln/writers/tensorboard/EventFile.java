@@ -1,7 +1,6 @@
 package dev.kiln.writers.tensorboard;
 
 import dev.kiln.writers.tensorboard.proto.Event;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -56,8 +55,13 @@ final class EventFile implements AutoCloseable {
                 OutputStream stream =
                         Files.newOutputStream(
                                 candidate, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                EventFile file = new EventFile(candidate, new BufferedOutputStream(stream, 1 << 16));
-                file.write(Event.newBuilder().setWallTime(wallTime).setFileVersion(FILE_VERSION).build());
+                EventFile file =
+                        new EventFile(candidate, new BufferedOutputStream(stream, 1 << 16));
+                file.write(
+                        Event.newBuilder()
+                                .setWallTime(wallTime)
+                                .setFileVersion(FILE_VERSION)
+                                .build());
                 file.flush();
                 return file;
             } catch (FileAlreadyExistsException taken) {

@@ -2,7 +2,6 @@ package dev.kiln.writers.tensorboard;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Value;
-
 import dev.kiln.events.HistogramEvent;
 import dev.kiln.writers.tensorboard.proto.DataType;
 import dev.kiln.writers.tensorboard.proto.Event;
@@ -16,7 +15,6 @@ import dev.kiln.writers.tensorboard.proto.Summary;
 import dev.kiln.writers.tensorboard.proto.SummaryMetadata;
 import dev.kiln.writers.tensorboard.proto.TensorProto;
 import dev.kiln.writers.tensorboard.proto.TensorShapeProto;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -122,7 +120,9 @@ final class SummaryEvents {
             int edge = Arrays.binarySearch(EDGES, h.bucketLimits()[j]);
             if (edge < 0) {
                 throw new IllegalArgumentException(
-                        "histogram '" + h.name() + "' has a bucket limit that is not a default edge: "
+                        "histogram '"
+                                + h.name()
+                                + "' has a bucket limit that is not a default edge: "
                                 + h.bucketLimits()[j]);
             }
             if (edge - 1 > previous) {

@@ -48,8 +48,11 @@ public record TensorBoardOptions(
                             || value instanceof Number
                             || value instanceof Boolean)) {
                         throw new IllegalArgumentException(
-                                "hyperparameter '" + name + "' must be a String, Number or Boolean,"
-                                        + " was " + (value == null ? "null" : value.getClass().getName()));
+                                "hyperparameter '"
+                                        + name
+                                        + "' must be a String, Number or Boolean,"
+                                        + " was "
+                                        + (value == null ? "null" : value.getClass().getName()));
                     }
                 });
         hparams = Collections.unmodifiableMap(new LinkedHashMap<>(hparams));

@@ -3,20 +3,17 @@ package dev.kiln.writers.tensorboard;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
-
-import dev.kiln.spi.Settings;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.EventWriter;
 import dev.kiln.events.HistogramEvent;
 import dev.kiln.events.ScalarEntry;
 import dev.kiln.spi.KilnExtension;
+import dev.kiln.spi.Settings;
 import dev.kiln.train.TrainerView;
 import dev.kiln.writers.tensorboard.proto.Event;
-
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Provider;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +41,9 @@ import java.util.stream.Collectors;
  *
  * <p>Usable without a trainer: {@code new TensorBoardWriter(dir, TensorBoardOptions.defaults())}.
  */
-@KilnExtension(name = "tensorboard", description = "TensorBoard event files: scalars, histograms, config text, hparams")
+@KilnExtension(
+        name = "tensorboard",
+        description = "TensorBoard event files: scalars, histograms, config text, hparams")
 public final class TensorBoardWriter implements EventWriter {
 
     private final Path outputDir;
@@ -101,7 +100,8 @@ public final class TensorBoardWriter implements EventWriter {
                         Settings.of(section, "kiln.tensorboard").intAtLeast("queue-capacity", 1),
                         render(kiln),
                         chosenValues(
-                                kiln, Settings.of(section, "kiln.tensorboard").stringList("hparams"))),
+                                kiln,
+                                Settings.of(section, "kiln.tensorboard").stringList("hparams"))),
                 () -> {
                     TrainerView t = trainer.get();
                     return t.failure().isEmpty()
@@ -109,7 +109,8 @@ public final class TensorBoardWriter implements EventWriter {
                 });
     }
 
-    private TensorBoardWriter(Path outputDir, TensorBoardOptions options, BooleanSupplier succeeded) {
+    private TensorBoardWriter(
+            Path outputDir, TensorBoardOptions options, BooleanSupplier succeeded) {
         this.outputDir = outputDir;
         this.options = options;
         this.succeeded = succeeded;
@@ -147,7 +148,10 @@ public final class TensorBoardWriter implements EventWriter {
         return "# The resolved configuration of this run, written by Kiln.\n"
                 + kiln.atKey("kiln")
                         .root()
-                        .render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+                        .render(
+                                ConfigRenderOptions.defaults()
+                                        .setOriginComments(false)
+                                        .setJson(false));
     }
 
     /** @return the options */
@@ -180,10 +184,12 @@ public final class TensorBoardWriter implements EventWriter {
         open(wallTime)
                 .submit(
                         () -> {
-                            List<Event> events = new ArrayList<>(scalars.size() + histograms.size());
+                            List<Event> events =
+                                    new ArrayList<>(scalars.size() + histograms.size());
                             scalars.forEach(
                                     (step, values) ->
-                                            events.add(SummaryEvents.scalars(step, wallTime, values)));
+                                            events.add(
+                                                    SummaryEvents.scalars(step, wallTime, values)));
                             for (HistogramEvent h : histograms) {
                                 events.add(SummaryEvents.histogram(h, wallTime));
                             }
@@ -260,7 +266,8 @@ public final class TensorBoardWriter implements EventWriter {
                                             wallTime));
                         }
                         if (!options.hparams().isEmpty()) {
-                            events.add(SummaryEvents.hparamsStart(options.hparams(), step, wallTime));
+                            events.add(
+                                    SummaryEvents.hparamsStart(options.hparams(), step, wallTime));
                         }
                         return events;
                     });

@@ -1,11 +1,9 @@
 package dev.kiln.writers.tensorboard;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import dev.kiln.writers.tensorboard.proto.Event;
 import dev.kiln.writers.tensorboard.proto.HParamsPluginData;
 import dev.kiln.writers.tensorboard.proto.Summary;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

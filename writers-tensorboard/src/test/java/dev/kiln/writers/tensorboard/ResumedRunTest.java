@@ -3,22 +3,19 @@ package dev.kiln.writers.tensorboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
-
-import dev.kiln.testkit.TestData;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
+import dev.kiln.testkit.TestData;
 import dev.kiln.writers.tensorboard.proto.Event;
 import dev.kiln.writers.tensorboard.proto.SessionLog;
-
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The resume path through the trainer and the periodic writer, as a resumed run takes it: a run
@@ -67,7 +64,12 @@ class ResumedRunTest {
 
         List<Long> iterations =
                 Files.readAllLines(metrics).stream()
-                        .map(l -> JsonParser.parseString(l).getAsJsonObject().get("iteration").getAsLong())
+                        .map(
+                                l ->
+                                        JsonParser.parseString(l)
+                                                .getAsJsonObject()
+                                                .get("iteration")
+                                                .getAsLong())
                         .toList();
         assertThat(iterations).containsExactly(9L, 19L, 29L, 39L, 49L);
 
@@ -84,7 +86,8 @@ class ResumedRunTest {
         List<Event> second =
                 read.stream().filter(e -> e.get(1).hasSessionLog()).findFirst().orElseThrow();
         List<Event> first = read.get(read.get(0) == second ? 1 : 0);
-        assertThat(second.get(1).getSessionLog().getStatus()).isEqualTo(SessionLog.SessionStatus.START);
+        assertThat(second.get(1).getSessionLog().getStatus())
+                .isEqualTo(SessionLog.SessionStatus.START);
         assertThat(second.get(1).getStep()).isEqualTo(20);
         assertThat(EventFiles.scalars(first).keySet()).containsExactly(9L, 19L, 29L, 39L);
         assertThat(EventFiles.scalars(second).keySet()).containsExactly(29L, 39L, 49L);

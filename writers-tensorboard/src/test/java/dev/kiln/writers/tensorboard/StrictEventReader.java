@@ -1,10 +1,8 @@
 package dev.kiln.writers.tensorboard;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import dev.kiln.writers.tensorboard.proto.Event;
 import dev.kiln.writers.tensorboard.proto.Summary;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -12,10 +12,6 @@ import dev.kiln.writers.tensorboard.proto.HistogramProto;
 import dev.kiln.writers.tensorboard.proto.SessionLog;
 import dev.kiln.writers.tensorboard.proto.Status;
 import dev.kiln.writers.tensorboard.proto.Summary;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TensorBoardWriterTest {
 
@@ -79,8 +77,10 @@ class TensorBoardWriterTest {
         Path file = writer.files().get(0);
         assertThat(file.getParent()).isEqualTo(dir);
         assertThat(file.getFileName().toString())
-                .matches("events\\.out\\.tfevents\\.\\d{10}\\.[A-Za-z0-9._-]+\\."
-                        + ProcessHandle.current().pid() + "\\.\\d+");
+                .matches(
+                        "events\\.out\\.tfevents\\.\\d{10}\\.[A-Za-z0-9._-]+\\."
+                                + ProcessHandle.current().pid()
+                                + "\\.\\d+");
         List<Event> events = StrictEventReader.read(file);
         assertThat(events.get(0).getFileVersion()).isEqualTo("brain.Event:2");
         assertThat(events.get(0).getWallTime()).isGreaterThan(1.6e9);
@@ -101,12 +101,15 @@ class TensorBoardWriterTest {
                 EventFiles.values(events).stream()
                         .filter(t -> t.value().getValueCase() == Summary.Value.ValueCase.HISTO)
                         .toList();
-        assertThat(histos).extracting(EventFiles.Tagged::step).containsExactly(0L, 5L, 10L, 15L, 20L, 25L);
+        assertThat(histos)
+                .extracting(EventFiles.Tagged::step)
+                .containsExactly(0L, 5L, 10L, 15L, 20L, 25L);
         for (EventFiles.Tagged t : histos) {
             assertThat(t.value().getTag()).isEqualTo("weights");
             HistogramProto h = t.value().getHisto();
             assertThat(h.getNum()).isEqualTo(200);
-            assertThat(h.getBucketList().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(200);
+            assertThat(h.getBucketList().stream().mapToDouble(Double::doubleValue).sum())
+                    .isEqualTo(200);
             assertThat(h.getMin()).isBetween(-3.0, h.getMax());
         }
 
@@ -120,15 +123,29 @@ class TensorBoardWriterTest {
 
         // hparams: start with the values, end as a success
         HParamsPluginData start =
-                EventFiles.hparams(EventFiles.tag(events, "_hparams_/session_start_info").orElseThrow());
-        assertThat(start.getSessionStartInfo().getHparamsMap().get("solver.base-lr").getNumberValue())
+                EventFiles.hparams(
+                        EventFiles.tag(events, "_hparams_/session_start_info").orElseThrow());
+        assertThat(
+                        start.getSessionStartInfo()
+                                .getHparamsMap()
+                                .get("solver.base-lr")
+                                .getNumberValue())
                 .isEqualTo(0.05);
-        assertThat(start.getSessionStartInfo().getHparamsMap().get("solver.optimizer").getStringValue())
+        assertThat(
+                        start.getSessionStartInfo()
+                                .getHparamsMap()
+                                .get("solver.optimizer")
+                                .getStringValue())
                 .isEqualTo("sgd");
-        assertThat(start.getSessionStartInfo().getHparamsMap().get("solver.nesterov").getBoolValue())
+        assertThat(
+                        start.getSessionStartInfo()
+                                .getHparamsMap()
+                                .get("solver.nesterov")
+                                .getBoolValue())
                 .isFalse();
         assertThat(start.getSessionStartInfo().getStartTimeSecs()).isGreaterThan(1.6e9);
-        EventFiles.Tagged endTag = EventFiles.tag(events, "_hparams_/session_end_info").orElseThrow();
+        EventFiles.Tagged endTag =
+                EventFiles.tag(events, "_hparams_/session_end_info").orElseThrow();
         assertThat(EventFiles.hparams(endTag).getSessionEndInfo().getStatus())
                 .isEqualTo(Status.STATUS_SUCCESS);
         assertThat(endTag.step()).isEqualTo(29);
@@ -177,7 +194,8 @@ class TensorBoardWriterTest {
     @Test
     void writeHandsOverAndFlushWaitsUntilTheFileHoldsIt() throws Exception {
         EventStorage storage = new EventStorage();
-        TensorBoardWriter writer = new TensorBoardWriter(tmp, TensorBoardOptions.defaults().withQueueCapacity(1));
+        TensorBoardWriter writer =
+                new TensorBoardWriter(tmp, TensorBoardOptions.defaults().withQueueCapacity(1));
         for (int it = 0; it < 50; it++) {
             storage.setIter(it);
             storage.putScalar("loss", it);
@@ -191,7 +209,8 @@ class TensorBoardWriterTest {
     }
 
     @Test
-    void aResumedRunStartsANewFileBeginningWithASessionStartAtTheResumeIteration() throws Exception {
+    void aResumedRunStartsANewFileBeginningWithASessionStartAtTheResumeIteration()
+            throws Exception {
         EventStorage storage = new EventStorage();
         TensorBoardWriter first = new TensorBoardWriter(tmp, options());
         loop(storage, first, 0, 40);
@@ -203,17 +222,26 @@ class TensorBoardWriterTest {
         resumed.close();
 
         try (var listing = Files.list(tmp)) {
-            assertThat(listing.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")))
+            assertThat(
+                            listing.filter(
+                                    p ->
+                                            p.getFileName()
+                                                    .toString()
+                                                    .startsWith("events.out.tfevents.")))
                     .hasSize(2);
         }
         Path second = resumed.files().get(0);
         assertThat(second).isNotEqualTo(first.files().get(0));
         List<Event> events = StrictEventReader.read(second);
         assertThat(events.get(0).getFileVersion()).isEqualTo("brain.Event:2");
-        assertThat(events.get(1).getSessionLog().getStatus()).isEqualTo(SessionLog.SessionStatus.START);
+        assertThat(events.get(1).getSessionLog().getStatus())
+                .isEqualTo(SessionLog.SessionStatus.START);
         assertThat(events.get(1).getStep()).isEqualTo(30);
         assertThat(EventFiles.scalars(events).keySet()).containsExactly(39L, 49L);
-        assertThat(EventFiles.tag(events, "config")).get().extracting(EventFiles.Tagged::step).isEqualTo(30L);
+        assertThat(EventFiles.tag(events, "config"))
+                .get()
+                .extracting(EventFiles.Tagged::step)
+                .isEqualTo(30L);
     }
 
     @Test
@@ -240,7 +268,8 @@ class TensorBoardWriterTest {
         writer.close();
         List<Event> events = StrictEventReader.read(writer.files().get(0));
         HParamsPluginData end =
-                EventFiles.hparams(EventFiles.tag(events, "_hparams_/session_end_info").orElseThrow());
+                EventFiles.hparams(
+                        EventFiles.tag(events, "_hparams_/session_end_info").orElseThrow());
         assertThat(end.getSessionEndInfo().getStatus()).isEqualTo(Status.STATUS_FAILURE);
     }
 
@@ -252,7 +281,8 @@ class TensorBoardWriterTest {
         storage.putScalar("loss", 1);
         assertThatThrownBy(() -> writer.write(storage))
                 .isInstanceOf(UncheckedIOException.class)
-                .hasMessageStartingWith("cannot create a TensorBoard event file in " + notADir.resolve("tb"));
+                .hasMessageStartingWith(
+                        "cannot create a TensorBoard event file in " + notADir.resolve("tb"));
         writer.close();
     }
 

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.writers.tensorboard.proto.Event;
-
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class TfRecordFramingTest {
 
@@ -101,11 +99,13 @@ class TfRecordFramingTest {
 
         // a record whose data is framed right but is not a protobuf message
         byte[] garbage = frameRaw(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
-        assertThatThrownBy(() -> StrictEventReader.read(garbage)).hasMessageContaining("not an Event");
+        assertThatThrownBy(() -> StrictEventReader.read(garbage))
+                .hasMessageContaining("not an Event");
 
         // field 99 is no field of Event
         byte[] unknown = frameRaw(new byte[] {(byte) 0x98, 0x06, 0x01});
-        assertThatThrownBy(() -> StrictEventReader.read(unknown)).hasMessageContaining("unknown fields");
+        assertThatThrownBy(() -> StrictEventReader.read(unknown))
+                .hasMessageContaining("unknown fields");
     }
 
     private static byte[] frameRaw(byte[] data) throws Exception {

@@ -5,21 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
+import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.testkit.TestData;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
-import dev.kiln.core.run.DefaultTrainer;
-import dev.kiln.core.run.KilnRun;
 import dev.kiln.writers.tensorboard.proto.Event;
 import dev.kiln.writers.tensorboard.proto.HParamsPluginData;
 import dev.kiln.writers.tensorboard.proto.Status;
-
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A configured run with {@code kiln.writers = [console, json, tensorboard]}. */
 class WritersTrainingTest {
@@ -82,7 +79,9 @@ class WritersTrainingTest {
         assertThat(scalars.keySet()).isEqualTo(json.keySet());
         json.forEach(
                 (step, values) -> {
-                    assertThat(scalars.get(step).keySet()).as("tags at " + step).isEqualTo(values.keySet());
+                    assertThat(scalars.get(step).keySet())
+                            .as("tags at " + step)
+                            .isEqualTo(values.keySet());
                     values.forEach(
                             (tag, v) ->
                                     assertThat(scalars.get(step).get(tag))
@@ -92,12 +91,17 @@ class WritersTrainingTest {
         assertThat(json.get(44L)).containsKeys("total_loss", "lr", "time", "data_time");
 
         String config =
-                EventFiles.tag(events, "config").orElseThrow().value().getTensor().getStringVal(0)
+                EventFiles.tag(events, "config")
+                        .orElseThrow()
+                        .value()
+                        .getTensor()
+                        .getStringVal(0)
                         .toString(StandardCharsets.UTF_8);
         assertThat(config).contains("engine=" + engine).contains("max-iter=45");
 
         HParamsPluginData start =
-                EventFiles.hparams(EventFiles.tag(events, "_hparams_/session_start_info").orElseThrow());
+                EventFiles.hparams(
+                        EventFiles.tag(events, "_hparams_/session_start_info").orElseThrow());
         var hparams = start.getSessionStartInfo().getHparamsMap();
         assertThat(hparams.get("engine").getStringValue()).isEqualTo(engine);
         assertThat(hparams.get("solver.base-lr").getNumberValue()).isEqualTo(0.02);
@@ -105,7 +109,8 @@ class WritersTrainingTest {
         assertThat(hparams.get("solver.nesterov")).isNull();
         assertThat(hparams.get("model.hidden-sizes").getStringValue()).isEqualTo("[16]");
         HParamsPluginData end =
-                EventFiles.hparams(EventFiles.tag(events, "_hparams_/session_end_info").orElseThrow());
+                EventFiles.hparams(
+                        EventFiles.tag(events, "_hparams_/session_end_info").orElseThrow());
         assertThat(end.getSessionEndInfo().getStatus()).isEqualTo(Status.STATUS_SUCCESS);
     }
 
@@ -123,7 +128,11 @@ class WritersTrainingTest {
                                 })
                         .build();
         TestTrainer kit =
-                TestTrainer.in(tmp).engine(engine).iterations(20).writers("tensorboard").hook(stopThenFail);
+                TestTrainer.in(tmp)
+                        .engine(engine)
+                        .iterations(20)
+                        .writers("tensorboard")
+                        .hook(stopThenFail);
 
         assertThatThrownBy(kit::train).hasMessageContaining("and then a hook failed");
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import dev.kiln.core.config.KilnConfigException;
-import dev.kiln.core.plugin.PluginException;
+import dev.kiln.spi.SettingsException;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.testkit.TrainedRun;
 import java.nio.file.Files;
@@ -63,8 +63,7 @@ class HelloHookTest {
         Files.writeString(conf, "kiln.hooks = [hello]\nkiln.hello.period = 0\n");
 
         assertThatThrownBy(() -> TestTrainer.in(tmp).configFile(conf).train())
-                .isInstanceOf(PluginException.class)
-                .hasMessageContaining("hook \"hello\"")
+                .isInstanceOf(SettingsException.class)
                 .hasMessageContaining(
                         "hello.conf:2: kiln.hello.period: must be a whole number"
                                 + " at least 1 but is 0");

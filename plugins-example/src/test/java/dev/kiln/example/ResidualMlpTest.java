@@ -13,7 +13,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import dev.kiln.core.plugin.PluginException;
+import dev.kiln.spi.SettingsException;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.testkit.TrainedRun;
 import java.nio.file.Path;
@@ -82,8 +82,7 @@ class ResidualMlpTest {
                                         .set("kiln.model.type", "residual-mlp")
                                         .override("kiln.model.width = wide")
                                         .train())
-                .isInstanceOf(PluginException.class)
-                .hasMessageContaining("model \"residual-mlp\"")
+                .isInstanceOf(SettingsException.class)
                 .hasMessageContaining(
                         "kiln.model.width: must be a whole number at least 1 but is \"wide\"");
     }

@@ -36,9 +36,11 @@ import dev.kiln.spi.KilnExtension;
  * numbers. The global L2 norm of the gradients, as {@code grad_norm}:
  *
  * <pre>{@code
+ * @KilnExtension(name = "grad-norm", description = "puts the global L2 norm of the gradients")
  * public final class GradNormHook extends HookBase {
  *     private final Block model;
  *
+ *     @Inject // jakarta.inject.Inject
  *     public GradNormHook(Block model) {
  *         this.model = model;
  *     }

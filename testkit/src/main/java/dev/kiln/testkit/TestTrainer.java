@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * <p>The kit's baseline, below every other layer: a tiny built-in dataset (60 rows of {@value
  * TinyDataset#FEATURES} features in {@value TinyDataset#CLASSES} well-separated classes, a quarter
  * held out), an MLP with one hidden layer of 32, batches of 16, 20 iterations, no hooks and no
- * writers, the run directory {@code <work dir>/output}. Then come the {@link #configFile config
+ * writers (unless {@link #withDefaults()}), the run directory {@code <work dir>/output}. Then come the {@link #configFile config
  * files}, then the settings of this builder in the order they are called.
  */
 public final class TestTrainer {
@@ -56,6 +56,7 @@ public final class TestTrainer {
     private final List<Hook> extraHooks = new ArrayList<>();
     private Path data;
     private Path outputDir;
+    private boolean defaults;
 
     private TestTrainer(Path workDir) {
         this.workDir = workDir.toAbsolutePath().normalize();
@@ -137,6 +138,17 @@ public final class TestTrainer {
      */
     public TestTrainer override(String keyValue) {
         overrides.add(Objects.requireNonNull(keyValue, "keyValue"));
+        return this;
+    }
+
+    /**
+     * Keeps the default hooks and writers the jars on the class path contribute ({@code
+     * kiln-defaults}), instead of the kit's none: to test that an extension is on by default.
+     *
+     * @return this builder
+     */
+    public TestTrainer withDefaults() {
+        this.defaults = true;
         return this;
     }
 
@@ -261,8 +273,8 @@ public final class TestTrainer {
                                 + quote(csv)
                                 + ", test-fraction = 0.25 }",
                         "  solver { max-iter = 20, batch-size = 16 }",
-                        "  hooks = []",
-                        "  writers = []",
+                        defaults ? "" : "  hooks = []",
+                        defaults ? "" : "  writers = []",
                         "}",
                         "");
         Path file = workDir.resolve(DEFAULTS_FILE);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.core.config.KilnConfigException;
 import dev.kiln.core.hooks.IterationTimer;
 import dev.kiln.core.hooks.PeriodicWriter;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.fixtures.ConfiguredHook;
 import dev.kiln.train.HookBase;
 import java.nio.file.Files;
@@ -170,5 +171,16 @@ class TestTrainerTest {
         assertThatThrownBy(() -> TestTrainer.in(tmp).hooks("nope").train())
                 .isInstanceOf(KilnConfigException.class)
                 .hasMessageContaining("unknown hook \"nope\"");
+    }
+
+    @Test
+    void withDefaultsKeepsTheHooksAndWritersTheClassPathContributes() {
+        try (KilnRun kept = TestTrainer.in(tmp.resolve("kept")).withDefaults().load();
+                KilnRun none = TestTrainer.in(tmp.resolve("none")).load()) {
+            // on the kit's own class path only core contributes: the console writer
+            assertThat(kept.config().writers()).containsExactly("console");
+            assertThat(none.config().writers()).isEmpty();
+            assertThat(none.config().hooks()).isEmpty();
+        }
     }
 }

@@ -210,8 +210,11 @@ class PluginClassLoaderTest {
         PluginClassLoader plugin = load(getClass().getClassLoader(), plugins).get(0);
 
         List<URL> logbacks = Collections.list(plugin.getResources("logback-test.xml"));
-        assertThat(logbacks).hasSize(2);
+        List<URL> parents =
+                Collections.list(getClass().getClassLoader().getResources("logback-test.xml"));
+        assertThat(logbacks).hasSize(1 + parents.size());
         assertThat(logbacks.get(0).toString()).contains("one.jar!/");
+        assertThat(logbacks.subList(1, logbacks.size())).isEqualTo(parents);
         assertThat(plugin.getResource("logback-test.xml").toString()).contains("one.jar!/");
         assertThat(Collections.list(plugin.getResources("reference.conf")).get(0).toString())
                 .contains("one.jar!/");

@@ -3,6 +3,7 @@ package dev.kiln.spi;
 import dev.kiln.data.DatasetProvider;
 import dev.kiln.evaluation.EvaluatorProvider;
 import dev.kiln.events.EventWriter;
+import dev.kiln.loss.LossProvider;
 import dev.kiln.model.ModelProvider;
 import dev.kiln.optim.OptimizerProvider;
 import dev.kiln.schedule.ScheduleProvider;
@@ -42,8 +43,12 @@ public final class ExtensionPoints {
     public static final ExtensionPoint<EvaluatorProvider> EVALUATOR =
             new ExtensionPoint<>("evaluator", EvaluatorProvider.class);
 
+    /** Losses, selected by {@code kiln.loss.type}. */
+    public static final ExtensionPoint<LossProvider> LOSS =
+            new ExtensionPoint<>("loss", LossProvider.class);
+
     private static final List<ExtensionPoint<?>> ALL =
-            List.of(HOOK, WRITER, MODEL, DATASET, OPTIMIZER, SCHEDULE, EVALUATOR);
+            List.of(HOOK, WRITER, MODEL, DATASET, OPTIMIZER, LOSS, SCHEDULE, EVALUATOR);
 
     private ExtensionPoints() {}
 

@@ -224,6 +224,20 @@ public final class Settings {
 
     /**
      * @param key a key
+     * @return its value, a fraction in [0, 1)
+     * @throws SettingsException if it is missing, not a number, or outside [0, 1)
+     */
+    public double fraction(String key) {
+        String requirement = "must be a number in [0, 1)";
+        double value = number(key, requirement);
+        if (!(value >= 0 && value < 1)) {
+            throw problem(key, requirement + " but is " + render(key));
+        }
+        return value;
+    }
+
+    /**
+     * @param key a key
      * @param valid the valid values
      * @return the value, lower case (compared ignoring case and surrounding space)
      * @throws SettingsException if it is missing or none of {@code valid}

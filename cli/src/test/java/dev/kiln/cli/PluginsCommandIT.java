@@ -39,7 +39,12 @@ class PluginsCommandIT {
                         tuple("dataset", "csv", coreJar()),
                         tuple("optimizer", "sgd", coreJar()),
                         tuple("optimizer", "adam", coreJar()),
-                        tuple("optimizer", "adamw", coreJar()));
+                        tuple("optimizer", "adamw", coreJar()),
+                        tuple("loss", "softmax-cross-entropy", coreJar()),
+                        tuple("loss", "binary-cross-entropy", coreJar()),
+                        tuple("loss", "l2", coreJar()),
+                        tuple("loss", "l1", coreJar()),
+                        tuple("loss", "smooth-l1", coreJar()));
         assertThat(rows)
                 .filteredOn(r -> !r[2].equals(coreJar()))
                 .allSatisfy(

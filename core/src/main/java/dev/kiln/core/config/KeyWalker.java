@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * not have (with the nearest known sibling) and values whose type differs from the default's.
  *
  * <p>Open sections are skipped for unknown keys (their known keys are still type-checked): the
- * model section when {@code kiln.model.type} is not {@code mlp}, a data section when its type is
+ * model section when {@code kiln.model.type} is not {@code mlp}, the loss section when its type is
+ * not one of core's, a data section when its type is
  * neither {@code csv} nor {@code train-split}, and the paths in {@link KilnConfig#openSections()}.
  * A test data section of type {@code csv} accepts the keys of {@code kiln.data.train}; one of type
  * {@code train-split} accepts only {@code type}.
@@ -26,6 +27,10 @@ final class KeyWalker {
 
     private static final String TRAIN = "kiln.data.train";
     private static final String TEST = "kiln.data.test";
+
+    /** Core's loss types, whose keys the defaults declare; a plugin's type reads its own. */
+    private static final Set<String> CORE_LOSSES =
+            Set.of("softmax-cross-entropy", "binary-cross-entropy", "l2", "l1", "smooth-l1");
 
     private final Config config;
     private final Config reference;
@@ -118,6 +123,8 @@ final class KeyWalker {
         switch (path) {
             case "kiln.model":
                 return !"mlp".equals(typeOf(path));
+            case "kiln.loss":
+                return !CORE_LOSSES.contains(typeOf(path));
             case TRAIN:
                 return !"csv".equals(typeOf(path));
             case TEST:

@@ -47,6 +47,7 @@ public final class PluginClassLoader extends URLClassLoader {
                     "dev.kiln.data",
                     "dev.kiln.evaluation",
                     "dev.kiln.events",
+                    "dev.kiln.loss",
                     "dev.kiln.model",
                     "dev.kiln.optim",
                     "dev.kiln.runtime",

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.RandomAccessDataset;
-import ai.djl.training.loss.Loss;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.util.Modules;
@@ -30,6 +29,7 @@ import dev.kiln.data.LoadedData;
 import dev.kiln.evaluation.EvaluationHook;
 import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.events.EventWriter;
+import dev.kiln.loss.LossProvider;
 import dev.kiln.model.ModelProvider;
 import dev.kiln.model.ModelShape;
 import dev.kiln.optim.GradientClipper;
@@ -322,9 +322,16 @@ public class DefaultTrainer implements AutoCloseable {
         return SampledBatchSource.forDataset(examples, sampler, config.batchSize());
     }
 
-    /** @return the loss: softmax cross entropy, recorded as {@code loss_cls} */
+    /**
+     * Builds the loss with the loss extension {@code kiln.loss.type} (softmax cross-entropy by
+     * default, recorded as {@code loss_cls}).
+     *
+     * @return the loss the trainer minimizes
+     */
     protected LossFunction buildLoss() {
-        return LossFunction.of("loss_cls", Loss.softmaxCrossEntropyLoss());
+        return this.<LossProvider>create(
+                        ExtensionPoints.LOSS, config.config().getString("kiln.loss.type"))
+                .create();
     }
 
     /** @return the gradient clipping of {@code kiln.solver.clip-gradients} */

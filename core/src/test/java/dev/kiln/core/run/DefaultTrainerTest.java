@@ -3,6 +3,9 @@ package dev.kiln.core.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.kiln.core.config.KilnConfigException;
 import dev.kiln.core.hooks.IterationTimer;
@@ -12,6 +15,7 @@ import dev.kiln.core.optim.Sgd;
 import dev.kiln.fixtures.ConfiguredHook;
 import dev.kiln.fixtures.TestWriter;
 import dev.kiln.optim.StatefulOptimizer;
+import dev.kiln.spi.SettingsException;
 import dev.kiln.train.Hook;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,5 +141,53 @@ class DefaultTrainerTest {
                 .isInstanceOf(KilnConfigException.class)
                 .hasMessageContaining("unknown hook \"nosuchhook\"")
                 .hasMessageContaining("configured");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void theLossIsTheExtensionKilnLossTypeNames(String engine) throws Exception {
+        double plain;
+        double smoothed;
+        try (KilnRun run = run("kiln.engine=" + engine, "kiln.solver.max-iter=1");
+                DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
+            trainer.train();
+            plain = trainer.trainer().storage().history("total_loss").latest();
+        }
+        try (KilnRun run =
+                        run(
+                                "kiln.engine=" + engine,
+                                "kiln.solver.max-iter=1",
+                                "kiln.loss.label-smoothing=0.2");
+                DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
+            trainer.train();
+            smoothed = trainer.trainer().storage().history("total_loss").latest();
+        }
+        // the same weights and first batch, measured against a smoothed target
+        assertThat(smoothed).isNotEqualTo(plain);
+        try (KilnRun run = run("kiln.loss.type=l1");
+                DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
+            trainer.setUp();
+            NDManager m = trainer.manager();
+            NDList predictions = new NDList(m.create(new float[] {1f, 2f}, new Shape(2, 1)));
+            NDList targets = new NDList(m.create(new float[] {0f, 4f}));
+            assertThat(trainer.loss().compute(predictions, targets).get("loss_l1").getFloat())
+                    .isEqualTo(1.5f);
+        }
+    }
+
+    @Test
+    void aBadLossIsRefusedNamingTheKey() throws Exception {
+        assertThatThrownBy(() -> run("kiln.loss.type=focal"))
+                .isInstanceOf(KilnConfigException.class)
+                .hasMessageContaining("kiln.loss.type: unknown loss type \"focal\"")
+                .hasMessageContaining(
+                        "known: binary-cross-entropy, l1, l2, smooth-l1, softmax-cross-entropy");
+        try (KilnRun run = run("kiln.loss.label-smoothing=1.5");
+                DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
+            assertThatThrownBy(trainer::setUp)
+                    .isInstanceOf(SettingsException.class)
+                    .hasMessageEndingWith(
+                            "kiln.loss.label-smoothing: must be a number in [0, 1) but is 1.5");
+        }
     }
 }

@@ -8,10 +8,13 @@ import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.HostTable;
 import dev.kiln.data.LoadedData;
 import dev.kiln.spi.KilnExtension;
+import dev.kiln.spi.Settings;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -76,8 +79,16 @@ public final class CsvDatasetProvider implements DatasetProvider {
         if (role == DataRole.TRAIN) {
             trainScaling = examples.scaling();
         }
-        int classes = classCount(examples);
-        if (heldOut.isPresent()) {
+        boolean values =
+                "values"
+                        .equals(
+                                Settings.of(
+                                                section,
+                                                "kiln.data." + role.name().toLowerCase(Locale.ROOT))
+                                        .oneOf("targets", List.of("classes", "values")));
+        // a regression target is one value to predict; class indices count their classes
+        int classes = values ? 1 : classCount(examples);
+        if (heldOut.isPresent() && !values) {
             classes = Math.max(classes, classCount(heldOut.get()));
         }
         return new LoadedData(

@@ -32,22 +32,6 @@ final class Distribution implements AutoCloseable {
         this.copy = copy;
     }
 
-    /** What one run of {@code kiln} left behind. */
-    record Result(int exitCode, String stdout, String stderr, List<String> args) {
-
-        /** @return the command and both streams, for assertion messages */
-        String describe() {
-            return "kiln "
-                    + String.join(" ", args)
-                    + "\nexit code: "
-                    + exitCode
-                    + "\n--- stdout:\n"
-                    + stdout
-                    + "\n--- stderr:\n"
-                    + stderr;
-        }
-    }
-
     /** @return the built distribution itself, to run with {@code --plugins} */
     static Distribution built() {
         Path dist = Path.of(property("kiln.dist")).toAbsolutePath().normalize();
@@ -135,11 +119,10 @@ final class Distribution implements AutoCloseable {
      *
      * @param workDir the process's working directory
      * @param args the command line after {@code kiln}
-     * @return exit code and output
+     * @return exit code and output, as the test kit's {@link KilnCommand} captures them
      */
-    Result run(Path workDir, List<String> args) {
-        KilnCommand.Result r = KilnCommand.run(home, workDir, TIMEOUT, args);
-        return new Result(r.exitCode(), r.stdout(), r.stderr(), r.args());
+    KilnCommand.Result run(Path workDir, List<String> args) {
+        return KilnCommand.run(home, workDir, TIMEOUT, args);
     }
 
     private static List<Path> list(Path dir) throws IOException {

@@ -2,6 +2,7 @@ package dev.kiln.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.testkit.KilnCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ class ExamplePluginIT {
 
     @Test
     void pluginsListsEveryExtensionOfTheJar() {
-        Distribution.Result result;
+        KilnCommand.Result result;
         try (Distribution dist = Distribution.freshCopy(tmp.resolve("kiln"), true)) {
             result = dist.run(tmp, List.of("plugins"));
         }
@@ -84,7 +85,7 @@ class ExamplePluginIT {
     void theQuickstartWithTheHelloHookSaysHelloEveryHundredIterations() throws IOException {
         Path run = tmp.resolve("run");
 
-        Distribution.Result result;
+        KilnCommand.Result result;
         try (Distribution dist = Distribution.freshCopy(tmp.resolve("kiln"), true)) {
             result = dist.run(tmp, quickstart(run, "kiln.hooks += hello"));
         }
@@ -104,7 +105,7 @@ class ExamplePluginIT {
     void withoutTheJarTheSameCommandIsRefusedNamingTheHook() {
         Path run = tmp.resolve("run");
 
-        Distribution.Result result;
+        KilnCommand.Result result;
         try (Distribution dist = Distribution.freshCopy(tmp.resolve("kiln"), false)) {
             result = dist.run(tmp, quickstart(run, "kiln.hooks += hello"));
         }
@@ -137,7 +138,7 @@ class ExamplePluginIT {
                 }
                 """);
 
-        Distribution.Result result =
+        KilnCommand.Result result =
                 Distribution.built()
                         .run(
                                 tmp,
@@ -174,11 +175,11 @@ class ExamplePluginIT {
         Path straight = tmp.resolve("straight");
         Path halves = tmp.resolve("halves");
 
-        Distribution.Result whole = dist.run(tmp, rmsprop(plugins, straight, engine, 60));
-        Distribution.Result first = dist.run(tmp, rmsprop(plugins, halves, engine, 30));
+        KilnCommand.Result whole = dist.run(tmp, rmsprop(plugins, straight, engine, 60));
+        KilnCommand.Result first = dist.run(tmp, rmsprop(plugins, halves, engine, 30));
         List<String> resume = rmsprop(plugins, halves, engine, 60);
         resume.add("--resume");
-        Distribution.Result second = dist.run(tmp, resume);
+        KilnCommand.Result second = dist.run(tmp, resume);
 
         assertThat(whole.exitCode()).as(whole.describe()).isZero();
         assertThat(first.exitCode()).as(first.describe()).isZero();

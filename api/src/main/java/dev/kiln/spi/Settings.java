@@ -333,9 +333,10 @@ public final class Settings {
         String expected =
                 requirement.startsWith("must be ") ? requirement : "must be " + requirement;
         if (!source.hasPathOrNull(key) || source.getIsNull(key)) {
+            // a required value missing is the user's to set, in this section
             throw new SettingsException(
-                    source.hasPathOrNull(key) ? location(source.getValue(key).origin()) : null,
-                    pathOf(key),
+                    config.hasPathOrNull(key) ? location(config.getValue(key).origin()) : null,
+                    fullKey(key),
                     "required value missing; it " + expected);
         }
         try {

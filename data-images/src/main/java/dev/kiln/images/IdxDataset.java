@@ -1,0 +1,146 @@
+package dev.kiln.images;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Record;
+import ai.djl.util.Progress;
+import dev.kiln.data.DataFormatException;
+import dev.kiln.data.HostTable;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Images and their labels from a pair of IDX files (MNIST's and Fashion-MNIST's format), held in
+ * memory as bytes: each example is an image's pixels scaled to [0, 1], row by row, and its class
+ * index.
+ */
+public final class IdxDataset extends RandomAccessDataset implements HostTable {
+
+    private static final float SCALE = 1f / 255f;
+
+    private final byte[] pixels;
+    private final byte[] labels;
+    private final int count;
+    private final int height;
+    private final int width;
+
+    private IdxDataset(Builder builder, IdxFile images, IdxFile labels) {
+        super(builder);
+        this.pixels = images.values();
+        this.labels = labels.values();
+        this.count = images.dims()[0];
+        this.height = images.dims()[1];
+        this.width = images.dims()[2];
+    }
+
+    /**
+     * Reads a pair of IDX files, checking that they fit together.
+     *
+     * @param images the images' file: three dimensions, count x height x width
+     * @param labels the labels' file: one dimension, the same count
+     * @param batchSize the batch size of the dataset's own sampler
+     * @param shuffle whether its sampler shuffles
+     * @return the dataset
+     * @throws DataFormatException naming the file that does not fit
+     */
+    public static IdxDataset read(Path images, Path labels, int batchSize, boolean shuffle) {
+        IdxFile imageFile = IdxFile.read(images);
+        IdxFile labelFile = IdxFile.read(labels);
+        if (imageFile.dims().length != 3) {
+            throw new DataFormatException(
+                    images,
+                    1,
+                    "images need 3 dimensions (count, height, width) but the file has "
+                            + Arrays.toString(imageFile.dims()));
+        }
+        if (labelFile.dims().length != 1) {
+            throw new DataFormatException(
+                    labels,
+                    1,
+                    "labels need 1 dimension (count) but the file has "
+                            + Arrays.toString(labelFile.dims()));
+        }
+        if (imageFile.dims()[0] != labelFile.dims()[0]) {
+            throw new DataFormatException(
+                    labels,
+                    1,
+                    "holds "
+                            + labelFile.dims()[0]
+                            + " labels but "
+                            + images
+                            + " holds "
+                            + imageFile.dims()[0]
+                            + " images");
+        }
+        Builder builder = new Builder();
+        builder.setSampling(batchSize, shuffle);
+        return new IdxDataset(builder, imageFile, labelFile);
+    }
+
+    /** @return the shape of one image: (1, height, width) */
+    public Shape imageShape() {
+        return new Shape(1, height, width);
+    }
+
+    /** @return the number of classes: one more than the largest label */
+    public int classCount() {
+        int max = 0;
+        for (byte label : labels) {
+            max = Math.max(max, Byte.toUnsignedInt(label));
+        }
+        return max + 1;
+    }
+
+    @Override
+    public Record get(NDManager manager, long index) {
+        int row = Math.toIntExact(index);
+        float[] features = new float[featureCount()];
+        copyFeatures(row, features, 0);
+        return new Record(
+                new NDList(manager.create(features)), new NDList(manager.create(label(row))));
+    }
+
+    @Override
+    protected long availableSize() {
+        return count;
+    }
+
+    @Override
+    public void prepare(Progress progress) {
+        // read whole by read()
+    }
+
+    @Override
+    public int rowCount() {
+        return count;
+    }
+
+    @Override
+    public int featureCount() {
+        return height * width;
+    }
+
+    @Override
+    public void copyFeatures(int row, float[] dest, int offset) {
+        int n = featureCount();
+        int start = row * n;
+        for (int i = 0; i < n; i++) {
+            dest[offset + i] = Byte.toUnsignedInt(pixels[start + i]) * SCALE;
+        }
+    }
+
+    @Override
+    public float label(int row) {
+        return Byte.toUnsignedInt(labels[row]);
+    }
+
+    /** DJL's dataset builder, with nothing of its own: the files are read by {@link #read}. */
+    static final class Builder extends BaseBuilder<Builder> {
+        @Override
+        protected Builder self() {
+            return this;
+        }
+    }
+}

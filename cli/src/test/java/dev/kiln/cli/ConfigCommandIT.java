@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigFactory;
 import dev.kiln.testkit.KilnCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,5 +64,21 @@ class ConfigCommandIT {
                 .containsPattern("#   console  \\(default of kiln-core-[^ ]+\\.jar")
                 .containsPattern(
                         "#   tensorboard  \\(default of kiln-writers-tensorboard-[^ ]+\\.jar");
+    }
+
+    @Test
+    void everyExampleConfigIsValidAsShipped() throws Exception {
+        List<Path> configs;
+        try (Stream<Path> files = Files.walk(Repository.root().resolve("examples"))) {
+            configs = files.filter(f -> f.toString().endsWith(".conf")).sorted().toList();
+        }
+        assertThat(configs)
+                .extracting(c -> c.getFileName().toString())
+                .contains("fashion-mlp.conf");
+        for (Path config : configs) {
+            KilnCommand.Result result =
+                    KilnCommand.run(Repository.root(), "config", "--config", config.toString());
+            assertThat(result.exitCode()).as(result.describe()).isZero();
+        }
     }
 }

@@ -20,10 +20,9 @@ import java.util.Optional;
 /**
  * The built-in dataset {@code csv}: a {@link CsvDataset} with the settings of its section ({@code
  * path}, {@code label-column}, {@code targets}, {@code header}, {@code scaling}, {@code
- * test-fraction}, {@code
- * split-seed}). Training data with a test fraction is split, and the held-out rows are the test
- * data unless a test set of its own is configured; a test file loaded by the same provider after
- * the training file is scaled with the training rows' statistics.
+ * test-fraction}, {@code split-seed}). Training data with a test fraction is split, and the
+ * held-out rows are the test data unless a test set of its own is configured; a test file loaded
+ * by the same provider after the training file is scaled with the training rows' statistics.
  */
 @KilnExtension(
         name = "csv",

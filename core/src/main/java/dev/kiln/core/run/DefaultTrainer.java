@@ -83,6 +83,7 @@ public class DefaultTrainer implements AutoCloseable {
     private BatchSource batches;
     private LossFunction loss;
     private SimpleTrainer trainer;
+    private Resumer resumer;
 
     /**
      * Creates a trainer; nothing is built until {@link #setUp()} or {@link #train()}.
@@ -123,7 +124,10 @@ public class DefaultTrainer implements AutoCloseable {
         trainer = new SimpleTrainer(model, manager, loss, optimizer, batches);
         trainer.setGradientClipper(buildGradientClipper());
         trainer.registerHooks(buildHooks());
-        if ((config.resume() || config.weights().isPresent()) && resumers().isEmpty()) {
+        if (config.resume() || config.weights().isPresent()) {
+            resumer = findResumer();
+        }
+        if ((config.resume() || config.weights().isPresent()) && resumer == null) {
             throw new IllegalArgumentException(
                     (config.resume() ? "kiln.resume" : "kiln.weights")
                             + " needs a hook that loads checkpoints, and no installed plugin"
@@ -157,42 +161,39 @@ public class DefaultTrainer implements AutoCloseable {
      * @return the iteration to start at
      */
     protected long startIteration() {
-        List<Resumer> resumers = resumers();
         if (config.resume()) {
-            long start = resumers.get(0).resume(trainer);
+            long start = resumer.resume(trainer);
             if (start > 0) {
                 config.weights()
                         .ifPresent(w -> LOG.info("Resumed, so kiln.weights ({}) is not loaded", w));
                 return Math.min(start, config.maxIter());
             }
         }
-        config.weights().ifPresent(path -> resumers.get(0).loadWeights(path));
+        config.weights().ifPresent(path -> resumer.loadWeights(path));
         return 0;
     }
 
     /**
-     * The hooks that load checkpoints: those of {@code kiln.hooks}, or else the first installed
-     * hook extension that can (created for loading only, not registered), so that {@code --resume}
-     * and {@code kiln.weights} work whatever {@code kiln.hooks} lists.
+     * The hook that loads checkpoints: the first of {@code kiln.hooks} that can, or else the first
+     * installed hook extension that can (created for loading only, not registered), so that {@code
+     * --resume} and {@code kiln.weights} work whatever {@code kiln.hooks} lists.
+     *
+     * @return the hook, or null when no installed extension loads checkpoints
      */
-    private List<Resumer> resumers() {
-        List<Resumer> resumers = new ArrayList<>();
+    private Resumer findResumer() {
         for (Hook hook : trainer.hooks()) {
-            if (hook instanceof Resumer resumer) {
-                resumers.add(resumer);
+            if (hook instanceof Resumer listed) {
+                return listed;
             }
         }
-        if (resumers.isEmpty()) {
-            for (ExtensionInfo info : registry.all(ExtensionPoints.HOOK)) {
-                if (Resumer.class.isAssignableFrom(info.implementation())) {
-                    Hook loader = factory.create(info, Hook.class);
-                    loader.attach(trainer);
-                    resumers.add((Resumer) loader);
-                    break;
-                }
+        for (ExtensionInfo info : registry.all(ExtensionPoints.HOOK)) {
+            if (Resumer.class.isAssignableFrom(info.implementation())) {
+                Hook loader = factory.create(info, Hook.class);
+                loader.attach(trainer);
+                return (Resumer) loader;
             }
         }
-        return resumers;
+        return null;
     }
 
     /**
@@ -243,7 +244,6 @@ public class DefaultTrainer implements AutoCloseable {
                             + " names trained ones");
             return;
         }
-        Resumer resumer = resumers().get(0);
         if (config.resume()) {
             if (resumer.resume(trainer) > 0) {
                 return;

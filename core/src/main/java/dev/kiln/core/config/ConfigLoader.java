@@ -112,15 +112,17 @@ public final class ConfigLoader {
             throw new KilnConfigException(problems);
         }
 
+        Config resolvedReference =
+                reference.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
         Config resolved;
         try {
             resolved =
-                    user.withFallback(DefaultLists.of(reference)).withFallback(reference).resolve();
+                    user.withFallback(DefaultLists.of(resolvedReference))
+                            .withFallback(reference)
+                            .resolve();
         } catch (ConfigException e) {
             throw new KilnConfigException(List.of(fromTypesafe(e)));
         }
-        Config resolvedReference =
-                reference.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
         return new KilnConfig(
                 resolved, resolvedReference, sectionSources, openSections(resolvedReference));
     }

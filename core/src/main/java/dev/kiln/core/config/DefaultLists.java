@@ -3,7 +3,6 @@ package dev.kiln.core.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
@@ -37,13 +36,12 @@ public final class DefaultLists {
     private record Entry(String name, double order, ConfigValue source) {}
 
     /**
-     * @param reference the merged {@code reference.conf} files, unresolved
+     * @param resolved the merged {@code reference.conf} files, resolved as far as they resolve on
+     *     their own
      * @return a config holding {@code kiln.hooks} and {@code kiln.writers} for the contributed
      *     lists (those without contributions are left out)
      */
-    public static Config of(Config reference) {
-        Config resolved =
-                reference.resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+    public static Config of(Config resolved) {
         Config lists = ConfigFactory.empty();
         for (String list : LISTS) {
             String path = KEY + "." + list;

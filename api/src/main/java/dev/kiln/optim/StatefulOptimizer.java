@@ -279,6 +279,30 @@ public abstract class StatefulOptimizer implements AutoCloseable {
             DeviceContext context,
             float learningRate);
 
+    /**
+     * Adds L2 weight decay to a gradient in place, {@code gradient += weightDecay * weight}, when
+     * it applies to the parameter ({@link ParameterState#decays()}): the coupled weight decay of
+     * SGD, Adam and RMSprop.
+     *
+     * @param state the parameter's state
+     * @param weight the parameter's array
+     * @param gradient its gradient, changed in place
+     * @param context the device's cached scalars
+     * @param slot the scalar slot the optimizer keeps the coefficient in
+     */
+    protected final void addWeightDecay(
+            ParameterState state,
+            NDArray weight,
+            NDArray gradient,
+            DeviceContext context,
+            int slot) {
+        if (state.decays()) {
+            try (NDArray decay = weight.mul(context.scalar(slot, weightDecay))) {
+                gradient.addi(decay);
+            }
+        }
+    }
+
     /** Creates a buffer of zeros like {@code weight}, owned by the optimizer. */
     protected static NDArray zerosLike(NDArray weight, DeviceContext context) {
         return context.manager().zeros(weight.getShape(), weight.getDataType());

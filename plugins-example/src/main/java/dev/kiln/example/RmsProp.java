@@ -71,11 +71,7 @@ public final class RmsProp extends StatefulOptimizer {
             NDArray gradient,
             DeviceContext context,
             float learningRate) {
-        if (state.decays()) {
-            try (NDArray decay = weight.mul(context.scalar(WEIGHT_DECAY, getWeightDecay()))) {
-                gradient.addi(decay);
-            }
-        }
+        addWeightDecay(state, weight, gradient, context, WEIGHT_DECAY);
         NDArray squareAvg = state.buffer(0);
         if (squareAvg == null) {
             squareAvg = zerosLike(weight, context);

@@ -91,16 +91,11 @@ public class Adam extends StatefulOptimizer {
             NDArray gradient,
             DeviceContext context,
             float learningRate) {
-        if (state.decays()) {
-            float weightDecay = getWeightDecay();
-            if (decoupled) {
-                float factor = (float) (1.0 - (double) learningRate * weightDecay);
-                weight.muli(context.scalar(DECAY_FACTOR, factor));
-            } else {
-                try (NDArray decay = weight.mul(context.scalar(WEIGHT_DECAY, weightDecay))) {
-                    gradient.addi(decay);
-                }
-            }
+        if (!decoupled) {
+            addWeightDecay(state, weight, gradient, context, WEIGHT_DECAY);
+        } else if (state.decays()) {
+            float factor = (float) (1.0 - (double) learningRate * getWeightDecay());
+            weight.muli(context.scalar(DECAY_FACTOR, factor));
         }
         NDArray expAvg = state.buffer(0);
         NDArray expAvgSq = state.buffer(1);

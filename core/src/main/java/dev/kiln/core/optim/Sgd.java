@@ -67,11 +67,7 @@ public final class Sgd extends StatefulOptimizer {
             NDArray gradient,
             DeviceContext context,
             float learningRate) {
-        if (state.decays()) {
-            try (NDArray decay = weight.mul(context.scalar(WEIGHT_DECAY, getWeightDecay()))) {
-                gradient.addi(decay);
-            }
-        }
+        addWeightDecay(state, weight, gradient, context, WEIGHT_DECAY);
         if (momentum == 0f) {
             gradient.muli(context.scalar(LR, learningRate));
             weight.subi(gradient);

@@ -92,6 +92,20 @@ public final class Seeds {
         return new Random(derive(name));
     }
 
+    /**
+     * Derives the seed of one example's random draws in one epoch, such as its augmentation, from
+     * a stream seed (see {@link #derive(String)}): the same three numbers always give the same
+     * seed, whatever thread or engine asks.
+     *
+     * @param streamSeed the stream's seed, such as {@code derive("augment")}
+     * @param epoch the epoch, from 0
+     * @param index the example's index in its dataset
+     * @return the example's seed
+     */
+    public static long forExample(long streamSeed, long epoch, long index) {
+        return mix(mix(mix(streamSeed) ^ epoch) ^ index);
+    }
+
     /** SplitMix64's finaliser: a bijective 64-bit hash with good avalanche. */
     static long mix(long z) {
         z += 0x9E3779B97F4A7C15L;

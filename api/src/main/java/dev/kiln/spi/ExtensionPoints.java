@@ -1,6 +1,7 @@
 package dev.kiln.spi;
 
 import dev.kiln.data.DatasetProvider;
+import dev.kiln.data.image.TransformProvider;
 import dev.kiln.evaluation.EvaluatorProvider;
 import dev.kiln.events.EventWriter;
 import dev.kiln.loss.LossProvider;
@@ -47,8 +48,12 @@ public final class ExtensionPoints {
     public static final ExtensionPoint<LossProvider> LOSS =
             new ExtensionPoint<>("loss", LossProvider.class);
 
+    /** Image transforms, by {@code type} in a dataset's {@code transforms} list. */
+    public static final ExtensionPoint<TransformProvider> TRANSFORM =
+            new ExtensionPoint<>("transform", TransformProvider.class);
+
     private static final List<ExtensionPoint<?>> ALL =
-            List.of(HOOK, WRITER, MODEL, DATASET, OPTIMIZER, LOSS, SCHEDULE, EVALUATOR);
+            List.of(HOOK, WRITER, MODEL, DATASET, TRANSFORM, OPTIMIZER, LOSS, SCHEDULE, EVALUATOR);
 
     private ExtensionPoints() {}
 

@@ -119,6 +119,46 @@ public final class Settings {
 
     /**
      * @param key a key
+     * @return its value as a list of finite numbers
+     * @throws SettingsException if it is missing, not a list of numbers, or holds NaN or infinity
+     */
+    public List<Double> doubleList(String key) {
+        String requirement = "a list of numbers";
+        List<Double> values = read(key, c -> c.getDoubleList(key), requirement);
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                throw problem(key, "must be " + requirement + " but holds " + v);
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Rejects a key of this section (not of its defaults) that is not among the known ones, naming
+     * the closest known key, for a section whose keys no reference config declares (such as one
+     * entry of a list).
+     *
+     * @param known the keys the section may set
+     * @throws SettingsException for the first unknown key, in sorted order
+     */
+    public void checkKnownKeys(Collection<String> known) {
+        for (String key : new java.util.TreeSet<>(config.root().keySet())) {
+            if (!known.contains(key)) {
+                String hint =
+                        NameSuggester.closest(key, known)
+                                .map(k -> "; did you mean " + k + "?")
+                                .orElse("");
+                throw problem(
+                        key,
+                        "unknown key; valid keys: "
+                                + String.join(", ", new java.util.TreeSet<>(known))
+                                + hint);
+            }
+        }
+    }
+
+    /**
+     * @param key a key
      * @return its value as a boolean
      * @throws SettingsException if it is missing or not true or false
      */

@@ -45,6 +45,7 @@ public final class PluginClassLoader extends URLClassLoader {
     public static final List<String> API_PACKAGES =
             List.of(
                     "dev.kiln.data",
+                    "dev.kiln.data.image",
                     "dev.kiln.evaluation",
                     "dev.kiln.events",
                     "dev.kiln.loss",

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A data file's content is malformed: a row has the wrong number of columns, a cell is not a
- * number, and so on. The message starts with {@code file:line:} like a compiler's.
+ * number, an image cannot be decoded, and so on. The message starts with {@code file:line:} like a
+ * compiler's, or {@code file:} for a file without lines.
  *
  * <p>Not to be confused with {@code java.util.zip.DataFormatException}.
  */
@@ -31,6 +32,20 @@ public class DataFormatException extends RuntimeException {
     }
 
     /**
+     * Creates the exception for a file without lines, such as an image: the message is {@code
+     * file: problem}.
+     *
+     * @param file the data file
+     * @param problem what is wrong with it
+     */
+    public DataFormatException(Path file, String problem) {
+        super(file + ": " + problem);
+        this.file = file;
+        this.line = 0;
+        this.problem = problem;
+    }
+
+    /**
      * Returns the data file.
      *
      * @return the file's path as given
@@ -42,7 +57,7 @@ public class DataFormatException extends RuntimeException {
     /**
      * Returns the 1-based number of the offending line.
      *
-     * @return the line number
+     * @return the line number, 0 for a file without lines
      */
     public long line() {
         return line;

@@ -1,17 +1,15 @@
 package dev.kiln.evaluation;
 
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.RandomAccessDataset;
-import ai.djl.training.dataset.Record;
+import dev.kiln.data.DatasetBatches;
 import dev.kiln.data.HostTable;
+import dev.kiln.data.TrainingBatch;
 import dev.kiln.runtime.NoGradient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -48,7 +46,8 @@ public final class Inference {
      * @param model the initialized model
      * @param manager a manager on the model's device; each batch lives in a sub-manager of it
      * @param data the examples: a {@link HostTable} (such as a CSV dataset) is batched straight
-     *     from its rows, any other dataset by stacking its records
+     *     from its rows, any other dataset with {@link DatasetBatches#read} (its pipeline and
+     *     batchifiers applied)
      * @param batchSize examples per batch, at least 1
      * @param evaluator what measures the outputs; it is reset first
      * @return {@code evaluator.evaluate()}
@@ -108,43 +107,25 @@ public final class Inference {
             NDManager manager, RandomAccessDataset data, long from, int count) {
         if (data instanceof HostTable table) {
             int features = table.featureCount();
+            int labelCount = table.labelCount();
             float[] x = new float[count * features];
-            float[] y = new float[count];
+            float[] y = new float[count * labelCount];
             for (int i = 0; i < count; i++) {
                 int row = Math.toIntExact(from + i);
                 table.copyFeatures(row, x, i * features);
-                y[i] = table.label(row);
+                table.copyLabels(row, y, i * labelCount);
             }
+            Shape labelShape = labelCount == 1 ? new Shape(count) : new Shape(count, labelCount);
             return new NDList[] {
-                new NDList(manager.create(x, new Shape(count, features))),
-                new NDList(manager.create(y, new Shape(count)))
+                new NDList(manager.create(x, new Shape(count).addAll(table.exampleShape()))),
+                new NDList(manager.create(y, labelShape))
             };
         }
-        NDList[] inputs = new NDList[count];
-        NDList[] labels = new NDList[count];
+        long[] indices = new long[count];
         for (int i = 0; i < count; i++) {
-            try {
-                Record record = data.get(manager, from + i);
-                inputs[i] = record.getData();
-                labels[i] = record.getLabels();
-            } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "cannot read example " + (from + i) + " of the dataset", e);
-            }
+            indices[i] = from + i;
         }
-        return new NDList[] {stack(inputs), stack(labels)};
-    }
-
-    private static NDList stack(NDList[] records) {
-        int width = records[0].size();
-        NDList out = new NDList(width);
-        for (int j = 0; j < width; j++) {
-            NDList column = new NDList(records.length);
-            for (NDList r : records) {
-                column.add(r.get(j));
-            }
-            out.add(NDArrays.stack(column));
-        }
-        return out;
+        TrainingBatch batch = DatasetBatches.read(data, manager, indices);
+        return new NDList[] {batch.data(), batch.labels()};
     }
 }

@@ -27,6 +27,7 @@ final class CoreRules {
                     "kiln.solver.max-iter",
                     "kiln.solver.batch-size",
                     "kiln.writer-period",
+                    "kiln.data.workers",
                     "kiln.model.hidden-sizes[]",
                     "kiln.data.train.label-column",
                     "kiln.data.train.split-seed",
@@ -51,6 +52,7 @@ final class CoreRules {
         atLeast("kiln.solver.max-iter", 1);
         atLeast("kiln.solver.batch-size", 1);
         atLeast("kiln.writer-period", 1);
+        atLeast("kiln.data.workers", 1);
         greaterThanZero("kiln.solver.base-lr");
         fraction("kiln.solver.momentum");
         notNegative("kiln.solver.weight-decay");

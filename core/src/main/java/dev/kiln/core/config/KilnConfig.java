@@ -180,10 +180,11 @@ public final class KilnConfig {
     }
 
     /**
-     * Returns the test data section, if the test data is a dataset of its own. Keys it does not set
-     * are taken, all but {@code path}, from {@code kiln.data.train} when both have the same type,
-     * and from the CSV defaults when its type is {@code csv}; so a test CSV shares the train CSV's
-     * header, label column and scaling.
+     * Returns the test data section, if the test data is a dataset of its own. When its type is
+     * {@code csv}, keys it does not set are taken, all but {@code path}, from {@code
+     * kiln.data.train} if that is a CSV too, then from the CSV defaults; so a test CSV shares the
+     * train CSV's header, label column and scaling. A section of another type is given as written:
+     * its type reads its own defaults (a test set's files and transforms are its own).
      *
      * @return the section, or empty when {@code kiln.data.test.type} is {@value #TRAIN_SPLIT} (the
      *     test data are the rows held out of the train data)
@@ -195,7 +196,7 @@ public final class KilnConfig {
             return Optional.empty();
         }
         Config train = trainData();
-        if (type.equals(train.getString("type"))) {
+        if ("csv".equals(type) && type.equals(train.getString("type"))) {
             test = test.withFallback(train.withoutPath("path"));
         }
         if ("csv".equals(type) && reference.hasPath("kiln.data.train")) {
@@ -247,6 +248,18 @@ public final class KilnConfig {
      */
     public int batchSize() {
         return config.getInt("kiln.solver.batch-size");
+    }
+
+    /**
+     * Returns how many threads decode and transform the examples of a batch ({@code
+     * kiln.data.workers}; unset: one per core).
+     *
+     * @return at least 1 once validated
+     */
+    public int dataWorkers() {
+        return config.getIsNull("kiln.data.workers")
+                ? Runtime.getRuntime().availableProcessors()
+                : config.getInt("kiln.data.workers");
     }
 
     /**

@@ -1,13 +1,10 @@
 package dev.kiln.core.data;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.RandomAccessDataset;
-import ai.djl.training.dataset.Record;
-import ai.djl.translate.Batchifier;
-import ai.djl.translate.StackBatchifier;
 import ai.djl.translate.TranslateException;
 import dev.kiln.data.BatchSource;
+import dev.kiln.data.DatasetBatches;
 import dev.kiln.data.TrainingBatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,16 +13,16 @@ import java.util.Map;
 /**
  * Batches of any DJL {@link RandomAccessDataset}, drawn by a {@link TrainingSampler}.
  *
- * <p>Records are read with {@code dataset.get(manager, index)} on the calling thread and stacked
- * with a {@link StackBatchifier}; there is no prefetching. The dataset's own sampler and pipeline
- * are not used. For in-memory float tables, {@link SampledBatchSource} is faster.
+ * <p>Records are read on the calling thread with {@link DatasetBatches#read}, which applies the
+ * dataset's pipeline, target pipeline and batchifiers as DJL's own iteration does; there is no
+ * prefetching. The dataset's own sampler is not used: the records are those the {@link
+ * TrainingSampler} draws. For in-memory float tables, {@link SampledBatchSource} is faster.
  */
 public final class DatasetBatchSource implements BatchSource {
 
     private final RandomAccessDataset dataset;
     private final TrainingSampler sampler;
     private final int batchSize;
-    private final Batchifier batchifier = new StackBatchifier();
     private boolean closed;
 
     /**
@@ -64,23 +61,13 @@ public final class DatasetBatchSource implements BatchSource {
             throw new IllegalStateException("batch source is closed");
         }
         SamplerPosition before = sampler.position();
-        int[] indices = sampler.nextIndices(batchSize);
-        try (NDManager scratch = manager.newSubManager()) {
-            NDList[] data = new NDList[batchSize];
-            NDList[] labels = new NDList[batchSize];
-            for (int i = 0; i < batchSize; i++) {
-                Record record = dataset.get(scratch, indices[i]);
-                data[i] = record.getData();
-                labels[i] = record.getLabels();
-            }
-            NDList batchData = batchifier.batchify(data);
-            NDList batchLabels = batchifier.batchify(labels);
-            batchData.attach(manager);
-            batchLabels.attach(manager);
-            return new TrainingBatch(batchData, batchLabels);
-        } catch (IOException e) {
-            sampler.seek(before);
-            throw new UncheckedIOException("reading a record failed", e);
+        int[] drawn = sampler.nextIndices(batchSize);
+        long[] indices = new long[batchSize];
+        for (int i = 0; i < batchSize; i++) {
+            indices[i] = drawn[i];
+        }
+        try {
+            return DatasetBatches.read(dataset, manager, indices);
         } catch (RuntimeException e) {
             sampler.seek(before);
             throw e;

@@ -9,6 +9,7 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import dev.kiln.data.BatchSource;
 import dev.kiln.data.HostTable;
 import dev.kiln.data.TrainingBatch;
+import dev.kiln.runtime.Seeds;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -17,17 +18,22 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Batches of rows of a {@link HostTable}, drawn by a {@link TrainingSampler} and gathered ahead of
- * time on a background thread.
+ * time on background threads.
  *
  * <p>Batches live in a pool of slots, each a pair of direct buffers (features of shape (batch,
- * featureCount) and labels of shape (batch), float32) with a pair of arrays made for them on the
+ * exampleShape...) and labels of shape (batch) or (batch, labelCount), float32) with a pair of arrays made for them on the
  * training thread at first use (arrays are never created on the background thread: MXNet does
  * not allow it). A daemon thread fills free slots some batches ahead: by default as many as fit
  * in {@link #DEFAULT_PREFETCH_BYTES}, between {@link #MIN_DEFAULT_PREFETCH} and {@link
@@ -47,6 +53,16 @@ import org.slf4j.LoggerFactory;
  * the caller will get, not that of the prefetcher that runs ahead. An exception on the background
  * thread is thrown by the {@link #next} call that would have returned the failed batch, and by
  * every call after it until {@link #loadState}.
+ *
+ * <p>A batch is gathered by up to {@code workers} threads at once: the gathering thread splits it
+ * into contiguous runs of rows and copies one run itself while pool threads copy the others, each
+ * into its own part of the slot's buffers, so the rows stay in sampling order whatever the number
+ * of threads. This is what lets an image dataset decode and augment on every core. A batch of
+ * fewer than {@link #PARALLEL_MIN_VALUES} values is gathered by one thread: handing work to
+ * another costs more than copying it. A randomized table ({@link HostTable#isRandomized}) gets,
+ * for each row, the seed {@link Seeds#forExample}{@code (augmentSeed, epoch, row)}, so the
+ * augmented values depend on neither the thread nor the timing, and a resumed run sees those of
+ * the uninterrupted one.
  */
 public final class SampledBatchSource implements BatchSource {
 
@@ -59,6 +75,9 @@ public final class SampledBatchSource implements BatchSource {
     /** The most batches prepared ahead unless told otherwise, however small they are. */
     public static final int MAX_DEFAULT_PREFETCH = 64;
 
+    /** The fewest feature values in a batch for it to be gathered by several threads. */
+    public static final int PARALLEL_MIN_VALUES = 1 << 16;
+
     private static final Logger LOG = LoggerFactory.getLogger(SampledBatchSource.class);
     private static final long STOP_TIMEOUT_MS = 30_000;
 
@@ -66,7 +85,14 @@ public final class SampledBatchSource implements BatchSource {
     private final TrainingSampler sampler;
     private final int batchSize;
     private final int featureCount;
+    private final int labelCount;
+    private final Shape featureShape;
+    private final Shape labelShape;
     private final int prefetch;
+    private final int workers;
+    private final long augmentSeed;
+    private final boolean randomized;
+    private final ExecutorService pool;
     private final int handBack;
 
     /** Slots the gathering thread may fill. */
@@ -99,7 +125,13 @@ public final class SampledBatchSource implements BatchSource {
      * @param batchSize rows per batch
      */
     public SampledBatchSource(HostTable table, TrainingSampler sampler, int batchSize) {
-        this(table, sampler, batchSize, defaultPrefetch(batchSize, table.featureCount()));
+        this(
+                table,
+                sampler,
+                batchSize,
+                defaultPrefetch(batchSize, table.featureCount()),
+                1,
+                sampler.seed());
     }
 
     /**
@@ -128,6 +160,29 @@ public final class SampledBatchSource implements BatchSource {
      */
     public SampledBatchSource(
             HostTable table, TrainingSampler sampler, int batchSize, int prefetch) {
+        this(table, sampler, batchSize, prefetch, 1, sampler.seed());
+    }
+
+    /**
+     * Creates a source and starts its threads.
+     *
+     * @param table the rows
+     * @param sampler the index stream, over exactly the table's rows; this source owns it from
+     *     now on
+     * @param batchSize rows per batch
+     * @param prefetch how many batches to prepare ahead, at least 1
+     * @param workers how many threads gather one batch, at least 1 (the gathering thread and
+     *     {@code workers - 1} pool threads)
+     * @param augmentSeed the seed from which each row's seed in each epoch is derived, for a
+     *     randomized table
+     */
+    public SampledBatchSource(
+            HostTable table,
+            TrainingSampler sampler,
+            int batchSize,
+            int prefetch,
+            int workers,
+            long augmentSeed) {
         if (sampler.size() != table.rowCount()) {
             throw new IllegalArgumentException(
                     "sampler covers "
@@ -135,22 +190,40 @@ public final class SampledBatchSource implements BatchSource {
                             + " rows but the table has "
                             + table.rowCount());
         }
-        if (batchSize < 1 || prefetch < 1) {
+        if (batchSize < 1 || prefetch < 1 || workers < 1) {
             throw new IllegalArgumentException(
-                    "batch size and prefetch must be at least 1, got "
+                    "batch size, prefetch and workers must be at least 1, got "
                             + batchSize
+                            + ", "
+                            + prefetch
                             + " and "
-                            + prefetch);
+                            + workers);
         }
         this.table = table;
         this.sampler = sampler;
         this.batchSize = batchSize;
         this.featureCount = table.featureCount();
+        this.labelCount = table.labelCount();
+        this.featureShape = new Shape(batchSize).addAll(table.exampleShape());
+        if (featureShape.size() != (long) batchSize * featureCount) {
+            throw new IllegalArgumentException(
+                    "the table's example shape "
+                            + table.exampleShape()
+                            + " does not hold its "
+                            + featureCount
+                            + " features");
+        }
+        this.labelShape = labelCount == 1 ? new Shape(batchSize) : new Shape(batchSize, labelCount);
         this.prefetch = prefetch;
+        this.augmentSeed = augmentSeed;
+        this.randomized = table.isRandomized();
+        boolean parallel = workers > 1 && (long) batchSize * featureCount >= PARALLEL_MIN_VALUES;
+        this.workers = parallel ? Math.min(workers, batchSize) : 1;
+        this.pool = this.workers > 1 ? newPool(this.workers - 1) : null;
         this.handBack = Math.max(1, prefetch / 2);
         // One slot more than the prefetch: the one lent to the current step.
         for (int i = 0; i <= prefetch; i++) {
-            free.add(new Slot(batchSize * featureCount, batchSize));
+            free.add(newSlot());
         }
         this.nextPosition = sampler.position();
         startWorker();
@@ -164,14 +237,35 @@ public final class SampledBatchSource implements BatchSource {
      * @param dataset the dataset
      * @param sampler the index stream over the dataset's records
      * @param batchSize records per batch
+     * @param workers threads that gather a batch of a {@link HostTable}, at least 1
+     * @param augmentSeed the seed of a randomized table's per-row seeds
      * @return the batch source
      */
     public static BatchSource forDataset(
-            RandomAccessDataset dataset, TrainingSampler sampler, int batchSize) {
+            RandomAccessDataset dataset,
+            TrainingSampler sampler,
+            int batchSize,
+            int workers,
+            long augmentSeed) {
         if (dataset instanceof HostTable table) {
-            return new SampledBatchSource(table, sampler, batchSize);
+            return new SampledBatchSource(
+                    table,
+                    sampler,
+                    batchSize,
+                    defaultPrefetch(batchSize, table.featureCount()),
+                    workers,
+                    augmentSeed);
         }
         return new DatasetBatchSource(dataset, sampler, batchSize);
+    }
+
+    /**
+     * Returns how many threads gather one batch: 1 for batches too small to share out.
+     *
+     * @return the number of gathering threads
+     */
+    public int workers() {
+        return workers;
     }
 
     /**
@@ -240,7 +334,7 @@ public final class SampledBatchSource implements BatchSource {
                 }
             } else if (!slot.replaced) {
                 slot.replaced = true;
-                returned.add(new Slot(batchSize * featureCount, batchSize));
+                returned.add(newSlot());
             }
         }
         if (returned.size() >= handBack || ready.isEmpty()) {
@@ -259,8 +353,8 @@ public final class SampledBatchSource implements BatchSource {
             slotOwner = manager.getEngine().newBaseManager(manager.getDevice());
             buffersBound = setBindsBuffer(slotOwner);
         }
-        slot.features = slotOwner.zeros(new Shape(batchSize, featureCount), DataType.FLOAT32);
-        slot.labels = slotOwner.zeros(new Shape(batchSize), DataType.FLOAT32);
+        slot.features = slotOwner.zeros(featureShape, DataType.FLOAT32);
+        slot.labels = slotOwner.zeros(labelShape, DataType.FLOAT32);
         slot.features.set(slot.featureBuffer);
         slot.labels.set(slot.labelBuffer);
     }
@@ -311,6 +405,9 @@ public final class SampledBatchSource implements BatchSource {
         }
         closed = true;
         stopWorker();
+        if (pool != null) {
+            pool.shutdownNow();
+        }
         ready.clear();
         free.clear();
         if (slotOwner != null) {
@@ -358,7 +455,8 @@ public final class SampledBatchSource implements BatchSource {
     }
 
     private void produce() {
-        float[] row = new float[featureCount];
+        int[] rows = new int[batchSize];
+        long[] seeds = new long[batchSize];
         while (!Thread.currentThread().isInterrupted()) {
             Slot slot;
             try {
@@ -367,15 +465,15 @@ public final class SampledBatchSource implements BatchSource {
                 return; // Asked to stop.
             }
             try {
-                FloatBuffer features = slot.featureBuffer.asFloatBuffer();
-                FloatBuffer labels = slot.labelBuffer.asFloatBuffer();
                 for (int i = 0; i < batchSize; i++) {
-                    int index = sampler.nextIndex();
-                    table.copyFeatures(index, row, 0);
-                    features.put(row);
-                    labels.put(table.label(index));
+                    rows[i] = sampler.nextIndex();
+                    seeds[i] =
+                            randomized
+                                    ? Seeds.forExample(augmentSeed, sampler.epoch(), rows[i])
+                                    : 0;
                 }
                 slot.after = sampler.position();
+                gather(slot, rows, seeds);
                 if (slot.features != null && !buffersBound) {
                     // Copying can wait on the engine (MXNet first waits until every queued
                     // operation is done); here it does not hold up the training thread. A slot
@@ -383,13 +481,98 @@ public final class SampledBatchSource implements BatchSource {
                     slot.features.set(slot.featureBuffer);
                     slot.labels.set(slot.labelBuffer);
                 }
+            } catch (InterruptedException e) {
+                return; // Asked to stop while the pool gathered.
             } catch (Throwable t) { // NOPMD: any failure must reach the training thread
-                slot.failure = t;
+                slot.failure = t instanceof ExecutionException ? t.getCause() : t;
                 ready.add(slot);
                 return;
             }
             ready.add(slot);
         }
+    }
+
+    /**
+     * Copies the batch's rows into the slot's buffers: the rows split into {@link #workers}
+     * contiguous runs, the first copied here and the others by the pool.
+     */
+    private void gather(Slot slot, int[] rows, long[] seeds)
+            throws InterruptedException, ExecutionException {
+        if (pool == null) {
+            copyRows(slot, rows, seeds, 0, batchSize);
+            return;
+        }
+        List<Future<?>> parts = new ArrayList<>(workers - 1);
+        for (int w = 1; w < workers; w++) {
+            int from = batchSize * w / workers;
+            int to = batchSize * (w + 1) / workers;
+            parts.add(pool.submit(() -> copyRows(slot, rows, seeds, from, to)));
+        }
+        try {
+            copyRows(slot, rows, seeds, 0, batchSize / workers);
+        } finally {
+            awaitAll(parts);
+        }
+    }
+
+    /**
+     * Waits until every part has finished, even when interrupted (a part still running would
+     * write into a slot that may be handed out again), then reports the interruption or the
+     * first part's failure.
+     */
+    private static void awaitAll(List<Future<?>> parts)
+            throws InterruptedException, ExecutionException {
+        boolean interrupted = false;
+        ExecutionException failure = null;
+        for (Future<?> part : parts) {
+            while (true) {
+                try {
+                    part.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    failure = failure == null ? e : failure;
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            throw new InterruptedException();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Copies the rows at positions {@code [from, to)} of the batch into the slot's buffers. */
+    private void copyRows(Slot slot, int[] rows, long[] seeds, int from, int to) {
+        float[] features = new float[featureCount];
+        float[] labels = new float[labelCount];
+        FloatBuffer featureOut = slot.featureBuffer.asFloatBuffer();
+        FloatBuffer labelOut = slot.labelBuffer.asFloatBuffer();
+        for (int i = from; i < to; i++) {
+            table.copyFeatures(rows[i], seeds[i], features, 0);
+            table.copyLabels(rows[i], labels, 0);
+            featureOut.put(i * featureCount, features);
+            labelOut.put(i * labelCount, labels);
+        }
+    }
+
+    private static ExecutorService newPool(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(
+                threads,
+                task -> {
+                    Thread thread =
+                            new Thread(task, "kiln-batch-worker-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    private Slot newSlot() {
+        return new Slot(batchSize * featureCount, batchSize * labelCount);
     }
 
     private void startWorker() {

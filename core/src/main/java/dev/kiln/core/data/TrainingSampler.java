@@ -107,6 +107,16 @@ public final class TrainingSampler {
     }
 
     /**
+     * Returns the epoch of the index {@link #nextIndex} returned last (the epoch of the next one
+     * when none has been drawn since the last {@link #seek}).
+     *
+     * @return the epoch, from 0
+     */
+    public long epoch() {
+        return epoch;
+    }
+
+    /**
      * Draws the next index, starting a new epoch when this one is used up.
      *
      * @return an index in {@code [0, size)}

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
@@ -33,6 +34,7 @@ public final class Mlp {
     private int outputSize;
     private String activation = "relu";
     private float dropout;
+    private boolean flatten;
 
     private Mlp() {}
 
@@ -137,6 +139,19 @@ public final class Mlp {
     }
 
     /**
+     * Makes the block flatten each example first, for examples with more than one axis (such as
+     * images of shape (1, 28, 28)); a flattening layer has no parameters, so the parameter names
+     * are those of an MLP over the flattened vectors.
+     *
+     * @param flatten whether to flatten
+     * @return this builder
+     */
+    public Mlp flattenInput(boolean flatten) {
+        this.flatten = flatten;
+        return this;
+    }
+
+    /**
      * Builds the block. It still needs {@code initialize(manager, DataType.FLOAT32, new
      * Shape(batch, features))}.
      *
@@ -148,6 +163,9 @@ public final class Mlp {
             throw new IllegalStateException("the MLP's output size is not set");
         }
         NamedSequentialBlock block = new NamedSequentialBlock();
+        if (flatten) {
+            block.add("flatten", Blocks.batchFlattenBlock());
+        }
         for (int i = 0; i < hiddenSizes.size(); i++) {
             int layer = i + 1;
             block.add("hidden" + layer, Linear.builder().setUnits(hiddenSizes.get(i)).build());

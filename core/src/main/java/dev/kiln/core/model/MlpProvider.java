@@ -29,6 +29,7 @@ public final class MlpProvider implements ModelProvider {
                 .activation(model.getString("activation"))
                 .dropout((float) model.getDouble("dropout"))
                 .outputSize(shape.outputs())
+                .flattenInput(shape.exampleShape().dimension() > 1)
                 .build();
     }
 }

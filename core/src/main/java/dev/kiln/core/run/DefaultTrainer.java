@@ -319,7 +319,12 @@ public class DefaultTrainer implements AutoCloseable {
         TrainingSampler sampler =
                 new TrainingSampler(
                         Math.toIntExact(examples.size()), true, seeds.derive("sampler"));
-        return SampledBatchSource.forDataset(examples, sampler, config.batchSize());
+        return SampledBatchSource.forDataset(
+                examples,
+                sampler,
+                config.batchSize(),
+                config.dataWorkers(),
+                seeds.derive("augment"));
     }
 
     /**

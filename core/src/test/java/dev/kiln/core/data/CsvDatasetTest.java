@@ -329,7 +329,7 @@ class CsvDatasetTest {
         try (NDManager manager = Engine.getEngine(engine).newBaseManager();
                 BatchSource source =
                         SampledBatchSource.forDataset(
-                                train, new TrainingSampler(train.rowCount(), true, 9), 16)) {
+                                train, new TrainingSampler(train.rowCount(), true, 9), 16, 1, 0)) {
             assertThat(source).isInstanceOf(SampledBatchSource.class);
             for (int b = 0; b < 3; b++) {
                 int[] rows = reference.nextIndices(16);

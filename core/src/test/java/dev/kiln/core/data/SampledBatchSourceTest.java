@@ -262,7 +262,7 @@ class SampledBatchSourceTest {
             List<Expected> uninterrupted = expectedBatches(5, 6);
             BatchSource source =
                     SampledBatchSource.forDataset(
-                            dataset, new TrainingSampler(ROWS, true, 5), BATCH);
+                            dataset, new TrainingSampler(ROWS, true, 5), BATCH, 1, 0);
             assertThat(source).isInstanceOf(DatasetBatchSource.class);
             assertSame(read(source, manager, 3), uninterrupted.subList(0, 3));
             Map<String, Object> saved = source.state();

@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
 @Command(
         name = "kiln-bench",
         mixinStandardHelpOptions = true,
-        subcommands = {OverheadBenchmark.class, CheckpointBenchmark.class, WritersBenchmark.class},
+        subcommands = {
+            OverheadBenchmark.class,
+            CheckpointBenchmark.class,
+            WritersBenchmark.class,
+            ImageFolderWriter.class
+        },
         description = "Kiln's benchmarks.")
 public final class BenchMain {
 

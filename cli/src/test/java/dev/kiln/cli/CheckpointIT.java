@@ -72,20 +72,20 @@ class CheckpointIT {
     }
 
     /** Runs to the end; returns the exit code and output (standard output, then error). */
-    private static Result finish(List<String> args) {
+    static Result finish(List<String> args) {
         KilnCommand.Result result =
                 KilnCommand.run(
                         KilnCommand.distribution(), Repository.root(), Duration.ofMinutes(5), args);
         return new Result(result.exitCode(), result.stdout() + result.stderr());
     }
 
-    private record Result(int exitCode, String output) {}
+    record Result(int exitCode, String output) {}
 
     /**
      * Starts a run and sends it a signal once it printed an iteration at or past {@code atIter}
      * and has a checkpoint; returns the exit code and output.
      */
-    private static Result interrupt(List<String> command, Path outputDir, int atIter, boolean kill)
+    static Result interrupt(List<String> command, Path outputDir, int atIter, boolean kill)
             throws Exception {
         Process process = start(command);
         StringBuilder output = new StringBuilder();
@@ -176,7 +176,7 @@ class CheckpointIT {
         }
     }
 
-    private static byte[] finalParameters(Path outputDir) throws IOException {
+    static byte[] finalParameters(Path outputDir) throws IOException {
         return Files.readAllBytes(outputDir.resolve("model_final").resolve("model.safetensors"));
     }
 

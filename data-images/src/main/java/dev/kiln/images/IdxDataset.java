@@ -8,13 +8,19 @@ import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
 import dev.kiln.data.DataFormatException;
 import dev.kiln.data.HostTable;
+import dev.kiln.data.image.HostImage;
+import dev.kiln.data.image.ImageShape;
+import dev.kiln.images.transform.TransformList;
+import dev.kiln.runtime.Seeds;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Images and their labels from a pair of IDX files (MNIST's and Fashion-MNIST's format), held in
- * memory as bytes: each example is an image's pixels scaled to [0, 1], row by row, and its class
- * index.
+ * memory as bytes: each example is an image of shape (1, height, width) with its pixels scaled to
+ * [0, 1], then transformed by the dataset's transforms, and its class index.
  */
 public final class IdxDataset extends RandomAccessDataset implements HostTable {
 
@@ -25,9 +31,12 @@ public final class IdxDataset extends RandomAccessDataset implements HostTable {
     private final int count;
     private final int height;
     private final int width;
+    private final TransformedImages transforms;
 
-    private IdxDataset(Builder builder, IdxFile images, IdxFile labels) {
+    private IdxDataset(
+            Builder builder, IdxFile images, IdxFile labels, TransformedImages transforms) {
         super(builder);
+        this.transforms = transforms;
         this.pixels = images.values();
         this.labels = labels.values();
         this.count = images.dims()[0];
@@ -46,6 +55,30 @@ public final class IdxDataset extends RandomAccessDataset implements HostTable {
      * @throws DataFormatException naming the file that does not fit
      */
     public static IdxDataset read(Path images, Path labels, int batchSize, boolean shuffle) {
+        return read(images, labels, batchSize, shuffle, TransformList.of(List.of()), "transforms");
+    }
+
+    /**
+     * Reads a pair of IDX files, checking that they fit together and that the transforms fit the
+     * images.
+     *
+     * @param images the images' file: three dimensions, count x height x width
+     * @param labels the labels' file: one dimension, the same count
+     * @param batchSize the batch size of the dataset's own sampler
+     * @param shuffle whether its sampler shuffles
+     * @param transforms what to apply to each image, in order
+     * @param key the transforms' key, for messages
+     * @return the dataset
+     * @throws DataFormatException naming the file that does not fit
+     * @throws dev.kiln.spi.SettingsException naming the transform that does not fit the images
+     */
+    public static IdxDataset read(
+            Path images,
+            Path labels,
+            int batchSize,
+            boolean shuffle,
+            TransformList transforms,
+            String key) {
         IdxFile imageFile = IdxFile.read(images);
         IdxFile labelFile = IdxFile.read(labels);
         if (imageFile.dims().length != 3) {
@@ -76,12 +109,17 @@ public final class IdxDataset extends RandomAccessDataset implements HostTable {
         }
         Builder builder = new Builder();
         builder.setSampling(batchSize, shuffle);
-        return new IdxDataset(builder, imageFile, labelFile);
+        ImageShape stored = new ImageShape(1, imageFile.dims()[1], imageFile.dims()[2]);
+        TransformedImages transformed =
+                transforms.isEmpty()
+                        ? null
+                        : new TransformedImages(transforms, Map.of(stored, images), key);
+        return new IdxDataset(builder, imageFile, labelFile, transformed);
     }
 
-    /** @return the shape of one image: (1, height, width) */
-    public Shape imageShape() {
-        return new Shape(1, height, width);
+    /** @return the shape of one example: (1, height, width), or what the transforms make */
+    public ImageShape imageShape() {
+        return transforms == null ? new ImageShape(1, height, width) : transforms.output();
     }
 
     /** @return the number of classes: one more than the largest label */
@@ -99,7 +137,8 @@ public final class IdxDataset extends RandomAccessDataset implements HostTable {
         float[] features = new float[featureCount()];
         copyFeatures(row, features, 0);
         return new Record(
-                new NDList(manager.create(features)), new NDList(manager.create(label(row))));
+                new NDList(manager.create(features, exampleShape())),
+                new NDList(manager.create(label(row))));
     }
 
     @Override
@@ -119,12 +158,37 @@ public final class IdxDataset extends RandomAccessDataset implements HostTable {
 
     @Override
     public int featureCount() {
-        return height * width;
+        return imageShape().size();
+    }
+
+    @Override
+    public Shape exampleShape() {
+        return imageShape().toShape();
     }
 
     @Override
     public void copyFeatures(int row, float[] dest, int offset) {
-        int n = featureCount();
+        copyFeatures(row, Seeds.forExample(0, 0, row), dest, offset);
+    }
+
+    @Override
+    public void copyFeatures(int row, long seed, float[] dest, int offset) {
+        if (transforms == null) {
+            copyPixels(row, dest, offset);
+            return;
+        }
+        HostImage image = HostImage.zeros(new ImageShape(1, height, width));
+        copyPixels(row, image.pixels(), 0);
+        transforms.copy(image, seed, dest, offset);
+    }
+
+    @Override
+    public boolean isRandomized() {
+        return transforms != null && transforms.isRandom();
+    }
+
+    private void copyPixels(int row, float[] dest, int offset) {
+        int n = height * width;
         int start = row * n;
         for (int i = 0; i < n; i++) {
             dest[offset + i] = Byte.toUnsignedInt(pixels[start + i]) * SCALE;

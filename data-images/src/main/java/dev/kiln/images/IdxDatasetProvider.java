@@ -1,10 +1,11 @@
 package dev.kiln.images;
 
-import ai.djl.ndarray.types.Shape;
 import com.typesafe.config.Config;
 import dev.kiln.data.DataRole;
 import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.LoadedData;
+import dev.kiln.images.transform.TransformList;
+import dev.kiln.spi.Extensions;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.Settings;
 import jakarta.inject.Inject;
@@ -17,8 +18,8 @@ import java.util.Optional;
  * The dataset {@code idx}: images and labels from IDX files, as MNIST and Fashion-MNIST ship them
  * ({@code kiln.data.train { type = idx, images = train-images-idx3-ubyte.gz, labels =
  * train-labels-idx1-ubyte.gz }}, and the same for {@code kiln.data.test}). Each example is an
- * image's pixels scaled to [0, 1], flattened row by row, so any model that reads a vector (the
- * {@code mlp}) trains on it.
+ * image of shape (1, height, width) with its pixels scaled to [0, 1], then transformed by the
+ * section's {@code transforms}; the {@code mlp} flattens it, a convolutional model reads it as is.
  */
 @KilnExtension(
         name = "idx",
@@ -27,15 +28,18 @@ public final class IdxDatasetProvider implements DatasetProvider {
 
     private final Config defaults;
     private final int batchSize;
+    private final Extensions extensions;
 
     /**
      * @param section {@code kiln.idx}: the defaults of the keys set next to the type
      * @param kiln the whole {@code kiln} config, for the batch size
+     * @param extensions the installed extensions, for the transforms
      */
     @Inject
-    public IdxDatasetProvider(Config section, @Named("kiln") Config kiln) {
+    public IdxDatasetProvider(Config section, @Named("kiln") Config kiln, Extensions extensions) {
         this.defaults = section;
         this.batchSize = kiln.getInt("solver.batch-size");
+        this.extensions = extensions;
     }
 
     @Override
@@ -44,12 +48,17 @@ public final class IdxDatasetProvider implements DatasetProvider {
         Settings settings = Settings.of(section, path).withDefaults(defaults, "kiln.idx");
         Path images = existing(settings, "images");
         Path labels = existing(settings, "labels");
-        IdxDataset examples = IdxDataset.read(images, labels, batchSize, role == DataRole.TRAIN);
+        TransformList transforms = TransformList.create(settings, "transforms", extensions);
+        IdxDataset examples =
+                IdxDataset.read(
+                        images,
+                        labels,
+                        batchSize,
+                        role == DataRole.TRAIN,
+                        transforms,
+                        settings.fullKey("transforms"));
         return new LoadedData(
-                examples,
-                Optional.empty(),
-                new Shape(examples.featureCount()),
-                examples.classCount());
+                examples, Optional.empty(), examples.exampleShape(), examples.classCount());
     }
 
     private static Path existing(Settings settings, String key) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Record;
 import dev.kiln.data.DataFormatException;
+import dev.kiln.data.image.ImageShape;
 import dev.kiln.spi.SettingsException;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.testkit.TrainedRun;
@@ -34,7 +35,8 @@ class IdxDatasetTest {
 
         assertThat(data.rowCount()).isEqualTo(2);
         assertThat(data.featureCount()).isEqualTo(4);
-        assertThat(data.imageShape()).isEqualTo(new Shape(1, 2, 2));
+        assertThat(data.imageShape()).isEqualTo(new ImageShape(1, 2, 2));
+        assertThat(data.exampleShape()).isEqualTo(new Shape(1, 2, 2));
         assertThat(data.classCount()).isEqualTo(8);
         float[] row = new float[6];
         data.copyFeatures(0, row, 1);

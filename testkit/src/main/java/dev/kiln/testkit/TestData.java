@@ -30,6 +30,33 @@ public final class TestData {
         return copy("digits-40.csv", dir);
     }
 
+    /**
+     * Writes a subset of Fashion-MNIST (H. Xiao, K. Rasul, R. Vollgraf, Zalando Research, MIT
+     * licence) as gzipped IDX files: the first 1,000 training images (28x28 grey, 10 classes) and
+     * the first 500 test images, with their labels.
+     *
+     * @param dir the folder to write the four files into; created if missing
+     * @return the files
+     */
+    public static FashionFiles fashion(Path dir) {
+        return new FashionFiles(
+                copy("fashion-train1000-images-idx3-ubyte.gz", dir),
+                copy("fashion-train1000-labels-idx1-ubyte.gz", dir),
+                copy("fashion-test500-images-idx3-ubyte.gz", dir),
+                copy("fashion-test500-labels-idx1-ubyte.gz", dir));
+    }
+
+    /**
+     * The IDX files of {@link #fashion}.
+     *
+     * @param trainImages 1,000 training images
+     * @param trainLabels their labels
+     * @param testImages 500 test images
+     * @param testLabels their labels
+     */
+    public record FashionFiles(
+            Path trainImages, Path trainLabels, Path testImages, Path testLabels) {}
+
     private static Path copy(String name, Path dir) {
         Path file = dir.resolve(name);
         try (InputStream in = TestData.class.getResourceAsStream(name)) {

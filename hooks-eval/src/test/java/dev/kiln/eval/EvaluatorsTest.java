@@ -197,4 +197,46 @@ class EvaluatorsTest {
                     .hasMessageContaining("(3)");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void regressionAveragesOverEveryOutputOfSeveralTargets(String engine) {
+        try (NDManager manager = Engine.getEngine(engine).newBaseManager()) {
+            RegressionEvaluator regression = new RegressionEvaluator();
+            regression.reset();
+            // two examples of three targets: errors 1, 0, -2 and 0.5, 0, 0; then one of 3, 0, 0
+            regression.process(
+                    new NDList(),
+                    new NDList(manager.create(new float[] {2, 1, 0, 1.5f, 2, 3}, new Shape(2, 3))),
+                    new NDList(manager.create(new float[] {1, 1, 2, 1, 2, 3}, new Shape(2, 3))));
+            regression.process(
+                    new NDList(),
+                    new NDList(manager.create(new float[] {3, 0, 0}, new Shape(1, 3))),
+                    new NDList(manager.create(new float[] {0, 0, 0}, new Shape(1, 3))));
+            Map<String, Double> r = regression.evaluate();
+            assertThat(r.get("mse")).isCloseTo((1 + 4 + 0.25 + 9) / 9.0, within(1e-9));
+            assertThat(r.get("mae")).isCloseTo((1 + 2 + 0.5 + 3) / 9.0, within(1e-9));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void accuracyRefusesSeveralLabelsPerExample(String engine) {
+        try (NDManager manager = Engine.getEngine(engine).newBaseManager()) {
+            AccuracyEvaluator accuracy = new AccuracyEvaluator(1);
+            accuracy.reset();
+            assertThatThrownBy(
+                            () ->
+                                    accuracy.process(
+                                            new NDList(),
+                                            new NDList(manager.zeros(new Shape(4, 3))),
+                                            new NDList(manager.ones(new Shape(4, 3)))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(
+                            "class labels must have shape (batch) but have shape (4, 3): several"
+                                    + " labels per example (such as a CSV's label-columns) are not"
+                                    + " one class index; measure them with the regression or loss"
+                                    + " evaluator");
+        }
+    }
 }

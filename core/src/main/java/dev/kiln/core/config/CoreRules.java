@@ -4,9 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.kiln.core.data.CsvTargets;
 import dev.kiln.core.data.FeatureScaling;
 import dev.kiln.core.model.Mlp;
 import dev.kiln.core.runtime.Devices;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -30,9 +33,14 @@ final class CoreRules {
                     "kiln.data.workers",
                     "kiln.model.hidden-sizes[]",
                     "kiln.data.train.label-column",
+                    "kiln.data.train.label-columns[]",
                     "kiln.data.train.split-seed",
                     "kiln.data.test.label-column",
+                    "kiln.data.test.label-columns[]",
                     "kiln.data.test.split-seed");
+
+    private static final String TRAIN = "kiln.data.train";
+    private static final String TEST = "kiln.data.test";
 
     private final Config config;
     private final ProblemList problems;
@@ -63,13 +71,134 @@ final class CoreRules {
             oneOf("kiln.model.activation", Mlp.activationNames());
             positiveElements("kiln.model.hidden-sizes");
         }
-        for (String section : List.of("kiln.data.train", "kiln.data.test")) {
+        for (String section : List.of(TRAIN, TEST)) {
             if ("csv".equals(stringAt(section + ".type"))) {
                 oneOf(section + ".scaling", scalingNames());
-                if (section.equals("kiln.data.train")) {
+                oneOf(section + ".targets", CsvTargets.names());
+                if (section.equals(TRAIN)) {
                     fraction(section + ".test-fraction");
                 }
+                labelColumns(section);
             }
+        }
+    }
+
+    /**
+     * Checks a CSV section's {@code label-columns}, its own or, for a test set, the train set's it
+     * inherits, against its {@code targets}: a list of whole numbers, not empty, none twice, and
+     * only one for {@code classes}. Whether the indices fit the file is known once it is read.
+     */
+    private void labelColumns(String section) {
+        String columnsPath = labelColumnsPath(section);
+        if (columnsPath == null || problems.reported(columnsPath)) {
+            return;
+        }
+        String targetsPath = targetsPath(section);
+        CsvTargets targets = targetsPath == null ? CsvTargets.CLASSES : targetsAt(targetsPath);
+        ConfigValue value = config.getValue(columnsPath);
+        if (!columnsPath.startsWith(section + ".")) {
+            // inherited from the train set, which is checked on its own: only its targets differ
+            if (targets == CsvTargets.CLASSES
+                    && targetsPath != null
+                    && targetsPath.startsWith(section + ".")
+                    && value.valueType() == ConfigValueType.LIST
+                    && config.getList(columnsPath).size() > 1) {
+                problems.add(
+                        targetsPath,
+                        config.getValue(targetsPath),
+                        "classes takes one label column, but "
+                                + section
+                                + " inherits "
+                                + config.getList(columnsPath).size()
+                                + " from "
+                                + columnsPath
+                                + "; use values or multi-label, or set "
+                                + section
+                                + ".label-column");
+            }
+            return;
+        }
+        if (value.valueType() != ConfigValueType.LIST) {
+            problems.add(
+                    columnsPath,
+                    value,
+                    "expected a list of column indices, such as [0, 1], but got "
+                            + ValueTypes.describe(value));
+            return;
+        }
+        List<? extends ConfigValue> elements = config.getList(columnsPath);
+        List<Long> columns = new ArrayList<>();
+        boolean whole = true;
+        for (int i = 0; i < elements.size(); i++) {
+            ConfigValue element = elements.get(i);
+            String elementPath = columnsPath + "[" + i + "]";
+            boolean numeric =
+                    element.valueType() == ConfigValueType.NUMBER
+                            || element.valueType() == ConfigValueType.STRING;
+            if (!numeric && !problems.reported(elementPath)) {
+                problems.add(
+                        elementPath,
+                        element,
+                        "expected a whole number but got " + ValueTypes.describe(element));
+            }
+            if (problems.reported(elementPath)) {
+                whole = false;
+            } else {
+                columns.add(new BigDecimal(String.valueOf(element.unwrapped()).trim()).longValue());
+            }
+        }
+        if (!whole) {
+            return;
+        }
+        String problem = (targets == null ? CsvTargets.VALUES : targets).columnsProblem(columns);
+        if (problem != null) {
+            problems.add(columnsPath, value, problem);
+        }
+    }
+
+    /**
+     * The path that holds a CSV section's label columns: its own {@code label-columns}, or for a
+     * test set that sets neither it nor {@code label-column}, the train set's when that is a CSV;
+     * null when {@code label-column} applies.
+     */
+    private String labelColumnsPath(String section) {
+        String own = section + ".label-columns";
+        if (config.hasPathOrNull(own)) {
+            return config.getIsNull(own) ? null : own;
+        }
+        if (section.equals(TEST)
+                && !config.hasPathOrNull(TEST + ".label-column")
+                && "csv".equals(stringAt(TRAIN + ".type"))
+                && config.hasPath(TRAIN + ".label-columns")) {
+            return TRAIN + ".label-columns";
+        }
+        return null;
+    }
+
+    /**
+     * The path that holds a CSV section's targets: its own, or for a test set the train set's when
+     * that is a CSV; null for the default, classes.
+     */
+    private String targetsPath(String section) {
+        String own = section + ".targets";
+        if (config.hasPath(own)) {
+            return own;
+        }
+        return section.equals(TEST) && "csv".equals(stringAt(TRAIN + ".type"))
+                ? TRAIN + ".targets"
+                : null;
+    }
+
+    /** The targets at a path, or null if that value is reported or unknown. */
+    private CsvTargets targetsAt(String path) {
+        String name = stringAt(path);
+        if (name == null || problems.reported(path)) {
+            return null;
+        }
+        try {
+            return CsvTargets.fromName(name);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

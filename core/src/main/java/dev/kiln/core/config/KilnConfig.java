@@ -183,7 +183,8 @@ public final class KilnConfig {
      * Returns the test data section, if the test data is a dataset of its own. When its type is
      * {@code csv}, keys it does not set are taken, all but {@code path}, from {@code
      * kiln.data.train} if that is a CSV too, then from the CSV defaults; so a test CSV shares the
-     * train CSV's header, label column and scaling. A section of another type is given as written:
+     * train CSV's header, label columns, targets and scaling (a test section that sets its own
+     * {@code label-column} and no {@code label-columns} does not inherit the train set's list). A section of another type is given as written:
      * its type reads its own defaults (a test set's files and transforms are its own).
      *
      * @return the section, or empty when {@code kiln.data.test.type} is {@value #TRAIN_SPLIT} (the
@@ -197,7 +198,12 @@ public final class KilnConfig {
         }
         Config train = trainData();
         if ("csv".equals(type) && type.equals(train.getString("type"))) {
-            test = test.withFallback(train.withoutPath("path"));
+            Config inherited = train.withoutPath("path");
+            if (test.hasPathOrNull("label-column") && !test.hasPathOrNull("label-columns")) {
+                // the test set's own label column is not replaced by the train set's list
+                inherited = inherited.withoutPath("label-columns");
+            }
+            test = test.withFallback(inherited);
         }
         if ("csv".equals(type) && reference.hasPath("kiln.data.train")) {
             test = test.withFallback(reference.getConfig("kiln.data.train").withoutPath("path"));

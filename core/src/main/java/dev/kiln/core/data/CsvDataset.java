@@ -15,10 +15,12 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A numeric CSV file held in memory: features and one label per row, optionally scaled and split
- * into train and test sets. It is both a DJL {@link RandomAccessDataset} (so {@code EasyTrain}
- * can iterate it; each record is features of shape (featureCount) and a scalar label) and a
- * {@link HostTable} (so {@link SampledBatchSource} can gather its rows without NDArrays).
+ * A numeric CSV file held in memory: features and one or more labels per row, optionally scaled
+ * and split into train and test sets. It is both a DJL {@link RandomAccessDataset} (so {@code
+ * EasyTrain} can iterate it; each record is features of shape (featureCount) and a scalar label,
+ * or labels of shape (labelCount) when there are several label columns) and a {@link HostTable}
+ * (so {@link SampledBatchSource} can gather its rows without NDArrays, labels batched to (batch)
+ * or (batch, labelCount)).
  *
  * <p>{@link Builder#buildSplit()} reads the file once; the train and test datasets are views on
  * the same rows, split by a seeded shuffle, with scaling statistics fitted on the train rows and
@@ -59,9 +61,15 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
         int n = rows.featureCount();
         float[] features = new float[n];
         System.arraycopy(rows.features(), row * n, features, 0, n);
-        return new Record(
-                new NDList(manager.create(features)),
-                new NDList(manager.create(rows.labels()[row])));
+        int k = rows.labelCount();
+        if (k == 1) {
+            return new Record(
+                    new NDList(manager.create(features)),
+                    new NDList(manager.create(rows.labels()[row])));
+        }
+        float[] labels = new float[k];
+        System.arraycopy(rows.labels(), row * k, labels, 0, k);
+        return new Record(new NDList(manager.create(features)), new NDList(manager.create(labels)));
     }
 
     /** {@inheritDoc} */
@@ -92,9 +100,22 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
         System.arraycopy(rows.features(), rowIndices[row] * n, dest, offset, n);
     }
 
+    /** @return the number of label columns: 1 for a class or a single value */
+    @Override
+    public int labelCount() {
+        return rows.labelCount();
+    }
+
+    /** @return the row's first label (its only one unless there are several label columns) */
     @Override
     public float label(int row) {
-        return rows.labels()[rowIndices[row]];
+        return rows.labels()[rowIndices[row] * rows.labelCount()];
+    }
+
+    @Override
+    public void copyLabels(int row, float[] dest, int offset) {
+        int k = rows.labelCount();
+        System.arraycopy(rows.labels(), rowIndices[row] * k, dest, offset, k);
     }
 
     /**
@@ -128,14 +149,16 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
     public record Split(CsvDataset train, CsvDataset test) {}
 
     /**
-     * Describes a CSV dataset: the file, which column is the label, a header, feature scaling and
-     * the train/test split. Without {@code setSampling}, the train (or whole) dataset samples
-     * batches of 32 at random; the test dataset always reads in order with the same batch size.
+     * Describes a CSV dataset: the file, which columns are labels and what they hold, a header,
+     * feature scaling and the train/test split. Without {@code setSampling}, the train (or whole)
+     * dataset samples batches of 32 at random; the test dataset always reads in order with the
+     * same batch size.
      */
     public static final class Builder extends BaseBuilder<Builder> {
 
         private Path path;
-        private int labelColumn = -1;
+        private int[] labelColumns = {-1};
+        private CsvTargets targets = CsvTargets.CLASSES;
         private boolean header;
         private char delimiter = ',';
         private FeatureScaling scaling = FeatureScaling.NONE;
@@ -169,7 +192,37 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
          * @return this builder
          */
         public Builder optLabelColumn(int labelColumn) {
-            this.labelColumn = labelColumn;
+            this.labelColumns = new int[] {labelColumn};
+            return this;
+        }
+
+        /**
+         * Sets the label columns, replacing {@link #optLabelColumn}: each row's labels are these
+         * columns' values in this order, and the other columns are its features. Negative values
+         * count from the end.
+         *
+         * @param labelColumns the 0-based column indices, at least one
+         * @return this builder
+         * @throws IllegalArgumentException if no column is given
+         */
+        public Builder optLabelColumns(int... labelColumns) {
+            if (labelColumns.length == 0) {
+                throw new IllegalArgumentException("at least one label column is needed");
+            }
+            this.labelColumns = labelColumns.clone();
+            return this;
+        }
+
+        /**
+         * Sets what the label columns hold. Default {@link CsvTargets#CLASSES}, which takes one
+         * label column; {@link CsvTargets#MULTI_LABEL} makes any label other than 0 or 1 a {@link
+         * DataFormatException}.
+         *
+         * @param targets the targets
+         * @return this builder
+         */
+        public Builder optTargets(CsvTargets targets) {
+            this.targets = targets;
             return this;
         }
 
@@ -247,7 +300,8 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
          *
          * @return the dataset
          * @throws IllegalStateException if a test fraction is set (use {@link #buildSplit()})
-         * @throws IllegalArgumentException if the file is missing or has no data rows
+         * @throws IllegalArgumentException if the file is missing or has no data rows, or the
+         *     label columns do not fit it
          * @throws DataFormatException if a line is malformed
          */
         public CsvDataset build() {
@@ -327,7 +381,19 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
             if (sampler == null) {
                 setSampling(32, true);
             }
-            return new CsvParser(path, labelColumn, header, delimiter).parse();
+            if (targets == CsvTargets.CLASSES && labelColumns.length > 1) {
+                throw new IllegalArgumentException(
+                        labelColumns.length
+                                + " label columns cannot hold one class index; use the targets"
+                                + " values or multi-label");
+            }
+            return new CsvParser(
+                            path,
+                            labelColumns,
+                            header,
+                            delimiter,
+                            targets == CsvTargets.MULTI_LABEL)
+                    .parse();
         }
 
         private Sampler trainSampler() {

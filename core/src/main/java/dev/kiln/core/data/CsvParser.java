@@ -15,17 +15,23 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a numeric CSV file (plain or gzip-compressed, detected from its first bytes) into {@link
- * CsvRows}, with errors that name the file, line and column.
+ * CsvRows}, with errors that name the file, line and column. The label columns are given as a list
+ * (one for a class or a single value); each row's labels are their values in the list's order, and
+ * every other column is a feature, in file order.
  */
 final class CsvParser {
 
     private final Path file;
-    private final int labelColumn;
+    private final int[] labelColumns;
     private final boolean header;
     private final char delimiter;
+    private final boolean binaryLabels;
 
     private int columns = -1;
-    private int labelIndex;
+
+    /** For each column of the file, its place among the labels, or -1 for a feature. */
+    private int[] labelSlot;
+
     private float[] features = new float[1024];
     private float[] labels = new float[64];
     private int rows;
@@ -34,15 +40,20 @@ final class CsvParser {
      * Creates a parser.
      *
      * @param file the file
-     * @param labelColumn the label's column, negative counting from the end
+     * @param labelColumns the label columns, at least one, negative counting from the end
      * @param header whether the first line is a header to skip
      * @param delimiter the cell separator
+     * @param binaryLabels whether every label must be 0 or 1 (multi-label targets)
      */
-    CsvParser(Path file, int labelColumn, boolean header, char delimiter) {
+    CsvParser(Path file, int[] labelColumns, boolean header, char delimiter, boolean binaryLabels) {
+        if (labelColumns.length == 0) {
+            throw new IllegalArgumentException("at least one label column is needed");
+        }
         this.file = file;
-        this.labelColumn = labelColumn;
+        this.labelColumns = labelColumns.clone();
         this.header = header;
         this.delimiter = delimiter;
+        this.binaryLabels = binaryLabels;
     }
 
     /**
@@ -80,12 +91,14 @@ final class CsvParser {
         if (rows == 0) {
             throw new IllegalArgumentException("CSV file has no data rows: " + file);
         }
-        int featureCount = columns - 1;
+        int labelCount = labelColumns.length;
+        int featureCount = columns - labelCount;
         return new CsvRows(
                 file,
                 Arrays.copyOf(features, rows * featureCount),
-                Arrays.copyOf(labels, rows),
-                featureCount);
+                Arrays.copyOf(labels, rows * labelCount),
+                featureCount,
+                labelCount);
     }
 
     private BufferedReader open() throws IOException {
@@ -115,18 +128,66 @@ final class CsvParser {
             throw new DataFormatException(
                     file, lineNo, "found " + count + " column; need features and a label");
         }
-        int index = labelColumn < 0 ? count + labelColumn : labelColumn;
-        if (index < 0 || index >= count) {
-            throw new IllegalArgumentException(
-                    "label column "
-                            + labelColumn
-                            + " is out of range for "
+        int[] slot = new int[count];
+        Arrays.fill(slot, -1);
+        for (int i = 0; i < labelColumns.length; i++) {
+            int column = labelColumns[i];
+            int index = column < 0 ? count + column : column;
+            if (index < 0 || index >= count) {
+                throw new LabelColumnsException(
+                        "label column "
+                                + column
+                                + " is out of range for "
+                                + count
+                                + " columns in "
+                                + file,
+                        "column "
+                                + column
+                                + " is out of range for the "
+                                + count
+                                + " columns of "
+                                + file
+                                + "; valid: 0 to "
+                                + (count - 1)
+                                + ", or -"
+                                + count
+                                + " to -1 from the end");
+            }
+            if (slot[index] >= 0) {
+                int other = labelColumns[slot[index]];
+                throw new LabelColumnsException(
+                        "label columns "
+                                + other
+                                + " and "
+                                + column
+                                + " are the same column of "
+                                + file,
+                        "columns "
+                                + other
+                                + " and "
+                                + column
+                                + " are the same column ("
+                                + index
+                                + ") of "
+                                + file);
+            }
+            slot[index] = i;
+        }
+        if (labelColumns.length >= count) {
+            throw new LabelColumnsException(
+                    "the label columns are all "
                             + count
-                            + " columns in "
-                            + file);
+                            + " columns of "
+                            + file
+                            + "; at least one must be a feature",
+                    "lists all "
+                            + count
+                            + " columns of "
+                            + file
+                            + "; at least one must be a feature");
         }
         columns = count;
-        labelIndex = index;
+        labelSlot = slot;
     }
 
     private void parseLine(String line, long lineNo) {
@@ -137,16 +198,18 @@ final class CsvParser {
             throw new DataFormatException(
                     file, lineNo, "expected " + columns + " columns but found " + found);
         }
-        int featureCount = columns - 1;
+        int labelCount = labelColumns.length;
+        int featureCount = columns - labelCount;
         if ((rows + 1) * featureCount > features.length) {
             features =
                     Arrays.copyOf(
                             features, Math.max(features.length * 2, (rows + 1) * featureCount));
         }
-        if (rows == labels.length) {
-            labels = Arrays.copyOf(labels, labels.length * 2);
+        if ((rows + 1) * labelCount > labels.length) {
+            labels = Arrays.copyOf(labels, Math.max(labels.length * 2, (rows + 1) * labelCount));
         }
         int base = rows * featureCount;
+        int labelBase = rows * labelCount;
         int start = 0;
         int feature = 0;
         for (int column = 0; column < columns; column++) {
@@ -154,9 +217,22 @@ final class CsvParser {
             if (end < 0) {
                 end = line.length();
             }
-            float value = parseCell(line, start, end, lineNo, column);
-            if (column == labelIndex) {
-                labels[rows] = value;
+            String cell = cellText(line, start, end, lineNo, column);
+            float value = parseCell(cell, lineNo, column);
+            int slot = labelSlot[column];
+            if (slot >= 0) {
+                if (binaryLabels && value != 0 && value != 1) {
+                    throw new DataFormatException(
+                            file,
+                            lineNo,
+                            "column "
+                                    + (column + 1)
+                                    + ": \""
+                                    + cell
+                                    + "\" is not 0 or 1, as a label of targets = multi-label"
+                                    + " must be");
+                }
+                labels[labelBase + slot] = value;
             } else {
                 features[base + feature++] = value;
             }
@@ -165,7 +241,7 @@ final class CsvParser {
         rows++;
     }
 
-    private float parseCell(String line, int start, int end, long lineNo, int column) {
+    private String cellText(String line, int start, int end, long lineNo, int column) {
         String cell = line.substring(start, end).trim();
         if (cell.length() >= 2 && cell.charAt(0) == '"' && cell.charAt(cell.length() - 1) == '"') {
             cell = cell.substring(1, cell.length() - 1).trim();
@@ -173,6 +249,10 @@ final class CsvParser {
         if (cell.isEmpty()) {
             throw new DataFormatException(file, lineNo, "column " + (column + 1) + " is empty");
         }
+        return cell;
+    }
+
+    private float parseCell(String cell, long lineNo, int column) {
         float value;
         try {
             value = Float.parseFloat(cell);

@@ -504,4 +504,111 @@ class ConfigValidatorTest {
 
         assertThat(lenient.check(ConfigLoader.builder().files(List.of(f)).load())).isEmpty();
     }
+
+    @Test
+    void labelColumnsAreAListOfColumnsForValuesOrMultiLabel() {
+        Path f =
+                file(
+                        VALID
+                                + "kiln.data.train { label-columns = [0, -1, \"2\", 3.0] }\n"
+                                + "kiln.data.train.targets = multi-label\n");
+
+        assertThat(problems(f)).isEmpty();
+        assertThat(problems(file(VALID + "kiln.data.train.label-columns = null\n"))).isEmpty();
+    }
+
+    @Test
+    void labelColumnsProblemsAreReportedAtTheKey() {
+        Path empty = file(VALID + "kiln.data.train.label-columns = []\n");
+        assertThat(problems(empty))
+                .containsExactly(
+                        empty
+                                + ":2: kiln.data.train.label-columns: must list at least one"
+                                + " column; leave it null to use label-column");
+
+        Path twice =
+                file(
+                        VALID
+                                + "kiln.data.train.label-columns = [1, 2, 1.0]\n"
+                                + "kiln.data.train.targets = values\n");
+        assertThat(problems(twice))
+                .containsExactly(
+                        twice + ":2: kiln.data.train.label-columns: column 1 is listed twice");
+
+        Path classes = file(VALID + "kiln.data.train.label-columns = [1, 2]\n");
+        assertThat(problems(classes))
+                .containsExactly(
+                        classes
+                                + ":2: kiln.data.train.label-columns: lists 2 columns, but targets"
+                                + " = classes takes one label column; use targets = values for"
+                                + " several regression targets, or targets = multi-label for"
+                                + " several 0/1 labels");
+
+        Path notAList = file(VALID + "kiln.data.train.label-columns = 2\n");
+        assertThat(problems(notAList))
+                .containsExactly(
+                        notAList
+                                + ":2: kiln.data.train.label-columns: expected a list of column"
+                                + " indices, such as [0, 1], but got number 2");
+
+        Path elements = file(VALID + "kiln.data.train.label-columns = [1.5, x, true]\n");
+        assertThat(problems(elements))
+                .containsExactly(
+                        elements
+                                + ":2: kiln.data.train.label-columns[0]: expected a whole number"
+                                + " but got number 1.5",
+                        elements
+                                + ":2: kiln.data.train.label-columns[1]: expected a whole number"
+                                + " but got string \"x\"",
+                        elements
+                                + ":2: kiln.data.train.label-columns[2]: expected a whole number"
+                                + " but got boolean true");
+
+        Path targets = file(VALID + "kiln.data.train.targets = regression\n");
+        assertThat(problems(targets))
+                .containsExactly(
+                        targets
+                                + ":2: kiln.data.train.targets: unknown value \"regression\";"
+                                + " expected one of: classes, values, multi-label");
+    }
+
+    @Test
+    void aCsvTestSetInheritsTheLabelColumnsUnlessItChoosesItsOwn() {
+        String train =
+                VALID
+                        + "kiln.data.train { label-columns = [1, 2], targets = values }\n"
+                        + "kiln.data.test { type = csv, path = data/test.csv }\n";
+        Path inherits = file(train);
+        KilnConfig config =
+                VALIDATOR.validate(ConfigLoader.builder().files(List.of(inherits)).load());
+        assertThat(config.testData())
+                .hasValueSatisfying(
+                        test -> {
+                            assertThat(test.getIntList("label-columns")).containsExactly(1, 2);
+                            assertThat(test.getString("targets")).isEqualTo("values");
+                        });
+
+        Path classes = file(train + "kiln.data.test.targets = classes\n");
+        assertThat(problems(classes))
+                .containsExactly(
+                        classes
+                                + ":4: kiln.data.test.targets: classes takes one label column, but"
+                                + " kiln.data.test inherits 2 from kiln.data.train.label-columns;"
+                                + " use values or multi-label, or set kiln.data.test.label-column");
+
+        Path own = file(train + "kiln.data.test { targets = classes, label-column = 0 }\n");
+        assertThat(problems(own)).isEmpty();
+        KilnConfig ownConfig = ConfigLoader.builder().files(List.of(own)).load();
+        assertThat(ownConfig.testData())
+                .hasValueSatisfying(
+                        test -> {
+                            assertThat(test.hasPath("label-columns")).isFalse();
+                            assertThat(test.getInt("label-column")).isZero();
+                        });
+
+        Path ownList = file(train + "kiln.data.test.label-columns = [3, 3]\n");
+        assertThat(problems(ownList))
+                .containsExactly(
+                        ownList + ":4: kiln.data.test.label-columns: column 3 is listed twice");
+    }
 }

@@ -3,6 +3,7 @@ package dev.kiln.eval.evaluator;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /** Copies a batch's outputs and labels to the host, where the evaluators count. */
 final class Batches {
@@ -19,9 +20,19 @@ final class Batches {
     /**
      * @param labels the batch's labels: class indices of shape (batch)
      * @return the class indices
-     * @throws IllegalArgumentException when a label is not a whole number >= 0
+     * @throws IllegalArgumentException when the labels are not one per example, or a label is not
+     *     a whole number >= 0
      */
     static int[] classes(NDList labels) {
+        Shape shape = labels.head().getShape();
+        if (shape.dimension() > 1 && shape.size() != shape.get(0)) {
+            throw new IllegalArgumentException(
+                    "class labels must have shape (batch) but have shape "
+                            + shape
+                            + ": several labels per example (such as a CSV's label-columns) are"
+                            + " not one class index; measure them with the regression or loss"
+                            + " evaluator");
+        }
         float[] values = floats(labels.head());
         int[] out = new int[values.length];
         for (int i = 0; i < values.length; i++) {

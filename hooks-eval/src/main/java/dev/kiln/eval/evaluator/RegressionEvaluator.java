@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Regression errors over every predicted value: {@code mse}, the mean squared error, and {@code
  * mae}, the mean absolute error. The outputs and the labels must hold as many values per batch
- * (shapes (batch) and (batch, 1) match).
+ * (shapes (batch) and (batch, 1) match). With several outputs per example, such as a CSV with
+ * several label columns, outputs and labels are both (batch, k) and each error is averaged over
+ * all outputs: the mean over the examples and their k targets alike, not one error per target.
  */
 public final class RegressionEvaluator implements Evaluator {
 

@@ -163,6 +163,58 @@ class BadInputIT {
                 .contains("found 2");
     }
 
+    /** {@code train --config examples/images/images.conf} on another folder, with overrides. */
+    private KilnCommand.Result trainImages(Path folder, String... args) {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                "train",
+                                "--config",
+                                Repository.root().resolve("examples/images/images.conf").toString(),
+                                "--output-dir",
+                                outputDir().toString(),
+                                "kiln.data.train.path=\"" + folder + "\"",
+                                "kiln.data.test.path=\"" + folder + "\""));
+        command.addAll(List.of(args));
+        return KilnCommand.run(tmp, command);
+    }
+
+    /** A folder of one class with a real 28x28 PNG copied from the image example. */
+    private Path imageFolder(String name) throws IOException {
+        Path folder = tmp.resolve(name);
+        Path source = Repository.root().resolve("examples/images/train/bag");
+        try (var files = Files.list(source)) {
+            Path first = files.sorted().findFirst().orElseThrow();
+            Files.createDirectories(folder.resolve("bag"));
+            Files.copy(first, folder.resolve("bag/1.png"));
+        }
+        return folder;
+    }
+
+    @Test
+    void imageProblemsNameTheFileOrKeyBeforeTraining() throws IOException {
+        Path noImage = imageFolder("no-image");
+        Files.writeString(noImage.resolve("bag/notes.png"), "not an image");
+        assertThat(trainImages(noImage).assertBadInput(outputDir()))
+                .contains(noImage.resolve("bag/notes.png") + ": is not an image");
+
+        Path emptyClass = imageFolder("empty-class");
+        Files.createDirectories(emptyClass.resolve("coat"));
+        assertThat(trainImages(emptyClass).assertBadInput(outputDir()))
+                .contains("kiln.data.train.path: class folder " + emptyClass.resolve("coat"))
+                .contains("holds no image");
+
+        Path fine = imageFolder("fine");
+        assertThat(
+                        trainImages(
+                                        fine,
+                                        "kiln.data.train.transforms=[{type = normalize, mean ="
+                                                + " [0.5, 0.5], std = [1, 1]}]")
+                                .assertBadInput(outputDir()))
+                .contains("kiln.data.train.transforms[0].mean")
+                .contains("the image has 1 channel");
+    }
+
     @Test
     void fileInAPluginsFolderThatIsNotAJar() {
         Path plugins = tmp.resolve("plugins");

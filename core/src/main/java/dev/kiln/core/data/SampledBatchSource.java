@@ -604,7 +604,8 @@ public final class SampledBatchSource implements BatchSource {
     }
 
     private static IllegalStateException failed(Throwable cause) {
-        return new IllegalStateException("loading a batch failed: " + cause, cause);
+        String what = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        return new IllegalStateException("loading a batch failed: " + what, cause);
     }
 
     private static ByteBuffer directFloats(int count) {

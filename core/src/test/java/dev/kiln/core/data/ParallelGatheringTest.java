@@ -202,7 +202,7 @@ class ParallelGatheringTest {
                         new SampledBatchSource(
                                 failing, new TrainingSampler(ROWS, false, 3), BATCH, 1, 4, 0)) {
             assertThatThrownBy(() -> batches(source, manager, 1))
-                    .hasMessageContaining("row 7 is unreadable");
+                    .hasMessage("loading a batch failed: row 7 is unreadable");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.kiln.core.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import dev.kiln.spi.Settings;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -171,12 +173,34 @@ public final class KilnConfig {
     }
 
     /**
-     * Returns the training data section ({@code kiln.data.train}).
+     * Returns the training data section ({@code kiln.data.train}). For a type other than {@code
+     * csv}, the CSV defaults core's reference config puts in that section are left out (a key the
+     * user wrote stays), so that a plugin's dataset reads its own defaults for keys of the same
+     * name, such as {@code test-fraction}.
      *
      * @return the section, with {@code type} and the type's keys
      */
     public Config trainData() {
-        return section("kiln.data.train");
+        Config train = section("kiln.data.train");
+        if ("csv".equals(train.getString("type")) || !reference.hasPath("kiln.data.train")) {
+            return train;
+        }
+        Config defaults = reference.getConfig("kiln.data.train");
+        for (String key : defaults.root().keySet()) {
+            ConfigValue written = train.root().get(key);
+            ConfigValue byDefault = defaults.root().get(key);
+            if (!key.equals("type") && written != null && sameOrigin(written, byDefault)) {
+                train = train.withoutPath(ConfigUtil.joinPath(key));
+            }
+        }
+        return train;
+    }
+
+    private static boolean sameOrigin(ConfigValue a, ConfigValue b) {
+        return Objects.equals(a.origin().url(), b.origin().url())
+                && Objects.equals(a.origin().filename(), b.origin().filename())
+                && Objects.equals(a.origin().resource(), b.origin().resource())
+                && a.origin().lineNumber() == b.origin().lineNumber();
     }
 
     /**

@@ -4,6 +4,7 @@ import static dev.kiln.core.config.ConfigFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.typesafe.config.Config;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -429,6 +430,27 @@ class ConfigValidatorTest {
                             assertThat(test.getBoolean("header")).isTrue();
                             assertThat(test.getInt("label-column")).isZero();
                         });
+    }
+
+    @Test
+    void aPluginTrainSetSeesOnlyTheKeysWrittenForItNotTheCsvDefaults() {
+        ConfigValidator validator =
+                ConfigValidator.builder()
+                        .extensionNames("kiln.data.train.type", Set.of("csv", "mnist"))
+                        .build();
+        Path f = file("kiln.data.train { type = mnist, root = /data/mnist, split-seed = 3 }\n");
+        KilnConfig config = validator.validate(ConfigLoader.builder().files(List.of(f)).load());
+
+        Config train = config.trainData();
+        assertThat(train.getString("type")).isEqualTo("mnist");
+        assertThat(train.getString("root")).isEqualTo("/data/mnist");
+        assertThat(train.getInt("split-seed")).as("written by the user").isEqualTo(3);
+        assertThat(train.hasPathOrNull("test-fraction")).isFalse();
+        assertThat(train.hasPathOrNull("scaling")).isFalse();
+        assertThat(train.hasPathOrNull("path")).isFalse();
+        KilnConfig csv =
+                VALIDATOR.validate(ConfigLoader.builder().files(List.of(file(VALID))).load());
+        assertThat(csv.trainData().getDouble("test-fraction")).isEqualTo(0.2);
     }
 
     @Test

@@ -29,6 +29,8 @@ import dev.kiln.runtime.Seeds;
 import dev.kiln.train.LambdaHook;
 import dev.kiln.train.SimpleTrainer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -41,6 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,6 +108,8 @@ final class ImagesBenchmark implements Callable<Integer> {
     /** The name {@link SampledBatchSource} gives its gathering thread. */
     private static final String GATHERING_THREAD = "kiln-batch-prefetch";
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     /** How many batches one decode measurement gathers. */
     private static final int DECODE_BATCHES_PER_ROUND = 8;
 
@@ -130,7 +135,7 @@ final class ImagesBenchmark implements Callable<Integer> {
     @Option(
             names = "--iterations",
             description = "timed iterations per way (default: ${DEFAULT-VALUE})")
-    int iterations = 360;
+    int iterations = 480;
 
     @Option(
             names = "--warmup",
@@ -142,7 +147,7 @@ final class ImagesBenchmark implements Callable<Integer> {
             description =
                     "interleaved rounds the timed iterations are split in, each a whole number of"
                             + " writer periods; the median round counts (default: ${DEFAULT-VALUE})")
-    int rounds = 18;
+    int rounds = 24;
 
     @Option(
             names = "--decode-rounds",
@@ -301,7 +306,8 @@ final class ImagesBenchmark implements Callable<Integer> {
             // The JIT compiles ImageIO's PNG reader and the transforms; every gatherer's threads
             // make their own ImageIO reader.
             for (Gatherer gatherer : gatherers) {
-                gatherer.gather(Math.max(1, 2_000 / BATCH));
+                gatherer.gather(Math.max(1, 4_000 / BATCH));
+                gatherer.resetCpu();
             }
             for (int round = 0; round < decodeRounds; round++) {
                 for (int k = 0; k < gatherers.size(); k++) {
@@ -312,6 +318,15 @@ final class ImagesBenchmark implements Callable<Integer> {
                             .computeIfAbsent(gatherer.workers, w -> new ArrayList<>())
                             .add((System.nanoTime() - start) / 1e6 / DECODE_BATCHES_PER_ROUND);
                 }
+            }
+            // Before closing: a pool thread's CPU time is known while it lives.
+            for (Gatherer gatherer : gatherers) {
+                System.err.printf(
+                        Locale.ROOT,
+                        "decode, %d workers: %.1f us of CPU per image, median %.1f ms per batch%n",
+                        gatherer.workers,
+                        gatherer.cpuNanosPerImage() / 1e3,
+                        OverheadBenchmark.median(msPerBatch.get(gatherer.workers)));
             }
         } finally {
             gatherers.forEach(Gatherer::close);
@@ -340,18 +355,57 @@ final class ImagesBenchmark implements Callable<Integer> {
         private final ByteBuffer features;
         private final ByteBuffer labels;
         private final int featureCount;
+        private final List<Thread> poolThreads = new CopyOnWriteArrayList<>();
+        private long cpuNanos;
+        private long images;
 
         Gatherer(ImageFolderDataset dataset, int workers) {
             this.dataset = dataset;
             this.workers = workers;
             this.sampler = new TrainingSampler(dataset.rowCount(), true, SEED);
-            this.pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1) : null;
+            this.pool =
+                    workers > 1
+                            ? Executors.newFixedThreadPool(
+                                    workers - 1,
+                                    task -> {
+                                        Thread thread = new Thread(task, "decode-bench");
+                                        thread.setDaemon(true);
+                                        poolThreads.add(thread);
+                                        return thread;
+                                    })
+                            : null;
             this.featureCount = dataset.featureCount();
             this.features = directFloats(BATCH * featureCount);
             this.labels = directFloats(BATCH);
         }
 
+        /** Counts CPU time and images from now on. */
+        void resetCpu() {
+            cpuNanos = -poolCpuNanos();
+            images = 0;
+        }
+
+        /** @return the CPU time of every gathering thread per image since {@link #resetCpu} */
+        double cpuNanosPerImage() {
+            return (double) (cpuNanos + poolCpuNanos()) / Math.max(1, images);
+        }
+
+        private long poolCpuNanos() {
+            long total = 0;
+            for (Thread thread : poolThreads) {
+                total += Math.max(0, THREADS.getThreadCpuTime(thread.getId()));
+            }
+            return total;
+        }
+
         void gather(int batches) throws InterruptedException, ExecutionException {
+            long cpuStart = THREADS.getCurrentThreadCpuTime();
+            gatherBatches(batches);
+            cpuNanos += THREADS.getCurrentThreadCpuTime() - cpuStart;
+            images += (long) batches * BATCH;
+        }
+
+        private void gatherBatches(int batches) throws InterruptedException, ExecutionException {
             int[] rows = new int[BATCH];
             long[] seeds = new long[BATCH];
             for (int b = 0; b < batches; b++) {
@@ -428,6 +482,7 @@ final class ImagesBenchmark implements Callable<Integer> {
                 }
                 Map<String, List<Double>> msPerIter = new LinkedHashMap<>();
                 List<Double> tailMs = new ArrayList<>();
+                List<Long> gatheringCpu = new ArrayList<>();
                 Thread gathering = gatheringThread();
                 long[] roundStart = {0};
                 int[] round = {0};
@@ -453,6 +508,9 @@ final class ImagesBenchmark implements Callable<Integer> {
                                             long now = System.nanoTime();
                                             if (done > 0) {
                                                 tailMs.add((now - idle) / 1e6);
+                                            }
+                                            if (done == 0 || done == (long) perRound * rounds) {
+                                                gatheringCpu.add(gatheringCpuNanos());
                                             }
                                             if (done > 0) {
                                                 msPerIter
@@ -488,6 +546,21 @@ final class ImagesBenchmark implements Callable<Integer> {
                         engine.getEngineName(),
                         OverheadBenchmark.median(tailMs),
                         tailMs.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+                double cpuMsPerStep =
+                        (gatheringCpu.get(1) - gatheringCpu.get(0)) / 1e6 / (perRound * rounds);
+                System.err.printf(
+                        Locale.ROOT,
+                        "%s simple: the batch source's threads used %.2f ms of CPU per timed step"
+                                + " (%.1f us per image), %.1f%% of the %d cores' time in the"
+                                + " median step%n",
+                        engine.getEngineName(),
+                        cpuMsPerStep,
+                        cpuMsPerStep * 1e3 / BATCH,
+                        100
+                                * cpuMsPerStep
+                                / OverheadBenchmark.median(msPerIter.get("simple"))
+                                / Runtime.getRuntime().availableProcessors(),
+                        Runtime.getRuntime().availableProcessors());
                 report(engine.getEngineName(), msPerIter);
                 reportDataTime(engine.getEngineName(), trainer, warm);
             }
@@ -503,6 +576,17 @@ final class ImagesBenchmark implements Callable<Integer> {
                 .filter(t -> t.isAlive() && t.getName().equals(GATHERING_THREAD))
                 .max(Comparator.comparingLong(Thread::getId))
                 .orElseThrow(() -> new IllegalStateException("no " + GATHERING_THREAD + " thread"));
+    }
+
+    /** @return the CPU time the batch source's threads have used so far, in nanoseconds */
+    private static long gatheringCpuNanos() {
+        long total = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("kiln-batch-")) {
+                total += Math.max(0, THREADS.getThreadCpuTime(thread.getId()));
+            }
+        }
+        return total;
     }
 
     /**

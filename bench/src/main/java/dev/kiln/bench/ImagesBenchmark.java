@@ -135,7 +135,7 @@ final class ImagesBenchmark implements Callable<Integer> {
     @Option(
             names = "--iterations",
             description = "timed iterations per way (default: ${DEFAULT-VALUE})")
-    int iterations = 480;
+    int iterations = 640;
 
     @Option(
             names = "--warmup",
@@ -147,7 +147,7 @@ final class ImagesBenchmark implements Callable<Integer> {
             description =
                     "interleaved rounds the timed iterations are split in, each a whole number of"
                             + " writer periods; the median round counts (default: ${DEFAULT-VALUE})")
-    int rounds = 24;
+    int rounds = 32;
 
     @Option(
             names = "--decode-rounds",

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code kiln-bench.jar}: {@code java -jar bench/target/kiln-bench.jar overhead} (or {@code
- * checkpoint}).
+ * checkpoint}, {@code writers}, {@code images}).
  * Each benchmark prints one {@code RESULT ...} line per measurement on standard output; logs go to
  * standard error.
  */
@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             OverheadBenchmark.class,
             CheckpointBenchmark.class,
             WritersBenchmark.class,
+            ImagesBenchmark.class,
             ImageFolderWriter.class
         },
         description = "Kiln's benchmarks.")

@@ -203,11 +203,11 @@ final class OverheadBenchmark implements Callable<Integer> {
      * MXNet run operations asynchronously, and a round's timing must not leave its last update
      * to the round that follows.
      */
-    private static void settle(Block model) {
+    static void settle(Block model) {
         model.getParameters().values().forEach(p -> p.getArray().toByteBuffer());
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;

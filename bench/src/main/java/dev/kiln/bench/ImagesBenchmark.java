@@ -36,6 +36,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -48,8 +49,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -104,9 +103,6 @@ final class ImagesBenchmark implements Callable<Integer> {
 
     /** The example's network (examples/fashion-mnist/fashion-cnn.conf). */
     static final Cnn CNN = new Cnn(List.of(32, 64), 3, true, true, List.of(128), 0.25f);
-
-    /** The name {@link SampledBatchSource} gives its gathering thread. */
-    private static final String GATHERING_THREAD = "kiln-batch-prefetch";
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -483,7 +479,7 @@ final class ImagesBenchmark implements Callable<Integer> {
                 Map<String, List<Double>> msPerIter = new LinkedHashMap<>();
                 List<Double> tailMs = new ArrayList<>();
                 List<Long> gatheringCpu = new ArrayList<>();
-                Thread gathering = gatheringThread();
+                SampledBatchSource gathering = (SampledBatchSource) trainer.data();
                 long[] roundStart = {0};
                 int[] round = {0};
                 // The trainer runs once from start to end, as in a real run; every perRound of
@@ -503,7 +499,7 @@ final class ImagesBenchmark implements Callable<Integer> {
                                             // their slots, and would do so in the next way's
                                             // round.
                                             long idle = System.nanoTime();
-                                            awaitGatheringIdle(gathering);
+                                            gathering.awaitIdle(Duration.ofSeconds(30));
                                             OverheadBenchmark.settle(trainer.model());
                                             long now = System.nanoTime();
                                             if (done > 0) {
@@ -567,17 +563,6 @@ final class ImagesBenchmark implements Callable<Integer> {
         }
     }
 
-    /**
-     * Finds the batch source's gathering thread: {@link SampledBatchSource} names it {@code
-     * kiln-batch-prefetch}; the newest alive one is the current trainer's.
-     */
-    private static Thread gatheringThread() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().equals(GATHERING_THREAD))
-                .max(Comparator.comparingLong(Thread::getId))
-                .orElseThrow(() -> new IllegalStateException("no " + GATHERING_THREAD + " thread"));
-    }
-
     /** @return the CPU time the batch source's threads have used so far, in nanoseconds */
     private static long gatheringCpuNanos() {
         long total = 0;
@@ -587,37 +572,6 @@ final class ImagesBenchmark implements Callable<Integer> {
             }
         }
         return total;
-    }
-
-    /**
-     * Waits until the batch source's gathering thread has filled every slot it was handed and
-     * waits for more ({@code free.take()} in {@code produce}), so that no decoding of one round
-     * runs in the next way's. {@link SampledBatchSource} has no call for this; its thread's stack
-     * tells.
-     */
-    private static void awaitGatheringIdle(Thread gathering) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (gathering.isAlive() && System.nanoTime() < deadline) {
-            if (gathering.getState() == Thread.State.WAITING
-                    && waitsForFreeSlot(gathering.getStackTrace())) {
-                return;
-            }
-            LockSupport.parkNanos(100_000);
-        }
-        if (gathering.isAlive()) {
-            throw new IllegalStateException("the batch source's gathering thread did not go idle");
-        }
-    }
-
-    private static boolean waitsForFreeSlot(StackTraceElement[] stack) {
-        for (int i = 1; i < stack.length; i++) {
-            if (stack[i].getClassName().equals(SampledBatchSource.class.getName())
-                    && stack[i].getMethodName().equals("produce")) {
-                return stack[i - 1].getClassName().equals(LinkedBlockingQueue.class.getName())
-                        && stack[i - 1].getMethodName().equals("take");
-            }
-        }
-        return false;
     }
 
     private static void report(String engine, Map<String, List<Double>> msPerIter) {

@@ -113,6 +113,9 @@ public final class SampledBatchSource implements BatchSource {
      */
     private boolean buffersBound;
 
+    /** Slots handed to the gathering thread and not yet filled. */
+    private final AtomicInteger unfilled = new AtomicInteger();
+
     private Thread worker;
     private Throwable failure;
     private boolean closed;
@@ -225,6 +228,7 @@ public final class SampledBatchSource implements BatchSource {
         for (int i = 0; i <= prefetch; i++) {
             free.add(newSlot());
         }
+        unfilled.set(free.size());
         this.nextPosition = sampler.position();
         startWorker();
     }
@@ -338,6 +342,7 @@ public final class SampledBatchSource implements BatchSource {
             }
         }
         if (returned.size() >= handBack || ready.isEmpty()) {
+            unfilled.addAndGet(returned.size());
             free.addAll(returned);
             returned.clear();
         }
@@ -392,6 +397,7 @@ public final class SampledBatchSource implements BatchSource {
             slot.failure = null;
         }
         ready.drainTo(free);
+        unfilled.set(free.size());
         failure = null;
         sampler.seek(position);
         nextPosition = sampler.position();
@@ -412,6 +418,24 @@ public final class SampledBatchSource implements BatchSource {
         free.clear();
         if (slotOwner != null) {
             slotOwner.close();
+        }
+    }
+
+    /**
+     * Waits until the gathering threads have filled every slot handed to them, so that no
+     * gathering work is left running: for a benchmark that must charge a round with the decoding
+     * of the batches it took.
+     *
+     * @param timeout how long to wait at most
+     * @throws IllegalStateException if the gathering is still busy after the timeout
+     */
+    public void awaitIdle(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (unfilled.get() > 0 && worker.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the batch gathering did not finish in " + timeout);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
         }
     }
 
@@ -482,13 +506,16 @@ public final class SampledBatchSource implements BatchSource {
                     slot.labels.set(slot.labelBuffer);
                 }
             } catch (InterruptedException e) {
-                return; // Asked to stop while the pool gathered.
+                free.add(slot); // Asked to stop while the pool gathered: the slot is unfilled.
+                return;
             } catch (Throwable t) { // NOPMD: any failure must reach the training thread
                 slot.failure = t instanceof ExecutionException ? t.getCause() : t;
                 ready.add(slot);
+                unfilled.decrementAndGet();
                 return;
             }
             ready.add(slot);
+            unfilled.decrementAndGet();
         }
     }
 

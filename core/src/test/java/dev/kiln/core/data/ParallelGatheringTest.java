@@ -208,6 +208,34 @@ class ParallelGatheringTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
+    void awaitIdleReturnsOnceEveryHandedSlotIsFilled(String engine) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger copied =
+                new java.util.concurrent.atomic.AtomicInteger();
+        HostTable counting =
+                new ShapedTable(false) {
+                    @Override
+                    public void copyFeatures(int row, long seed, float[] dest, int offset) {
+                        super.copyFeatures(row, seed, dest, offset);
+                        copied.incrementAndGet();
+                    }
+                };
+        try (NDManager manager = Engine.getEngine(engine).newBaseManager();
+                SampledBatchSource source =
+                        new SampledBatchSource(
+                                counting, new TrainingSampler(ROWS, true, 3), BATCH, 2, 2, 0)) {
+            batches(source, manager, 5);
+            source.awaitIdle(java.time.Duration.ofSeconds(30));
+            int settled = copied.get();
+            // Five batches taken and a full pool (prefetch 2 plus the lent slot) behind them.
+            assertThat(settled % BATCH).isZero();
+            assertThat(settled / BATCH).isBetween(5, 5 + 3);
+            Thread.sleep(100);
+            assertThat(copied.get()).isEqualTo(settled);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
     void smallBatchesAreGatheredByOneThread(String engine) {
         try (SampledBatchSource source =
                 new SampledBatchSource(

@@ -29,6 +29,7 @@ final class CoreRules {
                     "kiln.seed",
                     "kiln.solver.max-iter",
                     "kiln.solver.batch-size",
+                    "kiln.solver.accumulate-steps",
                     "kiln.writer-period",
                     "kiln.data.workers",
                     "kiln.model.hidden-sizes[]",
@@ -59,6 +60,8 @@ final class CoreRules {
         device("kiln.device");
         atLeast("kiln.solver.max-iter", 1);
         atLeast("kiln.solver.batch-size", 1);
+        atLeast("kiln.solver.accumulate-steps", 1);
+        dividesBatchSize("kiln.solver.accumulate-steps");
         atLeast("kiln.writer-period", 1);
         atLeast("kiln.data.workers", 1);
         greaterThanZero("kiln.solver.base-lr");
@@ -252,6 +255,32 @@ final class CoreRules {
             report(path, "must be at least " + min);
         } else if (value > Integer.MAX_VALUE) {
             report(path, "must be at most " + Integer.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Checks that the number at {@code path} splits {@code kiln.solver.batch-size} into equal
+     * parts; skipped when either is absent or already reported.
+     */
+    private void dividesBatchSize(String path) {
+        String batchPath = "kiln.solver.batch-size";
+        Double parts = numberAt(path);
+        Double batch = numberAt(batchPath);
+        if (parts == null || batch == null || problems.reported(path)) {
+            return;
+        }
+        long k = parts.longValue();
+        long size = batch.longValue();
+        if (size % k != 0) {
+            problems.add(
+                    path,
+                    config.getValue(path),
+                    "must divide "
+                            + batchPath
+                            + " ("
+                            + size
+                            + ") into equal micro-batches but is "
+                            + k);
         }
     }
 

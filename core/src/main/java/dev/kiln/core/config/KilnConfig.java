@@ -281,6 +281,16 @@ public final class KilnConfig {
     }
 
     /**
+     * Returns over how many micro-batches each iteration accumulates gradients ({@code
+     * kiln.solver.accumulate-steps}).
+     *
+     * @return at least 1, and a divisor of {@link #batchSize()}, once validated
+     */
+    public int accumulateSteps() {
+        return config.getInt("kiln.solver.accumulate-steps");
+    }
+
+    /**
      * Returns how many threads decode and transform the examples of a batch ({@code
      * kiln.data.workers}; unset: one per core).
      *

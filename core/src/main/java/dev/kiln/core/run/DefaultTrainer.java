@@ -123,6 +123,7 @@ public class DefaultTrainer implements AutoCloseable {
         loss = buildLoss();
         trainer = new SimpleTrainer(model, manager, loss, optimizer, batches);
         trainer.setGradientClipper(buildGradientClipper());
+        trainer.setAccumulateSteps(config.accumulateSteps());
         trainer.registerHooks(buildHooks());
         if (config.resume() || config.weights().isPresent()) {
             resumer = findResumer();

@@ -232,6 +232,23 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void accumulateStepsMustDivideTheBatchSize() {
+        Path f = file(VALID + "kiln.solver {\n  batch-size = 64\n  accumulate-steps = 3\n}\n");
+
+        assertThat(problems(f))
+                .containsExactly(
+                        f
+                                + ":4: kiln.solver.accumulate-steps: must divide"
+                                + " kiln.solver.batch-size (64) into equal micro-batches but is"
+                                + " 3");
+        assertThat(problems(f, "kiln.solver.accumulate-steps = 4")).isEmpty();
+        assertThat(problems(f, "kiln.solver.accumulate-steps = 0"))
+                .containsExactly(
+                        "command line override 1: kiln.solver.accumulate-steps: must be at least 1 but"
+                                + " is 0");
+    }
+
+    @Test
     void unknownHookListsTheKnownOnesAndSaysAPluginMayProvideIt() {
         Path f = file(VALID + "kiln.hooks = [eval, checkpoint]\n");
 

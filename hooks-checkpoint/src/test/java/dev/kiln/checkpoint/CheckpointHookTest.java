@@ -70,15 +70,31 @@ class CheckpointHookTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void resumesExactlyAfterAStop(String engine) throws Exception {
-        Reference ref = uninterrupted(engine);
+        resumesExactly(engine, 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void resumesExactlyAfterAStopWhenAccumulatingGradients(String engine) throws Exception {
+        resumesExactly(engine, 2);
+    }
+
+    /** Stops after iteration 13, resumes, and compares with 30 uninterrupted iterations. */
+    private void resumesExactly(String engine, int accumulateSteps) throws Exception {
+        String accumulate = "kiln.solver.accumulate-steps=" + accumulateSteps;
+        Reference ref = uninterrupted(engine, accumulate);
         Path dir = tmp.resolve("stopped-" + engine);
         String[] settings = {
-            "kiln.engine=" + engine, "kiln.hooks=[checkpoint]", "kiln.checkpoint.period=10"
+            "kiln.engine=" + engine,
+            "kiln.hooks=[checkpoint]",
+            "kiln.checkpoint.period=10",
+            accumulate
         };
         try (KilnRun run = run(dir, settings);
                 DefaultTrainer trainer = new TestRuns.CustomTrainer(run, plus(stopAfter(13)))) {
             trainer.train();
             assertThat(trainer.trainer().iter()).isEqualTo(14);
+            assertThat(trainer.trainer().accumulateSteps()).isEqualTo(accumulateSteps);
         }
         // The stop saved a checkpoint to resume at iteration 14.
         assertThat(names(dir)).containsExactlyInAnyOrder("model_0000009", "model_0000013");

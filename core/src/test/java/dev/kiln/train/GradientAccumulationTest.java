@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -18,6 +19,7 @@ import dev.kiln.core.optim.Sgd;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -176,6 +178,42 @@ class GradientAccumulationTest {
             trainer.data().close();
             assertThat(recorder.lossCalls).isZero();
             assertClose(parameters(trainer), initial);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aNonFiniteLossInALaterMicroBatchLeavesTheParametersAlone(String engineName)
+            throws Exception {
+        Engine engine = Engine.getEngine(engineName);
+        try (NDManager manager = engine.newBaseManager()) {
+            LossFunction ce = LossFunction.of("loss_cls", Loss.softmaxCrossEntropyLoss());
+            int[] calls = {0};
+            LossFunction loss =
+                    (predictions, labels) -> {
+                        Map<String, NDArray> terms = ce.compute(predictions, labels);
+                        // the second micro-batch of iteration 1
+                        return calls[0]++ == 3
+                                ? Map.of("loss_cls", terms.get("loss_cls").mul(Float.NaN))
+                                : terms;
+                    };
+            SimpleTrainer trainer = trainer(manager, loss, null);
+            trainer.setAccumulateSteps(2);
+            List<List<float[]>> afterFirst = new ArrayList<>();
+            trainer.registerHooks(
+                    LambdaHook.builder()
+                            .afterStep(t -> afterFirst.add(parameters(trainer)))
+                            .build());
+            assertThatThrownBy(() -> trainer.train(0, 3))
+                    .isInstanceOf(NonFiniteLossException.class)
+                    .hasMessageContaining("at iteration 1")
+                    .hasMessageContaining("loss_cls=NaN");
+            trainer.data().close();
+            assertThat(afterFirst).hasSize(1);
+            List<float[]> now = parameters(trainer);
+            for (int i = 0; i < now.size(); i++) {
+                assertThat(now.get(i)).isEqualTo(afterFirst.get(0).get(i));
+            }
         }
     }
 

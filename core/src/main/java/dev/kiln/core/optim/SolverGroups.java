@@ -41,7 +41,8 @@ public final class SolverGroups {
      * @param solver the section {@code kiln.solver}
      * @return the names of the frozen parameters, in the model's order
      * @throws SettingsException for a pattern that is not a string or not a valid regular
-     *     expression, or when the patterns match every parameter (nothing would train)
+     *     expression, or when the patterns match every parameter that has a gradient (nothing
+     *     would train)
      */
     public static List<String> freeze(Block model, Config solver) {
         List<Pattern> patterns = new ArrayList<>();
@@ -79,11 +80,17 @@ public final class SolverGroups {
                         parameters.keys());
             }
         }
-        if (frozen.size() == parameters.size()) {
+        boolean trainableLeft = false;
+        for (int p = 0; p < parameters.size(); p++) {
+            trainableLeft |=
+                    parameters.valueAt(p).requiresGradient()
+                            && !frozen.contains(parameters.keyAt(p));
+        }
+        if (!trainableLeft) {
             throw Settings.of(solver, PATH)
                     .problem(
                             "freeze",
-                            "matches every parameter of the model ("
+                            "matches every trainable parameter of the model ("
                                     + String.join(", ", frozen)
                                     + "), so nothing would train; leave at least one out");
         }
@@ -94,6 +101,41 @@ public final class SolverGroups {
             LOG.info("Frozen ({}.freeze): {}", PATH, frozen);
         }
         return frozen;
+    }
+
+    /**
+     * The running statistics to keep fixed: those of a normalization layer whose running mean or
+     * variance was frozen itself, or whose {@code gamma} or {@code beta} was (the parameter of the
+     * same name prefix, such as {@code 02bn1_gamma} for {@code 02bn1_runningMean}).
+     *
+     * @param model the model
+     * @param frozen the names of the frozen parameters
+     * @return the running-mean and running-variance parameters to keep fixed
+     */
+    public static List<Parameter> frozenStatistics(Block model, List<String> frozen) {
+        ParameterList parameters = model.getParameters();
+        Set<String> names = Set.copyOf(frozen);
+        List<Parameter> statistics = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter parameter = parameters.valueAt(i);
+            String name = parameters.keyAt(i);
+            Parameter.Type type = parameter.getType();
+            if (type != Parameter.Type.RUNNING_MEAN && type != Parameter.Type.RUNNING_VAR) {
+                continue;
+            }
+            String suffix = parameter.getName();
+            String prefix =
+                    name.endsWith(suffix)
+                            ? name.substring(0, name.length() - suffix.length())
+                            : null;
+            if (names.contains(name)
+                    || (prefix != null
+                            && (names.contains(prefix + "gamma")
+                                    || names.contains(prefix + "beta")))) {
+                statistics.add(parameter);
+            }
+        }
+        return statistics;
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.dataset.RandomAccessDataset;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -15,6 +16,7 @@ import dev.kiln.core.config.ConfigValidator;
 import dev.kiln.core.config.KilnConfig;
 import dev.kiln.core.data.SampledBatchSource;
 import dev.kiln.core.data.TrainingSampler;
+import dev.kiln.core.hooks.FrozenStatistics;
 import dev.kiln.core.hooks.IterationTimer;
 import dev.kiln.core.hooks.PeriodicWriter;
 import dev.kiln.core.optim.SolverGroups;
@@ -121,7 +123,7 @@ public class DefaultTrainer implements AutoCloseable {
         model = buildModel(new ModelShape(trainData.exampleShape(), trainData.classCount()));
         model.initialize(manager, DataType.FLOAT32, batchShape(trainData.exampleShape()));
         List<ParameterGroup> groups = SolverGroups.paramGroups(config.solver());
-        SolverGroups.freeze(model, config.solver());
+        List<String> frozen = SolverGroups.freeze(model, config.solver());
         SolverGroups.warnUnused(model, groups);
         optimizer = buildOptimizer(model);
         optimizer.setParameterGroups(groups);
@@ -130,6 +132,10 @@ public class DefaultTrainer implements AutoCloseable {
         trainer = new SimpleTrainer(model, manager, loss, optimizer, batches);
         trainer.setGradientClipper(buildGradientClipper());
         trainer.registerHooks(buildHooks());
+        List<Parameter> statistics = SolverGroups.frozenStatistics(model, frozen);
+        if (!statistics.isEmpty()) {
+            trainer.registerHooks(List.of(new FrozenStatistics(statistics)));
+        }
         if (config.resume() || config.weights().isPresent()) {
             resumer = findResumer();
         }

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.ParameterList;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import dev.kiln.LogCapture;
 import dev.kiln.core.optim.SolverGroups;
+import dev.kiln.model.ModelShape;
 import dev.kiln.optim.ParameterGroup;
 import dev.kiln.spi.SettingsException;
 import java.nio.file.Files;
@@ -95,6 +101,58 @@ class SolverGroupsTest {
         }
     }
 
+    /** A model with a batch norm layer in front, named 02BatchNorm_... and 03Linear_... */
+    static final class NormTrainer extends DefaultTrainer {
+        NormTrainer(KilnRun run) {
+            super(run.config(), run.registry());
+        }
+
+        @Override
+        protected Block buildModel(ModelShape shape) {
+            return new SequentialBlock()
+                    .add(Blocks.batchFlattenBlock())
+                    .add(BatchNorm.builder().build())
+                    .add(Linear.builder().setUnits(shape.outputs()).build());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aFrozenBatchNormKeepsItsRunningStatistics(String engine) throws Exception {
+        Map<String, float[]> free;
+        try (KilnRun run = run("", "kiln.engine=" + engine);
+                DefaultTrainer trainer = new NormTrainer(run)) {
+            trainer.setUp();
+            Map<String, float[]> before = snapshot(trainer.model().getParameters());
+            trainer.train();
+            free = snapshot(trainer.model().getParameters());
+            // unfrozen, training moves them
+            String mean = find(before, "runningMean");
+            assertThat(free.get(mean)).isNotEqualTo(before.get(mean));
+        }
+        try (KilnRun run =
+                        run(
+                                "kiln.solver.freeze = [\".*BatchNorm_(gamma|beta)\"]\n",
+                                "kiln.engine=" + engine);
+                DefaultTrainer trainer = new NormTrainer(run)) {
+            trainer.setUp();
+            Map<String, float[]> before = snapshot(trainer.model().getParameters());
+            trainer.train();
+            Map<String, float[]> after = snapshot(trainer.model().getParameters());
+            for (String name : before.keySet()) {
+                if (name.contains("BatchNorm")) {
+                    assertThat(after.get(name)).as(name).containsExactly(before.get(name));
+                } else {
+                    assertThat(after.get(name)).as(name).isNotEqualTo(before.get(name));
+                }
+            }
+        }
+    }
+
+    private static String find(Map<String, float[]> values, String suffix) {
+        return values.keySet().stream().filter(k -> k.endsWith(suffix)).findFirst().orElseThrow();
+    }
+
     @Test
     void aPatternMatchingEveryParameterIsRefused() throws Exception {
         try (KilnRun run = run("kiln.solver.freeze = [\".*_weight\", \".*_bias\"]\n");
@@ -102,7 +160,7 @@ class SolverGroupsTest {
             assertThatThrownBy(trainer::setUp)
                     .isInstanceOf(SettingsException.class)
                     .hasMessageStartingWith(tmp.resolve("groups.conf") + ":1: kiln.solver.freeze:")
-                    .hasMessageContaining("matches every parameter");
+                    .hasMessageContaining("matches every trainable parameter");
         }
     }
 

@@ -45,12 +45,7 @@ public final class SolverGroups {
      *     would train)
      */
     public static List<String> freeze(Block model, Config solver) {
-        List<Pattern> patterns = new ArrayList<>();
-        List<? extends ConfigValue> written =
-                solver.hasPath("freeze") ? solver.getList("freeze") : List.of();
-        for (int i = 0; i < written.size(); i++) {
-            patterns.add(pattern(written.get(i), PATH + ".freeze[" + i + "]"));
-        }
+        List<Pattern> patterns = freezePatterns(solver);
         if (patterns.isEmpty()) {
             return List.of();
         }
@@ -101,6 +96,24 @@ public final class SolverGroups {
             LOG.info("Frozen ({}.freeze): {}", PATH, frozen);
         }
         return frozen;
+    }
+
+    /**
+     * Reads the patterns of {@code kiln.solver.freeze}.
+     *
+     * @param solver the section {@code kiln.solver}
+     * @return the compiled patterns, in order
+     * @throws SettingsException for a pattern that is not a string or not a valid regular
+     *     expression
+     */
+    public static List<Pattern> freezePatterns(Config solver) {
+        List<Pattern> patterns = new ArrayList<>();
+        List<? extends ConfigValue> written =
+                solver.hasPath("freeze") ? solver.getList("freeze") : List.of();
+        for (int i = 0; i < written.size(); i++) {
+            patterns.add(pattern(written.get(i), PATH + ".freeze[" + i + "]"));
+        }
+        return patterns;
     }
 
     /**

@@ -10,13 +10,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
-import dev.kiln.optim.ParameterGroup;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.testkit.TrainedRun;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -87,54 +84,6 @@ class RmsPropTest {
             }
             assertThat(second.valueAt(0).getArray().toFloatArray()).isEqualTo(straight);
         }
-    }
-
-    /** Kiln's parameter groups apply to RmsProp without a line of it knowing about them. */
-    @ParameterizedTest
-    @ValueSource(strings = {"PyTorch", "MXNet"})
-    void followsTheParameterGroupsOfKilnSolver(String engine) {
-        try (NDManager manager = Engine.getEngine(engine).newBaseManager();
-                RmsProp plain = new RmsProp(0.01f, 0.9f, 1e-8f, 0f);
-                RmsProp halved = new RmsProp(0.01f, 0.9f, 1e-8f, 0f);
-                RmsProp decayedByGroup = new RmsProp(0.01f, 0.9f, 1e-8f, 0f);
-                RmsProp decayed = new RmsProp(0.01f, 0.9f, 1e-8f, 1f)) {
-            halved.setParameterGroups(
-                    List.of(new ParameterGroup(Pattern.compile("w"), 0.5f, null)));
-            decayedByGroup.setParameterGroups(
-                    List.of(new ParameterGroup(Pattern.compile("w"), 1f, 1f)));
-            float[] full = oneStep(engine, manager, plain);
-            float[] half = oneStep(engine, manager, halved);
-            for (int i = 0; i < START.length; i++) {
-                assertThat((double) (half[i] - START[i]) / (full[i] - START[i]))
-                        .as("w[%d]", i)
-                        .isCloseTo(0.5, offset(1e-5));
-            }
-            float[] byGroup = threeSteps(engine, manager, decayedByGroup);
-            assertThat(byGroup).isNotEqualTo(threeSteps(engine, manager, plain));
-            assertThat(byGroup).isEqualTo(threeSteps(engine, manager, decayed));
-        }
-    }
-
-    private static float[] oneStep(String engine, NDManager manager, RmsProp rmsprop) {
-        ParameterList params = parameters(manager);
-        steps(engine, rmsprop, params, 1);
-        return params.valueAt(0).getArray().toFloatArray();
-    }
-
-    private static float[] threeSteps(String engine, NDManager manager, RmsProp rmsprop) {
-        rmsprop.loadStateDict(Map.of()); // a fresh start
-        ParameterList params = parameters(manager);
-        NDArray w = params.valueAt(0).getArray();
-        for (int i = 0; i < 3; i++) {
-            // loss = sum(c * w): a gradient that weight decay changes other than in scale
-            try (NDManager scratch = w.getManager().newSubManager();
-                    GradientCollector collector = Engine.getEngine(engine).newGradientCollector()) {
-                NDArray c = scratch.create(CURVATURE, w.getShape());
-                collector.backward(w.mul(c).sum());
-            }
-            rmsprop.step(params);
-        }
-        return w.toFloatArray();
     }
 
     @ParameterizedTest

@@ -12,7 +12,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
+import dev.kiln.optim.DeviceContext;
 import dev.kiln.optim.ParameterGroup;
+import dev.kiln.optim.ParameterState;
 import dev.kiln.optim.StatefulOptimizer;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +119,57 @@ class ParameterGroupTest {
             // zero gradients: Adam's step is 0, the decoupled decay w *= 1 - 0.1 * wd remains
             assertThat(values(hidden)).containsExactly(1f, 2f);
             assertThat(values(output)).containsExactly(new float[] {0.999f, 1.998f}, within(1e-6f));
+        }
+    }
+
+    /** An optimizer written as a plugin writes one: it knows nothing of parameter groups. */
+    static final class PluginSgd extends StatefulOptimizer {
+        PluginSgd(float learningRate, float weightDecay) {
+            super(learningRate, weightDecay, true);
+        }
+
+        @Override
+        protected List<String> bufferNames() {
+            return List.of();
+        }
+
+        @Override
+        protected int scalarSlots() {
+            return 3;
+        }
+
+        @Override
+        protected void update(
+                ParameterState state,
+                NDArray weight,
+                NDArray gradient,
+                DeviceContext context,
+                float learningRate) {
+            addWeightDecay(state, weight, gradient, context, 2);
+            weight.subi(gradient.muli(context.scalar(1, learningRate)));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.kiln.optim.OptimTestSupport#engines")
+    void aPluginsOptimizerFollowsTheGroupsWithoutCodeOfItsOwn(String engineName) {
+        Engine engine = Engine.getEngine(engineName);
+        try (NDManager manager = engine.newBaseManager();
+                PluginSgd optimizer = new PluginSgd(1f, 0f)) {
+            optimizer.setParameterGroups(
+                    List.of(
+                            new ParameterGroup(Pattern.compile("01hidden1_.*"), 0.5f, null),
+                            new ParameterGroup(Pattern.compile("02output_.*"), 1f, 0.5f)));
+            Parameter hidden = parameter(manager, "h", new float[] {1, 2}, new Shape(2));
+            Parameter output = parameter(manager, "o", new float[] {1, 2}, new Shape(2));
+            ParameterList params = new ParameterList();
+            params.add("01hidden1_weight", hidden);
+            params.add("02output_weight", output);
+            backward(engine, params, new float[] {1, 1}, new float[2]);
+            optimizer.step(params);
+            // hidden: w -= 0.5 * g; output: zero gradient, w -= 1 * 0.5 * w
+            assertThat(values(hidden)).containsExactly(0.5f, 1.5f);
+            assertThat(values(output)).containsExactly(0.5f, 1f);
         }
     }
 

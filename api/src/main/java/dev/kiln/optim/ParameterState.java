@@ -20,6 +20,15 @@ public final class ParameterState {
     /** Whether weight decay applies to this parameter (see {@link StatefulOptimizer}). */
     boolean decays;
 
+    /** The weight decay coefficient of this parameter: its group's, else the optimizer's. */
+    float weightDecay;
+
+    /** The factor on the learning rate of this parameter, from its group (1 without one). */
+    float lrFactor = 1f;
+
+    /** Whether the three fields above are set for the optimizer's current parameter groups. */
+    boolean resolved;
+
     /** Device this state lives on; null until the parameter is first seen. */
     DeviceContext context;
 
@@ -47,6 +56,22 @@ public final class ParameterState {
     /** @return whether weight decay applies to this parameter */
     public boolean decays() {
         return decays;
+    }
+
+    /**
+     * @return the weight decay coefficient of this parameter: its parameter group's when that sets
+     *     one, else the optimizer's (see {@link StatefulOptimizer#setParameterGroups})
+     */
+    public float weightDecay() {
+        return weightDecay;
+    }
+
+    /**
+     * @return the factor on the learning rate of this parameter, from its parameter group (1
+     *     without one); the learning rate {@code update} receives is already multiplied by it
+     */
+    public float lrFactor() {
+        return lrFactor;
     }
 
     /**

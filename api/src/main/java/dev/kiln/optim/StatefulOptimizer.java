@@ -33,6 +33,14 @@ import java.util.TreeSet;
  * is not applied to a parameter whose name ends with {@code bias} or whose array has at most one
  * dimension (biases, and the gamma/beta of normalization layers).
  *
+ * <p><b>Parameter groups.</b> {@link #setParameterGroups} gives parameters whose names match a
+ * pattern a factor on the learning rate and a weight decay of their own: {@link #update} then
+ * receives {@code learningRate * lrFactor} for such a parameter, and {@link #addWeightDecay} and
+ * {@link ParameterState#weightDecay()} give its weight decay, so a subclass gets groups without
+ * code of its own as long as it reads the weight decay from there (not {@link #getWeightDecay()}).
+ * A parameter that does not require a gradient ({@link Parameter#freeze}) is skipped: no update,
+ * no state.
+ *
  * <p><b>Gradients.</b> {@link #step} zeroes every gradient it consumed (PyTorch accumulates
  * gradients across backward passes; on MXNet zeroing is harmless). Zeroing multiplies by zero, so
  * a non-finite gradient stays NaN: to drop such a step, call {@link #zeroGradients} instead.
@@ -59,6 +67,9 @@ public abstract class StatefulOptimizer implements AutoCloseable {
 
     /** One context per device; nearly always a single entry. */
     private final Map<Device, DeviceContext> contexts = new HashMap<>(2);
+
+    /** The parameter groups, first match wins; empty for none. */
+    private List<ParameterGroup> groups = List.of();
 
     /**
      * @param learningRate the learning rate of the first step
@@ -99,6 +110,27 @@ public abstract class StatefulOptimizer implements AutoCloseable {
     }
 
     /**
+     * Sets the parameter groups: the first group whose pattern matches a parameter's whole name
+     * gives it a factor on the learning rate and, if the group sets one, its weight decay (which
+     * then applies whatever the bias and 1-d exclusion says). Parameters no group matches keep the
+     * learning rate and weight decay of the optimizer. Applies from the next step on; not saved
+     * in {@link #stateDict} (it comes from the config).
+     *
+     * @param groups the groups in order, empty for none
+     */
+    public void setParameterGroups(List<ParameterGroup> groups) {
+        this.groups = List.copyOf(groups);
+        for (ParameterState state : states.values()) {
+            state.resolved = false;
+        }
+    }
+
+    /** @return the parameter groups, first match wins; empty for none */
+    public List<ParameterGroup> parameterGroups() {
+        return groups;
+    }
+
+    /**
      * Updates, in place, every parameter that requires a gradient and has one, then zeroes that
      * gradient. Call after the gradient collector is closed.
      *
@@ -120,7 +152,7 @@ public abstract class StatefulOptimizer implements AutoCloseable {
             DeviceContext context = state.context;
             try (NDArray gradient = weight.getGradient()) {
                 state.step++;
-                update(state, weight, gradient, context, lr);
+                update(state, weight, gradient, context, lr * state.lrFactor);
                 gradient.muli(context.scalar(DeviceContext.ZERO, 0f));
             }
         }
@@ -281,8 +313,9 @@ public abstract class StatefulOptimizer implements AutoCloseable {
 
     /**
      * Adds L2 weight decay to a gradient in place, {@code gradient += weightDecay * weight}, when
-     * it applies to the parameter ({@link ParameterState#decays()}): the coupled weight decay of
-     * SGD, Adam and RMSprop.
+     * it applies to the parameter ({@link ParameterState#decays()}), with the parameter's
+     * coefficient ({@link ParameterState#weightDecay()}, its group's or the optimizer's): the
+     * coupled weight decay of SGD, Adam and RMSprop.
      *
      * @param state the parameter's state
      * @param weight the parameter's array
@@ -297,7 +330,7 @@ public abstract class StatefulOptimizer implements AutoCloseable {
             DeviceContext context,
             int slot) {
         if (state.decays()) {
-            try (NDArray decay = weight.mul(context.scalar(slot, weightDecay))) {
+            try (NDArray decay = weight.mul(context.scalar(slot, state.weightDecay))) {
                 gradient.addi(decay);
             }
         }
@@ -311,6 +344,9 @@ public abstract class StatefulOptimizer implements AutoCloseable {
     private ParameterState stateFor(String name, NDArray weight) {
         ParameterState state = states.get(name);
         if (state != null && state.context != null) {
+            if (!state.resolved) {
+                resolve(state, weight);
+            }
             return state;
         }
         if (state == null) {
@@ -321,12 +357,27 @@ public abstract class StatefulOptimizer implements AutoCloseable {
         if (state.pending != null) {
             materialize(state, weight, context);
         }
-        state.decays =
-                weightDecay != 0f
-                        && (decayBiasAndNorm
-                                || !(name.endsWith("bias") || weight.getShape().dimension() <= 1));
+        resolve(state, weight);
         state.context = context; // last: a state with a context is ready to use
         return state;
+    }
+
+    /** Sets a state's learning rate factor and weight decay from its group, or the defaults. */
+    private void resolve(ParameterState state, NDArray weight) {
+        ParameterGroup group = ParameterGroup.first(groups, state.name);
+        if (group != null && group.weightDecay() != null) {
+            state.weightDecay = group.weightDecay();
+            state.decays = state.weightDecay != 0f;
+        } else {
+            state.weightDecay = weightDecay;
+            state.decays =
+                    weightDecay != 0f
+                            && (decayBiasAndNorm
+                                    || !(state.name.endsWith("bias")
+                                            || weight.getShape().dimension() <= 1));
+        }
+        state.lrFactor = group == null ? 1f : group.lrFactor();
+        state.resolved = true;
     }
 
     private void materialize(ParameterState state, NDArray weight, DeviceContext context) {

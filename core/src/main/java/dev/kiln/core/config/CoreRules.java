@@ -7,7 +7,9 @@ import com.typesafe.config.ConfigValueType;
 import dev.kiln.core.data.CsvTargets;
 import dev.kiln.core.data.FeatureScaling;
 import dev.kiln.core.model.Mlp;
+import dev.kiln.core.optim.SolverGroups;
 import dev.kiln.core.runtime.Devices;
+import dev.kiln.spi.SettingsException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,6 +71,7 @@ final class CoreRules {
         notNegative("kiln.solver.weight-decay");
         oneOf("kiln.solver.clip-gradients.type", CLIP_TYPES);
         greaterThanZero("kiln.solver.clip-gradients.value");
+        solverPatterns();
         if ("mlp".equals(stringAt("kiln.model.type"))) {
             fraction("kiln.model.dropout");
             oneOf("kiln.model.activation", Mlp.activationNames());
@@ -202,6 +205,32 @@ final class CoreRules {
             return CsvTargets.fromName(name);
         } catch (IllegalArgumentException e) {
             return null;
+        }
+    }
+
+    /**
+     * Checks the patterns of {@code kiln.solver.freeze} and the entries of {@code
+     * kiln.solver.param-groups}, so that {@code kiln config} reports them too; whether the
+     * patterns leave anything to train is known once the model is built.
+     */
+    private void solverPatterns() {
+        for (String key : List.of("freeze", "param-groups")) {
+            String path = "kiln.solver." + key;
+            if (problems.reported(path)
+                    || !config.hasPath(path)
+                    || config.getValue(path).valueType() != ConfigValueType.LIST) {
+                continue;
+            }
+            Config solver = config.getConfig("kiln.solver");
+            try {
+                if (key.equals("freeze")) {
+                    SolverGroups.freezePatterns(solver);
+                } else {
+                    SolverGroups.paramGroups(solver);
+                }
+            } catch (SettingsException e) {
+                problems.add(e);
+            }
         }
     }
 

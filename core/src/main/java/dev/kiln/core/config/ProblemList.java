@@ -22,6 +22,12 @@ final class ProblemList {
         reportedPaths.add(path);
     }
 
+    /** Adds a problem found by an extension's {@link dev.kiln.spi.Settings}. */
+    void add(dev.kiln.spi.SettingsException e) {
+        problems.add(new ConfigProblem(e.location().orElse(null), e.key(), e.problem()));
+        reportedPaths.add(e.key());
+    }
+
     /** Adds a problem about a value that is missing, so it has no location. */
     void addMissing(String path, String message) {
         problems.add(new ConfigProblem(null, path, message));

@@ -94,7 +94,7 @@ public class Adam extends StatefulOptimizer {
         if (!decoupled) {
             addWeightDecay(state, weight, gradient, context, WEIGHT_DECAY);
         } else if (state.decays()) {
-            float factor = (float) (1.0 - (double) learningRate * getWeightDecay());
+            float factor = (float) (1.0 - (double) learningRate * state.weightDecay());
             weight.muli(context.scalar(DECAY_FACTOR, factor));
         }
         NDArray expAvg = state.buffer(0);

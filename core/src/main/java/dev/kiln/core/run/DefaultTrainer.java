@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.dataset.RandomAccessDataset;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -15,8 +16,10 @@ import dev.kiln.core.config.ConfigValidator;
 import dev.kiln.core.config.KilnConfig;
 import dev.kiln.core.data.SampledBatchSource;
 import dev.kiln.core.data.TrainingSampler;
+import dev.kiln.core.hooks.FrozenStatistics;
 import dev.kiln.core.hooks.IterationTimer;
 import dev.kiln.core.hooks.PeriodicWriter;
+import dev.kiln.core.optim.SolverGroups;
 import dev.kiln.core.plugin.ExtensionFactory;
 import dev.kiln.core.plugin.ExtensionInfo;
 import dev.kiln.core.plugin.ExtensionRegistry;
@@ -34,6 +37,7 @@ import dev.kiln.model.ModelProvider;
 import dev.kiln.model.ModelShape;
 import dev.kiln.optim.GradientClipper;
 import dev.kiln.optim.OptimizerProvider;
+import dev.kiln.optim.ParameterGroup;
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.runtime.Seeds;
 import dev.kiln.spi.ExtensionPoint;
@@ -118,13 +122,21 @@ public class DefaultTrainer implements AutoCloseable {
         testData = buildTestData(trainData);
         model = buildModel(new ModelShape(trainData.exampleShape(), trainData.classCount()));
         model.initialize(manager, DataType.FLOAT32, batchShape(trainData.exampleShape()));
+        List<ParameterGroup> groups = SolverGroups.paramGroups(config.solver());
+        List<String> frozen = SolverGroups.freeze(model, config.solver());
+        SolverGroups.warnUnused(model, groups);
         optimizer = buildOptimizer(model);
+        optimizer.setParameterGroups(groups);
         batches = buildBatchSource(trainData.examples());
         loss = buildLoss();
         trainer = new SimpleTrainer(model, manager, loss, optimizer, batches);
         trainer.setGradientClipper(buildGradientClipper());
         trainer.setAccumulateSteps(config.accumulateSteps());
         trainer.registerHooks(buildHooks());
+        List<Parameter> statistics = SolverGroups.frozenStatistics(model, frozen);
+        if (!statistics.isEmpty()) {
+            trainer.registerHooks(List.of(new FrozenStatistics(statistics)));
+        }
         if (config.resume() || config.weights().isPresent()) {
             resumer = findResumer();
         }

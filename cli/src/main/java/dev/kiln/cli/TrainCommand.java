@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
                     resuming
                             ? RunDirectory.openForResume(outputDir)
                             : RunDirectory.create(outputDir);
-            directory.writeConfig(run.config().render());
+            directory.writeConfig(trainer.config().render());
             directory.startLog();
             LOG.info("Run directory: {}", directory.path().toAbsolutePath());
             try (StopSignals signals =

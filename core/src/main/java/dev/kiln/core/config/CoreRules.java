@@ -28,6 +28,7 @@ final class CoreRules {
             List.of(
                     "kiln.seed",
                     "kiln.solver.max-iter",
+                    "kiln.solver.max-epochs",
                     "kiln.solver.batch-size",
                     "kiln.writer-period",
                     "kiln.data.workers",
@@ -58,6 +59,7 @@ final class CoreRules {
         WHOLE_NUMBERS.forEach(this::wholeNumber);
         device("kiln.device");
         atLeast("kiln.solver.max-iter", 1);
+        atLeast("kiln.solver.max-epochs", 1);
         atLeast("kiln.solver.batch-size", 1);
         atLeast("kiln.writer-period", 1);
         atLeast("kiln.data.workers", 1);

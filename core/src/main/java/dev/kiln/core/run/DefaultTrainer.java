@@ -68,7 +68,7 @@ public class DefaultTrainer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultTrainer.class);
 
-    private final KilnConfig config;
+    private KilnConfig config;
     private final ExtensionRegistry registry;
     private Engine engine;
     private Device device;
@@ -116,6 +116,11 @@ public class DefaultTrainer implements AutoCloseable {
 
         trainData = buildTrainData();
         testData = buildTestData(trainData);
+        if (config.maxEpochs().isPresent()) {
+            // before the model and hooks are built, so that all of them see the derived max-iter
+            config = epochsToIterations(config, trainData.examples().size());
+            factory = new ExtensionFactory(injector, config.config());
+        }
         model = buildModel(new ModelShape(trainData.exampleShape(), trainData.classCount()));
         model.initialize(manager, DataType.FLOAT32, batchShape(trainData.exampleShape()));
         optimizer = buildOptimizer(model);
@@ -142,6 +147,49 @@ public class DefaultTrainer implements AutoCloseable {
                 trainData.examples().size(),
                 trainData.classCount(),
                 testData.map(RandomAccessDataset::size).orElse(0L));
+    }
+
+    /**
+     * Turns {@code kiln.solver.max-epochs} into iterations: an epoch is {@code training examples /
+     * batch-size} iterations, rounded up over the whole run, so {@code ceil(max-epochs x examples
+     * / batch-size)}; the returned config has that count as {@code kiln.solver.max-iter} and
+     * {@code max-epochs} null.
+     *
+     * @param config a config with {@code max-epochs} set
+     * @param examples the number of training examples
+     * @return the config with the derived {@code max-iter}
+     * @throws IllegalArgumentException when there are no training examples, or too many
+     *     iterations
+     */
+    static KilnConfig epochsToIterations(KilnConfig config, long examples) {
+        int epochs = config.maxEpochs().orElseThrow();
+        int batch = config.batchSize();
+        if (examples < 1) {
+            throw new IllegalArgumentException(
+                    "kiln.solver.max-epochs needs training examples, and there are none");
+        }
+        long iterations = (Math.multiplyExact((long) epochs, examples) + batch - 1) / batch;
+        if (iterations > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(
+                    "kiln.solver.max-epochs = "
+                            + epochs
+                            + " is "
+                            + iterations
+                            + " iterations, more than "
+                            + Integer.MAX_VALUE);
+        }
+        String how =
+                "kiln.solver.max-epochs = "
+                        + epochs
+                        + ": ceil("
+                        + epochs
+                        + " x "
+                        + examples
+                        + " training examples / batch-size "
+                        + batch
+                        + ")";
+        LOG.info("Training {} iterations ({})", iterations, how);
+        return config.withDerivedMaxIter((int) iterations, how);
     }
 
     /**

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
+import dev.kiln.core.model.ModelSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,8 @@ import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
- * The directory of one run: {@code config.conf} (the resolved config) and {@code log.txt} (the
- * log), beside what hooks and writers put there. An existing directory that already holds a run is
+ * The directory of one run: {@code config.conf} (the resolved config), {@code model_summary.txt}
+ * (the model's parameters) and {@code log.txt} (the log), beside what hooks and writers put there. An existing directory that already holds a run is
  * never written over.
  */
 final class RunDirectory {
@@ -133,6 +134,21 @@ final class RunDirectory {
     void writeConfig(String rendered) {
         try {
             Files.writeString(path.resolve(CONFIG_FILE), rendered, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes the table of the model's parameters to {@value ModelSummary#FILE_NAME}, replacing
+     * that of an earlier session of the run.
+     *
+     * @param summary the summary's text
+     */
+    void writeModelSummary(String summary) {
+        try {
+            Files.writeString(
+                    path.resolve(ModelSummary.FILE_NAME), summary, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

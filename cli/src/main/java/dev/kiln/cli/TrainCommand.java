@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.core.model.ModelSummary;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
 import dev.kiln.evaluation.ExpectedResultsException;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kiln train}: validates everything, builds the trainer (reading the data), and only then
- * creates the run directory with {@code config.conf} and {@code log.txt}, and trains. With {@code
+ * creates the run directory with {@code config.conf}, {@code model_summary.txt} and {@code
+ * log.txt}, and trains. With {@code
  * --resume} it takes the existing run directory, rewrites {@code config.conf}, appends to {@code
  * log.txt} and continues from the last checkpoint. SIGTERM or SIGINT stops after the current step
  * (see {@link StopSignals}). With {@code --eval-only} it builds everything, restores the
@@ -82,8 +84,14 @@ final class TrainCommand implements Callable<Integer> {
                             ? RunDirectory.openForResume(outputDir)
                             : RunDirectory.create(outputDir);
             directory.writeConfig(trainer.config().render());
+            directory.writeModelSummary(trainer.modelSummary().text());
             directory.startLog();
             LOG.info("Run directory: {}", directory.path().toAbsolutePath());
+            LOG.info(
+                    "Model: {} parameters ({} trainable), listed in {}",
+                    trainer.modelSummary().parameters(),
+                    trainer.modelSummary().trainableParameters(),
+                    ModelSummary.FILE_NAME);
             try (StopSignals signals =
                     StopSignals.install(reason -> trainer.trainer().requestStop(reason))) {
                 try {

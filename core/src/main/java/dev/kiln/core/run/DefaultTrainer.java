@@ -17,6 +17,7 @@ import dev.kiln.core.data.SampledBatchSource;
 import dev.kiln.core.data.TrainingSampler;
 import dev.kiln.core.hooks.IterationTimer;
 import dev.kiln.core.hooks.PeriodicWriter;
+import dev.kiln.core.model.ModelSummary;
 import dev.kiln.core.plugin.ExtensionFactory;
 import dev.kiln.core.plugin.ExtensionInfo;
 import dev.kiln.core.plugin.ExtensionRegistry;
@@ -79,6 +80,7 @@ public class DefaultTrainer implements AutoCloseable {
     private LoadedData trainData;
     private Optional<RandomAccessDataset> testData = Optional.empty();
     private Block model;
+    private ModelSummary modelSummary;
     private StatefulOptimizer optimizer;
     private BatchSource batches;
     private LossFunction loss;
@@ -123,6 +125,8 @@ public class DefaultTrainer implements AutoCloseable {
         }
         model = buildModel(new ModelShape(trainData.exampleShape(), trainData.classCount()));
         model.initialize(manager, DataType.FLOAT32, batchShape(trainData.exampleShape()));
+        modelSummary = ModelSummary.of(model);
+        LOG.info("Model summary of {}:\n{}", config.modelType(), modelSummary.text());
         optimizer = buildOptimizer(model);
         batches = buildBatchSource(trainData.examples());
         loss = buildLoss();
@@ -493,6 +497,14 @@ public class DefaultTrainer implements AutoCloseable {
     /** @return the model; after {@link #setUp()} */
     public Block model() {
         return model;
+    }
+
+    /**
+     * @return the table of the model's parameters and their totals, logged by {@link #setUp()};
+     *     after {@link #setUp()}
+     */
+    public ModelSummary modelSummary() {
+        return modelSummary;
     }
 
     /** @return the optimizer; after {@link #setUp()} */

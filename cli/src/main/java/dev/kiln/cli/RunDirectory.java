@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
@@ -118,6 +119,32 @@ final class RunDirectory {
             } catch (IOException e) {
                 throw new CliFailure(CliFailure.BAD_INPUT, "cannot read " + path + ": " + e, e);
             }
+        }
+    }
+
+    /**
+     * Deletes a directory and everything in it, as far as it can; what cannot be deleted is left.
+     *
+     * @param dir the directory
+     */
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException e) {
+                                    LoggerFactory.getLogger(RunDirectory.class)
+                                            .warn("Could not delete {}: {}", p, e.toString());
+                                }
+                            });
+        } catch (IOException | UncheckedIOException e) {
+            LoggerFactory.getLogger(RunDirectory.class)
+                    .warn("Could not delete {}: {}", dir, e.toString());
         }
     }
 

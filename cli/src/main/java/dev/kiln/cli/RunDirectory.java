@@ -5,17 +5,19 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
+import dev.kiln.core.model.ModelSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
- * The directory of one run: {@code config.conf} (the resolved config) and {@code log.txt} (the
- * log), beside what hooks and writers put there. An existing directory that already holds a run is
+ * The directory of one run: {@code config.conf} (the resolved config), {@code model_summary.txt}
+ * (the model's parameters) and {@code log.txt} (the log), beside what hooks and writers put there. An existing directory that already holds a run is
  * never written over.
  */
 final class RunDirectory {
@@ -120,6 +122,32 @@ final class RunDirectory {
         }
     }
 
+    /**
+     * Deletes a directory and everything in it, as far as it can; what cannot be deleted is left.
+     *
+     * @param dir the directory
+     */
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException e) {
+                                    LoggerFactory.getLogger(RunDirectory.class)
+                                            .warn("Could not delete {}: {}", p, e.toString());
+                                }
+                            });
+        } catch (IOException | UncheckedIOException e) {
+            LoggerFactory.getLogger(RunDirectory.class)
+                    .warn("Could not delete {}: {}", dir, e.toString());
+        }
+    }
+
     /** @return where the run directory is */
     Path path() {
         return path;
@@ -133,6 +161,21 @@ final class RunDirectory {
     void writeConfig(String rendered) {
         try {
             Files.writeString(path.resolve(CONFIG_FILE), rendered, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes the table of the model's parameters to {@value ModelSummary#FILE_NAME}, replacing
+     * that of an earlier session of the run.
+     *
+     * @param summary the summary's text
+     */
+    void writeModelSummary(String summary) {
+        try {
+            Files.writeString(
+                    path.resolve(ModelSummary.FILE_NAME), summary, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

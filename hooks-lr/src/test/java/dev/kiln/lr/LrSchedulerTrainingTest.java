@@ -41,7 +41,9 @@ class LrSchedulerTrainingTest {
         all.add("kiln.engine=" + engine);
         all.add("kiln.data.train.path=\"" + digits + "\"");
         all.add("kiln.data.train.test-fraction=0.25");
-        all.add("kiln.solver.max-iter=" + MAX_ITER);
+        if (Arrays.stream(overrides).noneMatch(o -> o.startsWith("kiln.solver.max-epochs"))) {
+            all.add("kiln.solver.max-iter=" + MAX_ITER);
+        }
         all.add("kiln.solver.base-lr=" + BASE_LR);
         all.add("kiln.solver.batch-size=8");
         all.add("kiln.model.hidden-sizes=[16]");
@@ -89,6 +91,23 @@ class LrSchedulerTrainingTest {
             return BASE_LR * (0.1 * cosine.apply(0.0) * (1 - alpha) + cosine.apply(0.1) * alpha);
         }
         return BASE_LR * cosine.apply(where);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void withMaxEpochsTheScheduleSpansTheDerivedIterations(String engine) throws Exception {
+        // 30 training rows in batches of 8 for 2 epochs: ceil(60 / 8) = 8 iterations
+        try (KilnRun run = run(engine, "kiln.solver.max-epochs=2", "kiln.lr-schedule.type=cosine");
+                DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
+            trainer.train();
+            double[] values = lrs(trainer);
+            assertThat(values).hasSize(8);
+            for (int i = 0; i < 8; i++) {
+                assertThat(values[i])
+                        .as("lr at iteration %d", i)
+                        .isCloseTo(BASE_LR * 0.5 * (1 + Math.cos(Math.PI * i / 8)), within(1e-8));
+            }
+        }
     }
 
     @ParameterizedTest

@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  *
  * <p>The kit's baseline, below every other layer: a tiny built-in dataset (60 rows of {@value
  * TinyDataset#FEATURES} features in {@value TinyDataset#CLASSES} well-separated classes, a quarter
- * held out), an MLP with one hidden layer of 32, batches of 16, 20 iterations, no hooks and no
+ * held out), an MLP with one hidden layer of 32, batches of 16, 20 iterations (none with {@link
+ * #epochs}), no hooks and no
  * writers (unless {@link #withDefaults()}), the run directory {@code <work dir>/output}. Then come the {@link #configFile config
  * files}, then the settings of this builder in the order they are called.
  */
@@ -57,6 +58,7 @@ public final class TestTrainer {
     private Path data;
     private Path outputDir;
     private boolean defaults;
+    private boolean epochs;
 
     private TestTrainer(Path workDir) {
         this.workDir = workDir.toAbsolutePath().normalize();
@@ -86,6 +88,18 @@ public final class TestTrainer {
      */
     public TestTrainer iterations(int count) {
         return set("kiln.solver.max-iter", count);
+    }
+
+    /**
+     * Trains a number of epochs instead of iterations ({@code kiln.solver.max-epochs}); the kit's
+     * baseline then leaves out its {@code max-iter}, which would clash with it.
+     *
+     * @param count how many epochs to train
+     * @return this builder
+     */
+    public TestTrainer epochs(int count) {
+        this.epochs = true;
+        return set("kiln.solver.max-epochs", count);
     }
 
     /**
@@ -229,7 +243,7 @@ public final class TestTrainer {
             try (DefaultTrainer trainer = new KitTrainer(config, run.registry(), extraHooks)) {
                 trainer.train();
                 return new TrainedRun(
-                        config,
+                        trainer.config(),
                         trainer.trainer().storage(),
                         runDir,
                         trainer.trainer().iter(),
@@ -272,7 +286,9 @@ public final class TestTrainer {
                         "  data.train { type = csv, path = "
                                 + quote(csv)
                                 + ", test-fraction = 0.25 }",
-                        "  solver { max-iter = 20, batch-size = 16 }",
+                        epochs
+                                ? "  solver { batch-size = 16 }"
+                                : "  solver { max-iter = 20, batch-size = 16 }",
                         defaults ? "" : "  hooks = []",
                         defaults ? "" : "  writers = []",
                         "}",

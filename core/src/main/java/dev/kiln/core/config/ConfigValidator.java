@@ -88,7 +88,24 @@ public final class ConfigValidator {
                         checkNames(
                                 config, path, labels.getOrDefault(path, "name"), known, problems));
         new CoreRules(config, problems).check();
+        checkIterationLimit(kiln, problems);
         return problems.sorted();
+    }
+
+    /** {@code max-epochs} replaces {@code max-iter}: a run sets one of them, not both. */
+    private static void checkIterationLimit(KilnConfig kiln, ProblemList problems) {
+        String epochs = "kiln.solver.max-epochs";
+        Config config = kiln.config();
+        if (config.hasPath(epochs)
+                && !problems.reported(epochs)
+                && kiln.isExplicit("kiln.solver.max-iter")) {
+            problems.add(
+                    epochs,
+                    config.getValue(epochs),
+                    "kiln.solver.max-iter and kiln.solver.max-epochs are both set; set one of"
+                            + " them (max-epochs trains ceil(max-epochs x training examples /"
+                            + " batch-size) iterations)");
+        }
     }
 
     /**

@@ -30,6 +30,7 @@ final class CoreRules {
             List.of(
                     "kiln.seed",
                     "kiln.solver.max-iter",
+                    "kiln.solver.max-epochs",
                     "kiln.solver.batch-size",
                     "kiln.solver.accumulate-steps",
                     "kiln.writer-period",
@@ -61,6 +62,7 @@ final class CoreRules {
         WHOLE_NUMBERS.forEach(this::wholeNumber);
         device("kiln.device");
         atLeast("kiln.solver.max-iter", 1);
+        atLeast("kiln.solver.max-epochs", 1);
         atLeast("kiln.solver.batch-size", 1);
         atLeast("kiln.solver.accumulate-steps", 1);
         dividesBatchSize("kiln.solver.accumulate-steps");

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import dev.kiln.spi.Settings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -269,6 +271,56 @@ public final class KilnConfig {
      */
     public int maxIter() {
         return config.getInt("kiln.solver.max-iter");
+    }
+
+    /**
+     * Returns the number of epochs to train instead of {@code max-iter} ({@code
+     * kiln.solver.max-epochs}; null by default).
+     *
+     * @return the epochs, at least 1 once validated; empty when {@code max-iter} applies
+     */
+    public OptionalInt maxEpochs() {
+        return config.getIsNull("kiln.solver.max-epochs")
+                ? OptionalInt.empty()
+                : OptionalInt.of(config.getInt("kiln.solver.max-epochs"));
+    }
+
+    /**
+     * Tells whether a key's value was written above the defaults (a config file or an override,
+     * even to the default's value), rather than taken from a {@code reference.conf}.
+     *
+     * @param path a key path such as {@code kiln.solver.max-iter}
+     * @return true when the value's origin is not the reference config's
+     */
+    public boolean isExplicit(String path) {
+        if (!config.hasPathOrNull(path)) {
+            return false;
+        }
+        if (!reference.hasPathOrNull(path)) {
+            return true;
+        }
+        return !Objects.equals(
+                config.getValue(path).origin().description(),
+                reference.getValue(path).origin().description());
+    }
+
+    /**
+     * Returns this config with {@code kiln.solver.max-iter} set to the count {@code
+     * kiln.solver.max-epochs} asks for, and {@code max-epochs} set to null, so that everything
+     * reading {@code max-iter} sees the iterations the run trains, and the rendered config loads
+     * back to the same run.
+     *
+     * @param maxIter the derived number of iterations
+     * @param how how it was derived, the origin of the new value
+     * @return the new config
+     */
+    public KilnConfig withDerivedMaxIter(int maxIter, String how) {
+        Config derived =
+                config.withValue(
+                                "kiln.solver.max-iter", ConfigValueFactory.fromAnyRef(maxIter, how))
+                        .withValue(
+                                "kiln.solver.max-epochs", ConfigValueFactory.fromAnyRef(null, how));
+        return new KilnConfig(derived, reference, sectionSources, openSections);
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.kiln.core.hooks.FrozenStatistics;
 import dev.kiln.core.hooks.IterationTimer;
 import dev.kiln.core.hooks.PeriodicWriter;
 import dev.kiln.core.optim.SolverGroups;
+import dev.kiln.core.model.ModelSummary;
 import dev.kiln.core.plugin.ExtensionFactory;
 import dev.kiln.core.plugin.ExtensionInfo;
 import dev.kiln.core.plugin.ExtensionRegistry;
@@ -72,7 +73,7 @@ public class DefaultTrainer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultTrainer.class);
 
-    private final KilnConfig config;
+    private KilnConfig config;
     private final ExtensionRegistry registry;
     private Engine engine;
     private Device device;
@@ -83,6 +84,7 @@ public class DefaultTrainer implements AutoCloseable {
     private LoadedData trainData;
     private Optional<RandomAccessDataset> testData = Optional.empty();
     private Block model;
+    private ModelSummary modelSummary;
     private StatefulOptimizer optimizer;
     private BatchSource batches;
     private LossFunction loss;
@@ -120,11 +122,18 @@ public class DefaultTrainer implements AutoCloseable {
 
         trainData = buildTrainData();
         testData = buildTestData(trainData);
+        if (config.maxEpochs().isPresent()) {
+            // before the model and hooks are built, so that all of them see the derived max-iter
+            config = epochsToIterations(config, trainData.examples().size());
+            factory = new ExtensionFactory(injector, config.config());
+        }
         model = buildModel(new ModelShape(trainData.exampleShape(), trainData.classCount()));
         model.initialize(manager, DataType.FLOAT32, batchShape(trainData.exampleShape()));
         List<ParameterGroup> groups = SolverGroups.paramGroups(config.solver());
         List<String> frozen = SolverGroups.freeze(model, config.solver());
         SolverGroups.warnUnused(model, groups);
+        modelSummary = ModelSummary.of(model);
+        LOG.info("Model summary of {}:\n{}", config.modelType(), modelSummary.text());
         optimizer = buildOptimizer(model);
         optimizer.setParameterGroups(groups);
         batches = buildBatchSource(trainData.examples());
@@ -155,6 +164,49 @@ public class DefaultTrainer implements AutoCloseable {
                 trainData.examples().size(),
                 trainData.classCount(),
                 testData.map(RandomAccessDataset::size).orElse(0L));
+    }
+
+    /**
+     * Turns {@code kiln.solver.max-epochs} into iterations: an epoch is {@code training examples /
+     * batch-size} iterations, rounded up over the whole run, so {@code ceil(max-epochs x examples
+     * / batch-size)}; the returned config has that count as {@code kiln.solver.max-iter} and
+     * {@code max-epochs} null.
+     *
+     * @param config a config with {@code max-epochs} set
+     * @param examples the number of training examples
+     * @return the config with the derived {@code max-iter}
+     * @throws IllegalArgumentException when there are no training examples, or too many
+     *     iterations
+     */
+    static KilnConfig epochsToIterations(KilnConfig config, long examples) {
+        int epochs = config.maxEpochs().orElseThrow();
+        int batch = config.batchSize();
+        if (examples < 1) {
+            throw new IllegalArgumentException(
+                    "kiln.solver.max-epochs needs training examples, and there are none");
+        }
+        long iterations = (Math.multiplyExact((long) epochs, examples) + batch - 1) / batch;
+        if (iterations > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(
+                    "kiln.solver.max-epochs = "
+                            + epochs
+                            + " is "
+                            + iterations
+                            + " iterations, more than "
+                            + Integer.MAX_VALUE);
+        }
+        String how =
+                "kiln.solver.max-epochs = "
+                        + epochs
+                        + ": ceil("
+                        + epochs
+                        + " x "
+                        + examples
+                        + " training examples / batch-size "
+                        + batch
+                        + ")";
+        LOG.info("Training {} iterations ({})", iterations, how);
+        return config.withDerivedMaxIter((int) iterations, how);
     }
 
     /**
@@ -458,6 +510,14 @@ public class DefaultTrainer implements AutoCloseable {
     /** @return the model; after {@link #setUp()} */
     public Block model() {
         return model;
+    }
+
+    /**
+     * @return the table of the model's parameters and their totals, logged by {@link #setUp()};
+     *     after {@link #setUp()}
+     */
+    public ModelSummary modelSummary() {
+        return modelSummary;
     }
 
     /** @return the optimizer; after {@link #setUp()} */

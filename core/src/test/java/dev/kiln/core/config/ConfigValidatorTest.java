@@ -130,6 +130,24 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void maxEpochsAloneIsFineButNotWithAMaxIterWrittenAboveTheDefaults() {
+        assertThat(problems(file(VALID + "kiln.solver.max-epochs = 2\n"))).isEmpty();
+
+        // even the default's value, once written, is a choice that max-epochs contradicts
+        Path f = file(VALID + "kiln.solver.max-epochs = 2\nkiln.solver.max-iter = 2000\n");
+        assertThat(problems(f))
+                .containsExactly(
+                        f
+                                + ":2: kiln.solver.max-epochs: kiln.solver.max-iter and"
+                                + " kiln.solver.max-epochs are both set; set one of them"
+                                + " (max-epochs trains ceil(max-epochs x training examples /"
+                                + " batch-size) iterations)");
+        assertThat(problems(file(VALID + "kiln.solver.max-epochs = 0\n")))
+                .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .endsWith("kiln.solver.max-epochs: must be at least 1 but is 0");
+    }
+
+    @Test
     void wholeNumbersWhereTheDefaultIsOne() {
         Path f =
                 file(

@@ -56,7 +56,7 @@ import java.util.concurrent.Executors;
  * batches per epoch, drawn from random permutations of the whole folder (a batch never straddles
  * two of them), so EasyTrain runs whole epochs of the round's length.
  */
-final class DjlImageFolderWay implements ImagesBenchmark.Way {
+final class DjlImageFolderWay implements Way {
 
     private final Model model;
     private final Trainer trainer;

@@ -1,21 +1,16 @@
 package dev.kiln.bench;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.loss.Loss;
 import com.google.inject.Guice;
 import com.typesafe.config.Config;
 import dev.kiln.core.data.SampledBatchSource;
 import dev.kiln.core.data.TrainingSampler;
 import dev.kiln.core.hooks.PeriodicWriter;
-import dev.kiln.core.optim.Sgd;
 import dev.kiln.core.plugin.ExtensionFactory;
 import dev.kiln.core.plugin.RegistryExtensions;
 import dev.kiln.core.run.DefaultTrainer;
@@ -469,7 +464,7 @@ final class ImagesBenchmark implements Callable<Integer> {
                     perRound * rounds,
                     rounds,
                     perRound);
-            try (HandLoop hand = new HandLoop(engine, train, Seeds.of(SEED).derive("augment"));
+            try (HandLoop hand = handLoop(engine, train, Seeds.of(SEED).derive("augment"));
                     DjlImageFolderWay easyTrain =
                             new DjlImageFolderWay(engine, folder, perRound, djlWorkers)) {
                 List<Way> others = List.of(hand, easyTrain);
@@ -526,7 +521,7 @@ final class ImagesBenchmark implements Callable<Integer> {
                                                             .computeIfAbsent(
                                                                     way.mode(),
                                                                     m -> new ArrayList<>())
-                                                            .add(timed(way, perRound));
+                                                            .add(Way.timed(way, perRound));
                                                 }
                                                 round[0]++;
                                             }
@@ -643,14 +638,33 @@ final class ImagesBenchmark implements Callable<Integer> {
         return timed;
     }
 
-    private static double timed(Way way, int n) {
-        try {
-            long start = System.nanoTime();
-            long done = way.run(n);
-            return (System.nanoTime() - start) / 1e6 / done;
-        } catch (Exception e) {
-            throw new IllegalStateException(way.mode() + " failed", e);
+    /**
+     * The limit over one epoch of batches decoded and augmented beforehand by the same dataset,
+     * with each row's seed of epoch 0.
+     */
+    private static HandLoop handLoop(Engine engine, ImageFolderDataset train, long augmentSeed) {
+        engine.setRandomSeed(1);
+        NDManager manager = engine.newBaseManager();
+        Block model = cnn(manager);
+        TrainingSampler sampler = new TrainingSampler(train.rowCount(), true, SEED);
+        int features = train.featureCount();
+        Shape shape = new Shape(BATCH).addAll(train.exampleShape());
+        List<NDList[]> batches = new ArrayList<>();
+        for (int b = 0; b < train.rowCount() / BATCH; b++) {
+            float[] x = new float[BATCH * features];
+            float[] y = new float[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                int row = sampler.nextIndex();
+                train.copyFeatures(row, Seeds.forExample(augmentSeed, 0, row), x, i * features);
+                y[i] = train.label(row);
+            }
+            batches.add(
+                    new NDList[] {
+                        new NDList(manager.create(x, shape)),
+                        new NDList(manager.create(y, new Shape(BATCH)))
+                    });
         }
+        return new HandLoop(engine, manager, model, batches, LR, MOMENTUM);
     }
 
     /**
@@ -677,96 +691,6 @@ final class ImagesBenchmark implements Callable<Integer> {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
-        }
-    }
-
-    /** One way of training, run a number of iterations at a time. */
-    interface Way extends AutoCloseable {
-        /** @return the way's name in RESULT lines */
-        String mode();
-
-        /**
-         * Runs about {@code n} iterations, the last update computed when it returns.
-         *
-         * @param n how many
-         * @return how many ran
-         * @throws Exception if training fails
-         */
-        long run(int n) throws Exception;
-
-        @Override
-        void close();
-    }
-
-    /**
-     * The limit: forward, loss, backward and update over batches of arrays made beforehand, one
-     * epoch of them, decoded and augmented by the same dataset with each row's seed of epoch 0.
-     */
-    private static final class HandLoop implements Way {
-        private final Engine engine;
-        private final NDManager manager;
-        private final Block model;
-        private final ParameterStore ps;
-        private final Sgd optimizer = Sgd.builder().learningRate(LR).momentum(MOMENTUM).build();
-        private final Loss loss = Loss.softmaxCrossEntropyLoss();
-        private final List<NDList[]> batches = new ArrayList<>();
-        private int next;
-
-        HandLoop(Engine engine, ImageFolderDataset train, long augmentSeed) {
-            this.engine = engine;
-            engine.setRandomSeed(1);
-            manager = engine.newBaseManager();
-            model = cnn(manager);
-            ps = new ParameterStore(manager, false);
-            TrainingSampler sampler = new TrainingSampler(train.rowCount(), true, SEED);
-            int features = train.featureCount();
-            Shape shape = new Shape(BATCH).addAll(train.exampleShape());
-            for (int b = 0; b < train.rowCount() / BATCH; b++) {
-                float[] x = new float[BATCH * features];
-                float[] y = new float[BATCH];
-                for (int i = 0; i < BATCH; i++) {
-                    int row = sampler.nextIndex();
-                    train.copyFeatures(row, Seeds.forExample(augmentSeed, 0, row), x, i * features);
-                    y[i] = train.label(row);
-                }
-                batches.add(
-                        new NDList[] {
-                            new NDList(manager.create(x, shape)),
-                            new NDList(manager.create(y, new Shape(BATCH)))
-                        });
-            }
-        }
-
-        @Override
-        public String mode() {
-            return "hand";
-        }
-
-        @Override
-        public long run(int n) {
-            for (int i = 0; i < n; i++) {
-                NDList[] batch = batches.get(next++ % batches.size());
-                try (NDManager step = manager.newSubManager()) {
-                    batch[0].tempAttach(step);
-                    batch[1].tempAttach(step);
-                    try (GradientCollector collector = engine.newGradientCollector()) {
-                        NDArray l = loss.evaluate(batch[1], model.forward(ps, batch[0], true));
-                        if (!Float.isFinite(l.getFloat())) {
-                            throw new IllegalStateException("loss diverged");
-                        }
-                        collector.backward(l);
-                    }
-                    optimizer.step(model.getParameters());
-                }
-            }
-            OverheadBenchmark.settle(model);
-            return n;
-        }
-
-        @Override
-        public void close() {
-            optimizer.close();
-            manager.close();
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.kiln.bench;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -10,8 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
@@ -118,7 +115,7 @@ final class OverheadBenchmark implements Callable<Integer> {
         int perRound = Math.max(1, iterations / rounds / period) * period;
         // Rounds start on a writer period too.
         int warm = (warmup + period - 1) / period * period;
-        HandLoop hand = new HandLoop(engine, train);
+        HandLoop hand = handLoop(engine, train);
         DjlEasyTrain easyTrain = new DjlEasyTrain(engine, train);
         List<Way> others = List.of(hand, easyTrain);
         Kiln kiln = new Kiln(engine, train, warm + (long) perRound * rounds, period);
@@ -157,7 +154,7 @@ final class OverheadBenchmark implements Callable<Integer> {
                                                 msPerIter
                                                         .computeIfAbsent(
                                                                 way.mode(), m -> new ArrayList<>())
-                                                        .add(timed(way, perRound));
+                                                        .add(Way.timed(way, perRound));
                                             }
                                             round[0]++;
                                         }
@@ -188,16 +185,6 @@ final class OverheadBenchmark implements Callable<Integer> {
         }
     }
 
-    private static double timed(Way way, int n) {
-        try {
-            long start = System.nanoTime();
-            long done = way.run(n);
-            return (System.nanoTime() - start) / 1e6 / done;
-        } catch (Exception e) {
-            throw new IllegalStateException(way.mode() + " failed", e);
-        }
-    }
-
     /**
      * Waits until every update of the model's parameters has been computed: engines such as
      * MXNet run operations asynchronously, and a round's timing must not leave its last update
@@ -213,89 +200,35 @@ final class OverheadBenchmark implements Callable<Integer> {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
+    /** The limit over one epoch of the digits' batches, made into arrays beforehand. */
+    private static HandLoop handLoop(Engine engine, CsvDataset train) {
+        engine.setRandomSeed(1);
+        NDManager manager = engine.newBaseManager();
+        Block model = mlp(manager, train.featureCount());
+        TrainingSampler sampler = new TrainingSampler(train.rowCount(), true, 1);
+        int features = train.featureCount();
+        List<NDList[]> batches = new ArrayList<>();
+        for (int b = 0; b < train.rowCount() / BATCH; b++) {
+            float[] x = new float[BATCH * features];
+            float[] y = new float[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                int row = sampler.nextIndex();
+                train.copyFeatures(row, x, i * features);
+                y[i] = train.label(row);
+            }
+            batches.add(
+                    new NDList[] {
+                        new NDList(manager.create(x, new Shape(BATCH, features))),
+                        new NDList(manager.create(y, new Shape(BATCH)))
+                    });
+        }
+        return new HandLoop(engine, manager, model, batches, LR, MOMENTUM);
+    }
+
     private static Block mlp(NDManager manager, int features) {
         Block block = Mlp.builder().hiddenSizes(256, 256).outputSize(10).build();
         block.initialize(manager, DataType.FLOAT32, new Shape(BATCH, features));
         return block;
-    }
-
-    /** One way of training, run a number of iterations at a time. */
-    private interface Way extends AutoCloseable {
-        String mode();
-
-        /** Runs about {@code n} iterations and returns how many ran. */
-        long run(int n) throws Exception;
-
-        @Override
-        void close();
-    }
-
-    /** The limit: forward, loss, backward and update over ready-made arrays. */
-    private static final class HandLoop implements Way {
-        private final Engine engine;
-        private final NDManager manager;
-        private final Block model;
-        private final ParameterStore ps;
-        private final Sgd optimizer = Sgd.builder().learningRate(LR).momentum(MOMENTUM).build();
-        private final Loss loss = Loss.softmaxCrossEntropyLoss();
-        private final List<NDList[]> batches = new ArrayList<>();
-        private int next;
-
-        HandLoop(Engine engine, CsvDataset train) {
-            this.engine = engine;
-            engine.setRandomSeed(1);
-            manager = engine.newBaseManager();
-            model = mlp(manager, train.featureCount());
-            ps = new ParameterStore(manager, false);
-            TrainingSampler sampler = new TrainingSampler(train.rowCount(), true, 1);
-            int features = train.featureCount();
-            for (int b = 0; b < train.rowCount() / BATCH; b++) {
-                float[] x = new float[BATCH * features];
-                float[] y = new float[BATCH];
-                for (int i = 0; i < BATCH; i++) {
-                    int row = sampler.nextIndex();
-                    train.copyFeatures(row, x, i * features);
-                    y[i] = train.label(row);
-                }
-                batches.add(
-                        new NDList[] {
-                            new NDList(manager.create(x, new Shape(BATCH, features))),
-                            new NDList(manager.create(y, new Shape(BATCH)))
-                        });
-            }
-        }
-
-        @Override
-        public String mode() {
-            return "hand";
-        }
-
-        @Override
-        public long run(int n) {
-            for (int i = 0; i < n; i++) {
-                NDList[] batch = batches.get(next++ % batches.size());
-                try (NDManager step = manager.newSubManager()) {
-                    batch[0].tempAttach(step);
-                    batch[1].tempAttach(step);
-                    try (GradientCollector collector = engine.newGradientCollector()) {
-                        NDArray l = loss.evaluate(batch[1], model.forward(ps, batch[0], true));
-                        if (!Float.isFinite(l.getFloat())) {
-                            throw new IllegalStateException("loss diverged");
-                        }
-                        collector.backward(l);
-                    }
-                    optimizer.step(model.getParameters());
-                }
-            }
-            settle(model);
-            return n;
-        }
-
-        @Override
-        public void close() {
-            optimizer.close();
-            manager.close();
-        }
     }
 
     /** Kiln's SimpleTrainer with the sampler, the timer and the periodic console writer. */

@@ -32,15 +32,11 @@ public final class CnnProvider implements ModelProvider {
      *
      * @param section {@code kiln.cnn}, the defaults
      * @param kiln the whole {@code kiln} tree, whose {@code model} section wins over the defaults
-     * @param referenceDefaults the merged defaults of every {@code reference.conf}
      * @throws SettingsException naming the file, line and key of a bad value
      */
     @Inject
-    public CnnProvider(
-            Config section,
-            @Named("kiln") Config kiln,
-            @Named("kiln-defaults") Config referenceDefaults) {
-        this.settings = ModelSection.read(kiln, referenceDefaults, section, "cnn");
+    public CnnProvider(Config section, @Named("kiln") Config kiln) {
+        this.settings = ModelSection.read(kiln, section, "cnn");
         List<Integer> channels =
                 SizeLists.read(settings, "channels", false, "one conv block per entry");
         if (channels.size() > 30) {

@@ -29,15 +29,11 @@ public final class ResNetProvider implements ModelProvider {
      *
      * @param section {@code kiln.resnet}, the defaults
      * @param kiln the whole {@code kiln} tree, whose {@code model} section wins over the defaults
-     * @param referenceDefaults the merged defaults of every {@code reference.conf}
      * @throws SettingsException naming the file, line and key of a bad value
      */
     @Inject
-    public ResNetProvider(
-            Config section,
-            @Named("kiln") Config kiln,
-            @Named("kiln-defaults") Config referenceDefaults) {
-        this.settings = ModelSection.read(kiln, referenceDefaults, section, "resnet");
+    public ResNetProvider(Config section, @Named("kiln") Config kiln) {
+        this.settings = ModelSection.read(kiln, section, "resnet");
         int depth = settings.intAtLeast("depth", 1);
         if (!ResNet.DEPTHS.contains(depth)) {
             throw settings.problem("depth", "must be 18, 34 or 50 but is " + depth);

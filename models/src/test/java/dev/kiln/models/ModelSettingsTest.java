@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.spi.SettingsException;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.train.LambdaHook;
@@ -124,9 +125,12 @@ class ModelSettingsTest {
     @Test
     void theMlpsDefaultsInKilnModelDoNotReplaceTheCnnsOwn() {
         Config reference = ConfigFactory.defaultReference();
-        CnnProvider defaults = cnn(reference, "kiln.model.type = cnn");
+        CnnProvider defaults = cnn("kiln.model.type = cnn");
         CnnProvider set =
-                cnn(reference, "kiln.model { type = cnn, hidden-sizes = [256, 256], kernel = 5 }");
+                cnn(
+                        "kiln.model.type = cnn",
+                        "kiln.model.hidden-sizes = [256, 256]",
+                        "kiln.model.kernel = 5");
 
         // core's reference.conf holds kiln.model.hidden-sizes = [256, 256] for the mlp
         assertThat(reference.getIntList("kiln.model.hidden-sizes")).containsExactly(256, 256);
@@ -139,23 +143,24 @@ class ModelSettingsTest {
 
     @Test
     void theResNetsDefaultsAreThoseOfReferenceConf() {
-        Config reference = ConfigFactory.defaultReference();
-        Config kiln =
-                ConfigFactory.parseString("kiln.model { type = resnet, width = 16 }")
-                        .withFallback(reference)
-                        .resolve()
-                        .getConfig("kiln");
-        ResNetProvider provider =
-                new ResNetProvider(
-                        kiln.getConfig("resnet"), kiln, reference.resolve().getConfig("kiln"));
+        Config kiln = kiln("kiln.model.type = resnet", "kiln.model.width = 16");
+        ResNetProvider provider = new ResNetProvider(kiln.getConfig("resnet"), kiln);
 
         assertThat(provider.resnet()).isEqualTo(new ResNet(18, 16, false));
     }
 
-    private static CnnProvider cnn(Config reference, String user) {
-        Config kiln =
-                ConfigFactory.parseString(user).withFallback(reference).resolve().getConfig("kiln");
-        return new CnnProvider(kiln.getConfig("cnn"), kiln, reference.resolve().getConfig("kiln"));
+    private static CnnProvider cnn(String... overrides) {
+        Config kiln = kiln(overrides);
+        return new CnnProvider(kiln.getConfig("cnn"), kiln);
+    }
+
+    /** The {@code kiln} tree as Kiln loads it, with the reference configs and the overrides. */
+    private static Config kiln(String... overrides) {
+        List<String> all = new java.util.ArrayList<>(List.of(overrides));
+        all.add("kiln.data.train.path = unused.csv");
+        try (KilnRun run = KilnRun.builder().overrides(all).load()) {
+            return run.config().config().getConfig("kiln");
+        }
     }
 
     private TestTrainer images() {

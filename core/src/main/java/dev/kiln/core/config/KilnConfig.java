@@ -29,6 +29,10 @@ public final class KilnConfig {
     /** The value of {@code kiln.data.test.type} meaning "the rows held out of the train data". */
     public static final String TRAIN_SPLIT = "train-split";
 
+    /** Sections whose reference defaults are those of a built-in type, and that type. */
+    private static final Map<String, String> BUILT_IN_TYPES =
+            Map.of("kiln.model", "mlp", "kiln.data.train", "csv");
+
     private static final ConfigRenderOptions RENDER =
             ConfigRenderOptions.defaults().setOriginComments(false).setJson(false);
 
@@ -42,12 +46,49 @@ public final class KilnConfig {
             Config reference,
             Map<String, List<String>> sectionSources,
             Set<String> openSections) {
-        this.config = config;
+        this.config = withoutBuiltInDefaults(config, reference);
         this.reference = reference;
         Map<String, List<String>> sources = new LinkedHashMap<>();
         sectionSources.forEach((section, urls) -> sources.put(section, List.copyOf(urls)));
         this.sectionSources = Collections.unmodifiableMap(sources);
         this.openSections = Set.copyOf(openSections);
+    }
+
+    /**
+     * Leaves out of the sections whose defaults belong to a built-in type ({@code kiln.model} to
+     * {@code mlp}, {@code kiln.data.train} to {@code csv}) the values that come from core's
+     * reference config, when another type is selected: a plugin's model or dataset then reads its
+     * own defaults for keys of the same name ({@code hidden-sizes}, {@code test-fraction}), and
+     * the printed config shows only what applies. A value the user wrote stays.
+     */
+    private static Config withoutBuiltInDefaults(Config config, Config reference) {
+        Config out = config;
+        for (Map.Entry<String, String> section : BUILT_IN_TYPES.entrySet()) {
+            String path = section.getKey();
+            if (!out.hasPath(path + ".type")
+                    || !reference.hasPath(path)
+                    || section.getValue().equals(out.getString(path + ".type"))) {
+                continue;
+            }
+            Config written = out.getConfig(path);
+            Config defaults = reference.getConfig(path);
+            for (String key : defaults.root().keySet()) {
+                ConfigValue value = written.root().get(key);
+                if (!key.equals("type")
+                        && value != null
+                        && sameOrigin(value, defaults.root().get(key))) {
+                    out = out.withoutPath(path + "." + ConfigUtil.joinPath(key));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameOrigin(ConfigValue a, ConfigValue b) {
+        return Objects.equals(a.origin().url(), b.origin().url())
+                && Objects.equals(a.origin().filename(), b.origin().filename())
+                && Objects.equals(a.origin().resource(), b.origin().resource())
+                && a.origin().lineNumber() == b.origin().lineNumber();
     }
 
     /**
@@ -175,34 +216,12 @@ public final class KilnConfig {
     }
 
     /**
-     * Returns the training data section ({@code kiln.data.train}). For a type other than {@code
-     * csv}, the CSV defaults core's reference config puts in that section are left out (a key the
-     * user wrote stays), so that a plugin's dataset reads its own defaults for keys of the same
-     * name, such as {@code test-fraction}.
+     * Returns the training data section ({@code kiln.data.train}).
      *
      * @return the section, with {@code type} and the type's keys
      */
     public Config trainData() {
-        Config train = section("kiln.data.train");
-        if ("csv".equals(train.getString("type")) || !reference.hasPath("kiln.data.train")) {
-            return train;
-        }
-        Config defaults = reference.getConfig("kiln.data.train");
-        for (String key : defaults.root().keySet()) {
-            ConfigValue written = train.root().get(key);
-            ConfigValue byDefault = defaults.root().get(key);
-            if (!key.equals("type") && written != null && sameOrigin(written, byDefault)) {
-                train = train.withoutPath(ConfigUtil.joinPath(key));
-            }
-        }
-        return train;
-    }
-
-    private static boolean sameOrigin(ConfigValue a, ConfigValue b) {
-        return Objects.equals(a.origin().url(), b.origin().url())
-                && Objects.equals(a.origin().filename(), b.origin().filename())
-                && Objects.equals(a.origin().resource(), b.origin().resource())
-                && a.origin().lineNumber() == b.origin().lineNumber();
+        return section("kiln.data.train");
     }
 
     /**

@@ -12,4 +12,12 @@ public interface LossProvider {
 
     /** @return the loss function, whose terms the trainer sums into {@code total_loss} */
     LossFunction create();
+
+    /**
+     * @return how predictions read the outputs of a model trained with this loss; {@link
+     *     OutputActivation#NONE} (the values themselves) unless the loss says otherwise
+     */
+    default OutputActivation outputActivation() {
+        return OutputActivation.NONE;
+    }
 }

@@ -7,6 +7,7 @@ import dev.kiln.events.EventWriter;
 import dev.kiln.loss.LossProvider;
 import dev.kiln.model.ModelProvider;
 import dev.kiln.optim.OptimizerProvider;
+import dev.kiln.predict.InputReaderProvider;
 import dev.kiln.schedule.ScheduleProvider;
 import dev.kiln.train.Hook;
 import java.util.List;
@@ -52,8 +53,22 @@ public final class ExtensionPoints {
     public static final ExtensionPoint<TransformProvider> TRANSFORM =
             new ExtensionPoint<>("transform", TransformProvider.class);
 
+    /** Readers of raw inputs to predict, by the name a dataset gives in its prediction input. */
+    public static final ExtensionPoint<InputReaderProvider> INPUT_READER =
+            new ExtensionPoint<>("input-reader", InputReaderProvider.class);
+
     private static final List<ExtensionPoint<?>> ALL =
-            List.of(HOOK, WRITER, MODEL, DATASET, TRANSFORM, OPTIMIZER, LOSS, SCHEDULE, EVALUATOR);
+            List.of(
+                    HOOK,
+                    WRITER,
+                    MODEL,
+                    DATASET,
+                    TRANSFORM,
+                    INPUT_READER,
+                    OPTIMIZER,
+                    LOSS,
+                    SCHEDULE,
+                    EVALUATOR);
 
     private ExtensionPoints() {}
 

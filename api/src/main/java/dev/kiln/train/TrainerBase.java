@@ -86,7 +86,7 @@ public abstract class TrainerBase implements TrainerView {
         registerHooks(List.of(newHooks));
     }
 
-    /** @return the registered hooks in order */
+    @Override
     public List<Hook> hooks() {
         return Collections.unmodifiableList(hooks);
     }

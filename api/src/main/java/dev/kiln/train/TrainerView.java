@@ -1,6 +1,7 @@
 package dev.kiln.train;
 
 import dev.kiln.events.EventStorage;
+import java.util.List;
 import java.util.Optional;
 
 /** What hooks see of the trainer that runs them. */
@@ -69,4 +70,13 @@ public interface TrainerView {
      * @return the state now
      */
     TrainerState state();
+
+    /**
+     * The hooks registered with the trainer, in the order they run, so that a hook can find others
+     * by an interface of the API (for example the {@link WeightsVariant}s an evaluation also
+     * evaluates) without knowing their plugins.
+     *
+     * @return the registered hooks, unmodifiable
+     */
+    List<Hook> hooks();
 }

@@ -1,5 +1,6 @@
 package dev.kiln.checkpoint;
 
+import dev.kiln.tensors.TensorFileException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -81,7 +82,7 @@ public final class BackgroundWriter implements AutoCloseable {
                 interrupted = true;
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                if (cause instanceof CheckpointException c) {
+                if (cause instanceof TensorFileException c) {
                     throw new CheckpointException(c.getMessage(), c);
                 }
                 throw new CheckpointException(

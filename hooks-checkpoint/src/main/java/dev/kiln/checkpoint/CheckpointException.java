@@ -1,10 +1,12 @@
 package dev.kiln.checkpoint;
 
+import dev.kiln.tensors.TensorFileException;
+
 /**
  * A checkpoint could not be saved or loaded: a write failed (a full disk), or a file is missing,
  * truncated, damaged or not what its name says. The message names the checkpoint and the file.
  */
-public class CheckpointException extends RuntimeException {
+public class CheckpointException extends TensorFileException {
 
     private static final long serialVersionUID = 1L;
 

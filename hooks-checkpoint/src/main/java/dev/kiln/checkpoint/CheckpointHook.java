@@ -7,6 +7,7 @@ import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.Settings;
 import dev.kiln.spi.SettingsException;
+import dev.kiln.tensors.TensorFileException;
 import dev.kiln.train.HookBase;
 import dev.kiln.train.Resumer;
 import dev.kiln.train.TrainerBase;
@@ -103,7 +104,7 @@ public final class CheckpointHook extends HookBase implements Resumer {
         Settings settings = Settings.of(kiln, "kiln");
         try {
             Checkpointer.checkWeights(Path.of(settings.string("weights")));
-        } catch (CheckpointException | InvalidPathException e) {
+        } catch (TensorFileException | InvalidPathException e) {
             throw settings.problem("weights", e.getMessage());
         }
     }

@@ -13,6 +13,9 @@ import com.google.gson.JsonParseException;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import dev.kiln.optim.StatefulOptimizer;
+import dev.kiln.tensors.SafeTensors;
+import dev.kiln.tensors.TensorData;
+import dev.kiln.tensors.TensorFileException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -358,7 +361,7 @@ public final class Checkpointer {
         for (Path candidate : candidates) {
             try {
                 return Optional.of(load(candidate));
-            } catch (CheckpointException e) {
+            } catch (TensorFileException e) {
                 LOG.warn("Skipping checkpoint {}: {}", candidate.getFileName(), e.getMessage());
             }
         }
@@ -506,7 +509,7 @@ public final class Checkpointer {
         try {
             Object iteration = readState(checkpoint.resolve(STATE_FILE)).get("iteration");
             return iteration instanceof Number n ? n.longValue() : -1;
-        } catch (CheckpointException e) {
+        } catch (TensorFileException e) {
             return -1;
         }
     }

@@ -1,5 +1,6 @@
 package dev.kiln.checkpoint;
 
+import dev.kiln.tensors.TensorData;
 import java.util.Map;
 
 /**

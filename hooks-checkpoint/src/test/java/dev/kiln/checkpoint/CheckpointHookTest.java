@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
+import dev.kiln.tensors.SafeTensors;
+import dev.kiln.tensors.TensorData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -12,6 +12,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
+import dev.kiln.tensors.SafeTensors;
+import dev.kiln.tensors.TensorData;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
+import dev.kiln.tensors.SafeTensors;
+import dev.kiln.tensors.TensorData;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;

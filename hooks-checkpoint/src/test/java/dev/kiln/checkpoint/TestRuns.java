@@ -4,6 +4,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
+import dev.kiln.tensors.TensorData;
 import dev.kiln.testkit.TestData;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.train.Hook;

@@ -10,6 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
 import dev.kiln.spi.SettingsException;
+import dev.kiln.tensors.SafeTensors;
+import dev.kiln.tensors.TensorData;
+import dev.kiln.tensors.TensorFileException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -73,22 +76,22 @@ class WeightsCheckTest {
         Path missing = tmp.resolve("nope.safetensors");
 
         assertThatThrownBy(() -> Checkpointer.checkWeights(text))
-                .isInstanceOf(CheckpointException.class)
+                .isInstanceOf(TensorFileException.class)
                 .hasMessage(
                         text
                                 + " is not a valid safetensors file: it begins with text (\"these"
                                 + " ar\"), not with the 8-byte header length of a safetensors"
                                 + " file");
         assertThatThrownBy(() -> Checkpointer.checkWeights(badJson))
-                .isInstanceOf(CheckpointException.class)
+                .isInstanceOf(TensorFileException.class)
                 .hasMessageStartingWith(
                         badJson + " is not a valid safetensors file: the header is not valid JSON");
         assertThatThrownBy(() -> Checkpointer.checkWeights(truncated))
-                .isInstanceOf(CheckpointException.class)
+                .isInstanceOf(TensorFileException.class)
                 .hasMessageStartingWith(truncated + " is not a valid safetensors file: ")
                 .hasMessageContaining("(truncated?)");
         assertThatThrownBy(() -> Checkpointer.checkWeights(missing))
-                .isInstanceOf(CheckpointException.class)
+                .isInstanceOf(TensorFileException.class)
                 .hasMessage(
                         missing
                                 + " does not exist: expected a checkpoint directory or a"
@@ -110,7 +113,7 @@ class WeightsCheckTest {
         Files.write(model, bytes);
 
         assertThatThrownBy(() -> Checkpointer.checkWeights(checkpoint))
-                .isInstanceOf(CheckpointException.class)
+                .isInstanceOf(TensorFileException.class)
                 .hasMessageStartingWith(
                         "checkpoint "
                                 + checkpoint

@@ -1,6 +1,7 @@
 package dev.kiln.core.loss;
 
 import dev.kiln.loss.LossProvider;
+import dev.kiln.loss.OutputActivation;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.train.LossFunction;
 
@@ -20,5 +21,10 @@ public final class BinaryCrossEntropyProvider implements LossProvider {
     @Override
     public LossFunction create() {
         return loss;
+    }
+
+    @Override
+    public OutputActivation outputActivation() {
+        return OutputActivation.SIGMOID;
     }
 }

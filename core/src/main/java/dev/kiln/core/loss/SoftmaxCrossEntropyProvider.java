@@ -2,6 +2,7 @@ package dev.kiln.core.loss;
 
 import com.typesafe.config.Config;
 import dev.kiln.loss.LossProvider;
+import dev.kiln.loss.OutputActivation;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.Settings;
 import dev.kiln.train.LossFunction;
@@ -26,5 +27,10 @@ public final class SoftmaxCrossEntropyProvider implements LossProvider {
     @Override
     public LossFunction create() {
         return loss;
+    }
+
+    @Override
+    public OutputActivation outputActivation() {
+        return OutputActivation.SOFTMAX;
     }
 }

@@ -51,9 +51,11 @@ public final class PluginClassLoader extends URLClassLoader {
                     "dev.kiln.loss",
                     "dev.kiln.model",
                     "dev.kiln.optim",
+                    "dev.kiln.predict",
                     "dev.kiln.runtime",
                     "dev.kiln.schedule",
                     "dev.kiln.spi",
+                    "dev.kiln.tensors",
                     "dev.kiln.train");
 
     /**

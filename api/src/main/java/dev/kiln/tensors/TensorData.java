@@ -1,4 +1,4 @@
-package dev.kiln.checkpoint;
+package dev.kiln.tensors;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package dev.kiln.checkpoint;
+package dev.kiln.tensors;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -115,7 +115,7 @@ public final class SafeTensors {
      *
      * @param file the file
      * @return the arrays by name, in the order of their bytes in the file
-     * @throws CheckpointException naming the file if it is not a complete, well-formed safetensors
+     * @throws TensorFileException naming the file if it is not a complete, well-formed safetensors
      *     file
      */
     public static Map<String, TensorData> read(Path file) {
@@ -129,7 +129,7 @@ public final class SafeTensors {
             }
             return result;
         } catch (IOException e) {
-            throw new CheckpointException("cannot read " + file + ": " + e, e);
+            throw new TensorFileException("cannot read " + file + ": " + e, e);
         }
     }
 
@@ -139,7 +139,7 @@ public final class SafeTensors {
      *
      * @param file the file
      * @return the arrays' shapes by name, in the order of their bytes in the file
-     * @throws CheckpointException naming the file and what is wrong, if it is missing, unreadable,
+     * @throws TensorFileException naming the file and what is wrong, if it is missing, unreadable,
      *     not a safetensors file or truncated
      */
     public static Map<String, Shape> check(Path file) {
@@ -150,9 +150,9 @@ public final class SafeTensors {
             }
             return shapes;
         } catch (NoSuchFileException e) {
-            throw new CheckpointException(file + " does not exist", e);
+            throw new TensorFileException(file + " does not exist", e);
         } catch (IOException e) {
-            throw new CheckpointException("cannot read " + file + ": " + e, e);
+            throw new TensorFileException("cannot read " + file + ": " + e, e);
         }
     }
 
@@ -230,7 +230,7 @@ public final class SafeTensors {
             }
             return result;
         } catch (IOException e) {
-            throw new CheckpointException("cannot read " + file + ": " + e, e);
+            throw new TensorFileException("cannot read " + file + ": " + e, e);
         }
     }
 
@@ -293,7 +293,7 @@ public final class SafeTensors {
                 }
                 entries.add(new Entry(name, type, s, begin, end));
             } catch (RuntimeException e) {
-                if (e instanceof CheckpointException c) {
+                if (e instanceof TensorFileException c) {
                     throw c;
                 }
                 throw invalid(file, name + " has a malformed entry: " + e);
@@ -331,8 +331,8 @@ public final class SafeTensors {
         return null;
     }
 
-    private static CheckpointException invalid(Path file, String why) {
-        return new CheckpointException(file + " is not a valid safetensors file: " + why);
+    private static TensorFileException invalid(Path file, String why) {
+        return new TensorFileException(file + " is not a valid safetensors file: " + why);
     }
 
     private static long writeFully(WritableByteChannel out, ByteBuffer buffer) throws IOException {

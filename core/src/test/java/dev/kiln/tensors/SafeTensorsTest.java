@@ -1,4 +1,4 @@
-package dev.kiln.checkpoint;
+package dev.kiln.tensors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,7 +64,7 @@ class SafeTensorsTest {
     @Test
     void rejectsWhatDoesNotFitTheFile() throws IOException {
         assertThatThrownBy(() -> SafeTensors.read(raw("{}", 0).resolveSibling("missing")))
-                .isInstanceOf(CheckpointException.class);
+                .isInstanceOf(TensorFileException.class);
         Path tooLong = tmp.resolve("long.safetensors");
         Files.write(
                 tooLong,

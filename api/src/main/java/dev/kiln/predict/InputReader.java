@@ -25,10 +25,10 @@ public interface InputReader {
     /**
      * Reads one input.
      *
-     * @param text an input's text: a row's cells, or an image file's path
+     * @param input an input, whose text is a row's cells or an image file's path
      * @return the example's values, row-major in {@link #exampleShape()}
-     * @throws InputException naming the input and what is wrong with it (a row of the wrong width,
-     *     a cell that is no number, a file that is no image)
+     * @throws InputException starting with the input's name, saying what is wrong with it (a row
+     *     of the wrong width, a cell that is no number, a file that is no image)
      */
-    float[] read(String text);
+    float[] read(NamedInput input);
 }

@@ -1,6 +1,7 @@
 package dev.kiln.train;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A hook that can put a run back where it stood: the checkpointing hook of a plugin implements it,
@@ -27,4 +28,24 @@ public interface Resumer {
      * @param source a checkpoint, or a file of parameters
      */
     void loadWeights(Path source);
+
+    /**
+     * Finds the checkpoint {@link #resume} would load, without loading it into the trainer and
+     * without changing the run directory.
+     *
+     * @return the newest usable checkpoint of the run directory, if there is one
+     */
+    Optional<Path> newestCheckpoint();
+
+    /**
+     * Restores one checkpoint as {@link #resume} restores the newest: the model's parameters, the
+     * optimizer's state and the hooks' state, all or nothing. Changes nothing in the run directory.
+     *
+     * @param trainer the trainer, with its hooks registered
+     * @param checkpoint the checkpoint
+     * @return the iteration the checkpoint was saved at
+     * @throws RuntimeException naming the checkpoint and what is wrong when it is missing, damaged
+     *     or does not fit the model
+     */
+    long restore(TrainerBase trainer, Path checkpoint);
 }

@@ -10,7 +10,13 @@ import picocli.CommandLine.ScopeType;
         name = "kiln",
         mixinStandardHelpOptions = true,
         versionProvider = KilnCommand.Version.class,
-        subcommands = {TrainCommand.class, PluginsCommand.class, ConfigCommand.class},
+        subcommands = {
+            TrainCommand.class,
+            ExportCommand.class,
+            PredictCommand.class,
+            PluginsCommand.class,
+            ConfigCommand.class
+        },
         description = "Kiln: a plugin-based training framework on DJL.",
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {

@@ -263,6 +263,20 @@ public final class CheckpointHook extends HookBase implements Resumer {
         return state.iteration();
     }
 
+    @Override
+    public Optional<Path> newestCheckpoint() {
+        return checkpointer.loadNewest().map(LoadedCheckpoint::path);
+    }
+
+    @Override
+    public long restore(TrainerBase trainer, Path checkpoint) {
+        LoadedCheckpoint loaded = checkpointer.load(checkpoint);
+        TrainerState state = TrainerStates.fromJson(loaded.state());
+        trainer.loadState(state);
+        LOG.info("Restored checkpoint {} of iteration {}", loaded.name(), state.iteration());
+        return state.iteration();
+    }
+
     /**
      * Says which keys of the config differ from those the checkpoint was saved with (by the values
      * in its {@code trainer.json}), or, for a checkpoint that holds only the digest, that the

@@ -46,9 +46,11 @@ public final class ConfigValidator {
 
     private final List<String> engines;
     private final Map<String, Set<String>> extensionNames;
+    private final boolean requireData;
 
     private ConfigValidator(Builder builder) {
         this.engines = List.copyOf(builder.engines);
+        this.requireData = builder.requireData;
         Map<String, Set<String>> names = new LinkedHashMap<>();
         builder.extensionNames.forEach((path, known) -> names.put(path, Set.copyOf(known)));
         this.extensionNames = names;
@@ -73,7 +75,9 @@ public final class ConfigValidator {
         ProblemList problems = new ProblemList();
         new KeyWalker(kiln, problems).walk();
         Config config = kiln.config();
-        checkRequired(config, problems);
+        if (requireData) {
+            checkRequired(config, problems);
+        }
         checkEngine(config, problems);
         Map<String, Set<String>> names = new LinkedHashMap<>(extensionNames);
         if (names.containsKey("kiln.data.train.type")) {
@@ -232,8 +236,21 @@ public final class ConfigValidator {
 
         private final List<String> engines = new ArrayList<>(DEFAULT_ENGINES);
         private final Map<String, Set<String>> extensionNames = new LinkedHashMap<>();
+        private boolean requireData = true;
 
         private Builder() {}
+
+        /**
+         * Sets whether the data sections must name their files, as training needs; prediction
+         * with an exported model reads no data. Default true.
+         *
+         * @param required false to leave the data sections unchecked for missing values
+         * @return this builder
+         */
+        public Builder requireData(boolean required) {
+            this.requireData = required;
+            return this;
+        }
 
         /**
          * Sets the engine names {@code kiln.engine} may take (compared ignoring case).

@@ -9,6 +9,7 @@ import dev.kiln.data.DataRole;
 import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.HostTable;
 import dev.kiln.data.LoadedData;
+import dev.kiln.predict.PredictionInput;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.Settings;
 import jakarta.inject.Inject;
@@ -123,8 +124,19 @@ public final class CsvDatasetProvider implements DatasetProvider {
         if (heldOut.isPresent() && classes) {
             outputs = Math.max(outputs, classCount(heldOut.get()));
         }
+        // rows to predict are read as these rows are: the scaling fitted on the training rows
+        PredictionInput input =
+                new PredictionInput(
+                        CsvInputReaderProvider.NAME,
+                        CsvInputReaderProvider.settings(
+                                examples.scaling(), ',', section.getBoolean("header")),
+                        List.of());
         return new LoadedData(
-                examples, heldOut.map(d -> d), new Shape(examples.featureCount()), outputs);
+                examples,
+                heldOut.map(d -> d),
+                new Shape(examples.featureCount()),
+                outputs,
+                Optional.of(input));
     }
 
     /**

@@ -267,7 +267,7 @@ final class CsvParser {
     }
 
     /** Rejects what Float.parseFloat accepts but a CSV reader should not: 1f, 0x1p3, NaN. */
-    private static boolean looksDecimal(String cell) {
+    static boolean looksDecimal(String cell) {
         for (int i = 0; i < cell.length(); i++) {
             char c = cell.charAt(i);
             if (!(c >= '0' && c <= '9')

@@ -34,12 +34,14 @@ import dev.kiln.evaluation.EvaluationHook;
 import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.events.EventWriter;
 import dev.kiln.loss.LossProvider;
+import dev.kiln.loss.OutputActivation;
 import dev.kiln.model.ModelProvider;
 import dev.kiln.model.ModelShape;
 import dev.kiln.optim.GradientClipper;
 import dev.kiln.optim.OptimizerProvider;
 import dev.kiln.optim.ParameterGroup;
 import dev.kiln.optim.StatefulOptimizer;
+import dev.kiln.predict.PredictionInput;
 import dev.kiln.runtime.Seeds;
 import dev.kiln.spi.ExtensionPoint;
 import dev.kiln.spi.ExtensionPoints;
@@ -83,6 +85,7 @@ public class DefaultTrainer implements AutoCloseable {
     private DatasetProvider trainProvider;
     private LoadedData trainData;
     private Optional<RandomAccessDataset> testData = Optional.empty();
+    private Optional<PredictionInput> testInput = Optional.empty();
     private Block model;
     private ModelSummary modelSummary;
     private StatefulOptimizer optimizer;
@@ -350,7 +353,9 @@ public class DefaultTrainer implements AutoCloseable {
                 type.equals(config.trainData().getString("type"))
                         ? trainProvider
                         : create(ExtensionPoints.DATASET, type);
-        return Optional.of(provider.load(section.get(), DataRole.TEST).examples());
+        LoadedData test = provider.load(section.get(), DataRole.TEST);
+        testInput = test.input();
+        return Optional.of(test.examples());
     }
 
     /**
@@ -402,6 +407,16 @@ public class DefaultTrainer implements AutoCloseable {
         return this.<LossProvider>create(
                         ExtensionPoints.LOSS, config.config().getString("kiln.loss.type"))
                 .create();
+    }
+
+    /**
+     * @return how predictions read the model's outputs: as the loss extension {@code
+     *     kiln.loss.type} says
+     */
+    public OutputActivation outputActivation() {
+        return this.<LossProvider>create(
+                        ExtensionPoints.LOSS, config.config().getString("kiln.loss.type"))
+                .outputActivation();
     }
 
     /** @return the gradient clipping of {@code kiln.solver.clip-gradients} */
@@ -528,6 +543,35 @@ public class DefaultTrainer implements AutoCloseable {
     /** @return the training data; after {@link #setUp()} */
     public LoadedData trainData() {
         return trainData;
+    }
+
+    /**
+     * How one raw input becomes an example as the test examples were read: the description of the
+     * test section's dataset when the config has one, else the training dataset's (whose held-out
+     * rows are the test examples); after {@link #setUp()}.
+     *
+     * @return the description, empty when the dataset gives none
+     */
+    public Optional<PredictionInput> predictionInput() {
+        return config.testData().isPresent() ? testInput : trainData.input();
+    }
+
+    /**
+     * The hook that loads checkpoints, as {@code --resume} uses it; after {@link #setUp()}.
+     *
+     * @return the hook
+     * @throws IllegalStateException when no installed plugin loads checkpoints
+     */
+    public Resumer checkpointLoader() {
+        requireSetUp();
+        if (resumer == null) {
+            resumer = findResumer();
+        }
+        if (resumer == null) {
+            throw new IllegalStateException(
+                    "no installed plugin loads checkpoints; " + ConfigValidator.PLUGIN_HINT);
+        }
+        return resumer;
     }
 
     /** @return the test data, if any; after {@link #setUp()} */

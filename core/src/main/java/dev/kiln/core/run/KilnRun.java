@@ -99,8 +99,20 @@ public final class KilnRun implements AutoCloseable {
         private List<String> overrides = List.of();
         private String engine;
         private String outputDir;
+        private boolean requireData = true;
 
         private Builder() {}
+
+        /**
+         * Leaves out the check that the data sections name their files: for a run that only
+         * builds a model, such as loading an exported one for prediction.
+         *
+         * @return this builder
+         */
+        public Builder withoutData() {
+            this.requireData = false;
+            return this;
+        }
 
         /**
          * @param dir the distribution's {@code plugins/}; may be absent or null
@@ -180,6 +192,7 @@ public final class KilnRun implements AutoCloseable {
                                 .outputDir(outputDir)
                                 .load();
                 ConfigValidator.builder()
+                        .requireData(requireData)
                         .extensionNames(selectableNames(registry, config))
                         .build()
                         .validate(config);

@@ -122,6 +122,11 @@ public final class IdxDataset extends RandomAccessDataset implements HostTable {
         return transforms == null ? new ImageShape(1, height, width) : transforms.output();
     }
 
+    /** @return the shape of one image as the file stores it, (1, height, width) */
+    public ImageShape storedShape() {
+        return new ImageShape(1, height, width);
+    }
+
     /** @return the number of classes: one more than the largest label */
     public int classCount() {
         int max = 0;

@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import dev.kiln.data.DataRole;
 import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.LoadedData;
+import dev.kiln.data.image.ImageShape;
 import dev.kiln.images.transform.TransformList;
+import dev.kiln.predict.PredictionInput;
 import dev.kiln.spi.Extensions;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.Settings;
@@ -12,6 +14,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,6 +23,10 @@ import java.util.Optional;
  * train-labels-idx1-ubyte.gz }}, and the same for {@code kiln.data.test}). Each example is an
  * image of shape (1, height, width) with its pixels scaled to [0, 1], then transformed by the
  * section's {@code transforms}; the {@code mlp} flattens it, a convolutional model reads it as is.
+ * For prediction, the data describe how the {@code image} reader ({@link ImageInputReaderProvider})
+ * reads an image file as these examples: of exactly the IDX images' size (another is refused, not
+ * resized), its grey bytes scaled by 1/255, then the transforms (for training data, those without
+ * random steps).
  */
 @KilnExtension(
         name = "idx",
@@ -58,7 +65,40 @@ public final class IdxDatasetProvider implements DatasetProvider {
                         transforms,
                         settings.fullKey("transforms"));
         return new LoadedData(
-                examples, Optional.empty(), examples.exampleShape(), examples.classCount());
+                examples,
+                Optional.empty(),
+                examples.exampleShape(),
+                examples.classCount(),
+                input(
+                        examples,
+                        role == DataRole.TEST ? transforms : transforms.withoutRandomSteps()));
+    }
+
+    /**
+     * How the image reader reads a raw image as the test examples are read: of the IDX files' size
+     * exactly (another size is refused, not resized), scaled as the bytes are, then transformed by
+     * the section's transforms (for training data, those without random steps, when they still
+     * make the examples' shape).
+     */
+    private static Optional<PredictionInput> input(IdxDataset examples, TransformList transforms) {
+        ImageShape stored = examples.storedShape();
+        ImageShape out;
+        try {
+            out = transforms.outputShape(stored);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        if (!out.equals(examples.imageShape())) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                ImageInputReaderProvider.describe(
+                        1,
+                        new int[] {stored.height(), stored.width()},
+                        ImageInputReaderProvider.IDX_BYTES,
+                        transforms,
+                        out,
+                        List.of()));
     }
 
     private static Path existing(Settings settings, String key) {

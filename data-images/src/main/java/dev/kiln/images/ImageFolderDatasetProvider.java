@@ -6,6 +6,7 @@ import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.LoadedData;
 import dev.kiln.data.image.ImageShape;
 import dev.kiln.images.transform.TransformList;
+import dev.kiln.predict.PredictionInput;
 import dev.kiln.spi.Extensions;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.Settings;
@@ -33,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * test split, transformed by {@code test-transforms} (by default the training transforms without
  * their random steps); a separate {@code kiln.data.test { type = image-folder, path = ... }} must
  * have the same class folders.
+ *
+ * <p>For prediction, the data describe how a raw image is read as their test images are (the test
+ * section's transforms, or the held-out split's), for the {@code image} reader ({@link
+ * ImageInputReaderProvider}), with the class folders' names as the class names.
  */
 @KilnExtension(
         name = "image-folder",
@@ -74,8 +79,7 @@ public final class ImageFolderDatasetProvider implements DatasetProvider {
         TransformList heldOutTransforms =
                 settings.has("test-transforms")
                         ? TransformList.create(settings, "test-transforms", extensions)
-                        : TransformList.of(
-                                transforms.steps().stream().filter(t -> !t.isRandom()).toList());
+                        : transforms.withoutRandomSteps();
         ImageFolder folder = scan(settings);
         checkClasses(settings, role, folder);
         Map<ImageShape, Path> shapes = shapes(folder, channels);
@@ -85,8 +89,13 @@ public final class ImageFolderDatasetProvider implements DatasetProvider {
         int heldOutCount = (int) Math.round(order.length * testFraction);
         if (heldOutCount == 0) {
             ImageFolderDataset all = dataset(folder, order, channels, images, role);
+            Optional<PredictionInput> input =
+                    role == DataRole.TEST
+                            ? Optional.of(input(channels, transforms, images.output(), folder))
+                            : deterministicInput(
+                                    channels, heldOutTransforms, shapes, images.output(), folder);
             return new LoadedData(
-                    all, Optional.empty(), all.exampleShape(), folder.classes().size());
+                    all, Optional.empty(), all.exampleShape(), folder.classes().size(), input);
         }
         if (heldOutCount == order.length) {
             throw settings.problem(
@@ -120,7 +129,46 @@ public final class ImageFolderDatasetProvider implements DatasetProvider {
         ImageFolderDataset heldOut =
                 dataset(folder, heldOutRows, channels, heldOutImages, DataRole.TEST);
         return new LoadedData(
-                train, Optional.of(heldOut), train.exampleShape(), folder.classes().size());
+                train,
+                Optional.of(heldOut),
+                train.exampleShape(),
+                folder.classes().size(),
+                Optional.of(input(channels, heldOutTransforms, images.output(), folder)));
+    }
+
+    /** How the image reader reads a raw image as the given transforms read the folder's. */
+    private static PredictionInput input(
+            int channels, TransformList transforms, ImageShape example, ImageFolder folder) {
+        return ImageInputReaderProvider.describe(
+                channels,
+                null,
+                ImageInputReaderProvider.DIVIDE_BY_MAX,
+                transforms,
+                example,
+                folder.classes());
+    }
+
+    /**
+     * For training data without a held-out split: the test transforms (by default the training
+     * transforms without their random steps), when they make the training examples' shape from
+     * every image; otherwise the dataset cannot say how a raw image is read.
+     */
+    private static Optional<PredictionInput> deterministicInput(
+            int channels,
+            TransformList transforms,
+            Map<ImageShape, Path> shapes,
+            ImageShape example,
+            ImageFolder folder) {
+        try {
+            if (!new TransformedImages(transforms, shapes, "test-transforms")
+                    .output()
+                    .equals(example)) {
+                return Optional.empty();
+            }
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        return Optional.of(input(channels, transforms, example, folder));
     }
 
     private ImageFolderDataset dataset(

@@ -17,6 +17,8 @@ import dev.kiln.spi.Settings;
 import dev.kiln.spi.SettingsException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -31,12 +33,16 @@ import java.util.SplittableRandom;
  */
 public final class TransformList implements ImageTransform {
 
-    private static final TransformList EMPTY = new TransformList(List.of());
+    private static final TransformList EMPTY = new TransformList(List.of(), List.of());
 
     private final List<ImageTransform> steps;
 
-    private TransformList(List<ImageTransform> steps) {
+    /** Each step's config entry, unwrapped; null when the list was not made from a config. */
+    private final List<Map<String, Object>> entries;
+
+    private TransformList(List<ImageTransform> steps, List<Map<String, Object>> entries) {
         this.steps = List.copyOf(steps);
+        this.entries = entries == null ? null : List.copyOf(entries);
     }
 
     /**
@@ -44,7 +50,7 @@ public final class TransformList implements ImageTransform {
      * @return the list of them
      */
     public static TransformList of(List<? extends ImageTransform> steps) {
-        return steps.isEmpty() ? EMPTY : new TransformList(List.copyOf(steps));
+        return steps.isEmpty() ? EMPTY : new TransformList(List.copyOf(steps), null);
     }
 
     /**
@@ -75,6 +81,7 @@ public final class TransformList implements ImageTransform {
         }
         Set<String> names = extensions.names(ExtensionPoints.TRANSFORM);
         List<ImageTransform> steps = new ArrayList<>();
+        List<Map<String, Object>> entries = new ArrayList<>();
         ConfigList list = (ConfigList) value;
         for (int i = 0; i < list.size(); i++) {
             ConfigValue element = list.get(i);
@@ -90,8 +97,40 @@ public final class TransformList implements ImageTransform {
             String type = type(entry, element, names);
             TransformProvider provider = extensions.create(ExtensionPoints.TRANSFORM, type);
             steps.add(provider.create(entry));
+            entries.add(((ConfigObject) element).unwrapped());
         }
-        return of(steps);
+        return steps.isEmpty() ? EMPTY : new TransformList(steps, entries);
+    }
+
+    /**
+     * Returns the list without the steps that draw random numbers, as a held-out split is
+     * transformed by default; it keeps the config entries of the steps it keeps.
+     *
+     * @return the deterministic steps, in order
+     */
+    public TransformList withoutRandomSteps() {
+        List<ImageTransform> kept = new ArrayList<>();
+        List<Map<String, Object>> keptEntries = entries == null ? null : new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            if (!steps.get(i).isRandom()) {
+                kept.add(steps.get(i));
+                if (keptEntries != null) {
+                    keptEntries.add(entries.get(i));
+                }
+            }
+        }
+        return kept.isEmpty() ? EMPTY : new TransformList(kept, keptEntries);
+    }
+
+    /**
+     * Returns the config entries the list was made from, such as {@code [{type = normalize, mean =
+     * [0.5], std = [0.25]}]}: {@link #create} makes the same list from them again.
+     *
+     * @return each step's entry as plain Java values (maps, lists, strings, numbers, booleans),
+     *     in order; empty when the list was made by {@link #of} from steps without their config
+     */
+    public Optional<List<Map<String, Object>>> entries() {
+        return Optional.ofNullable(entries);
     }
 
     private static String type(Settings entry, ConfigValue element, Set<String> names) {

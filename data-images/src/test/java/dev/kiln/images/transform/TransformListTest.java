@@ -12,6 +12,8 @@ import dev.kiln.spi.SettingsException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +37,27 @@ class TransformListTest {
 
     private TransformList list(String body) throws IOException {
         return TransformList.create(train(body), "transforms", MapExtensions.ofPlugin());
+    }
+
+    @Test
+    void aListKeepsItsConfigEntriesAndDropsThoseOfItsRandomSteps() throws IOException {
+        TransformList list =
+                list(
+                        "transforms = [{ type = random-crop, size = 4, padding = 1 },"
+                                + " { type = resize, size = [6, 8] },"
+                                + " { type = random-flip, p = 1 },"
+                                + " { type = normalize, mean = [0.5], std = [0.25] }]");
+
+        assertThat(list.entries().orElseThrow().stream().map(e -> e.get("type")))
+                .containsExactly("random-crop", "resize", "random-flip", "normalize");
+        TransformList fixed = list.withoutRandomSteps();
+        assertThat(fixed.isRandom()).isFalse();
+        assertThat(fixed.steps()).hasSize(2);
+        assertThat(fixed.entries().orElseThrow())
+                .containsExactly(
+                        Map.of("type", "resize", "size", List.of(6, 8)),
+                        Map.of("type", "normalize", "mean", List.of(0.5), "std", List.of(0.25)));
+        assertThat(TransformList.of(fixed.steps()).entries()).isEmpty();
     }
 
     @Test

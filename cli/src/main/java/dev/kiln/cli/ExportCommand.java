@@ -9,10 +9,7 @@ import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
 import dev.kiln.tensors.TensorFileException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -74,39 +71,23 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path config = run.resolve("config.conf");
-        if (!Files.isDirectory(run)) {
-            throw new CliFailure(
-                    CliFailure.BAD_INPUT, "--run " + run + ": no such run directory", null);
-        }
-        if (!Files.isRegularFile(config)) {
-            throw new CliFailure(
-                    CliFailure.BAD_INPUT,
-                    "--run " + run + ": not a run directory (it has no config.conf)",
-                    null);
+        KilnRun.Builder builder;
+        try {
+            builder = ModelExporter.runBuilder(run, weights);
+        } catch (ExportException e) {
+            throw new CliFailure(CliFailure.BAD_INPUT, "--run " + e.getMessage(), e);
         }
         try {
             ModelExporter.checkTarget(to);
         } catch (ExportException e) {
             throw new CliFailure(CliFailure.BAD_INPUT, "--to: " + e.getMessage(), e);
         }
-        List<String> overrides = new ArrayList<>();
-        overrides.add("kiln.resume=false");
-        overrides.add("kiln.weights=null");
-        overrides.add("kiln.writers=[]");
-        if (weights.equals(ExportManifest.TRAINED)) {
-            overrides.add("kiln.hooks=[]"); // no hook runs; the checkpoint loader is found anyway
-        }
         KilnRun loaded;
         try {
             loaded =
-                    KilnRun.builder()
-                            .defaultPluginDir(PluginOptions.defaultDir())
+                    builder.defaultPluginDir(PluginOptions.defaultDir())
                             .pluginDirs(plugins.dirs)
-                            .configFiles(List.of(config))
-                            .overrides(overrides)
                             .engine(engine)
-                            .outputDir(run.toString())
                             .load();
         } catch (KilnConfigException e) {
             throw new CliFailure(

@@ -94,7 +94,9 @@ final class ImageInputReader implements InputReader {
     }
 
     @Override
-    public float[] read(String text) {
+    public float[] read(NamedInput input) {
+        String text = input.text();
+        String name = input.name();
         Path file = Path.of(text);
         HostImage image;
         try {
@@ -103,13 +105,13 @@ final class ImageInputReader implements InputReader {
             String problem = e.problem();
             String prefix = "cannot be decoded as an image: ";
             throw new InputException(
-                    text + ": " + (problem.startsWith(prefix) ? problem : prefix + problem), e);
+                    name + ": " + (problem.startsWith(prefix) ? problem : prefix + problem), e);
         }
         ImageShape decoded = image.shape();
         if (fixedSize != null
                 && (decoded.height() != fixedSize[0] || decoded.width() != fixedSize[1])) {
             throw new InputException(
-                    text
+                    name
                             + ": the image is "
                             + size(decoded.height(), decoded.width())
                             + " (height x width) but the model reads images of "
@@ -123,10 +125,10 @@ final class ImageInputReader implements InputReader {
         try {
             out = transforms.outputShape(decoded);
         } catch (RuntimeException e) {
-            throw wrongSize(text, decoded, e.getMessage());
+            throw wrongSize(name, decoded, e.getMessage());
         }
         if (!out.equals(example)) {
-            throw wrongSize(text, decoded, "the transforms make it " + out);
+            throw wrongSize(name, decoded, "the transforms make it " + out);
         }
         return transforms.apply(image, new SplittableRandom(0)).pixels();
     }

@@ -90,7 +90,7 @@ class ImageInputReaderTest {
                                                 .readAllBytes())
                                 .strip())
                 .isEqualTo(ImageInputReaderProvider.class.getName());
-        assertThat(extensions.names(ExtensionPoints.INPUT_READER)).containsExactly("image");
+        assertThat(extensions.names(ExtensionPoints.INPUT_READER)).contains("image");
         assertThat(ImageInputReaderProvider.class.getAnnotation(KilnExtension.class).name())
                 .isEqualTo("image");
     }
@@ -260,7 +260,7 @@ class ImageInputReaderTest {
                 assertThat(ImageIO.write(image, "png", png.toFile())).isTrue();
                 float[] expected = new float[examples.featureCount()];
                 examples.copyFeatures(row, expected, 0);
-                assertThat(bits(reader.read(png.toString())))
+                assertThat(bits(reader.read(input(png.toString()))))
                         .as("row %d", row)
                         .isEqualTo(bits(expected));
             }
@@ -269,7 +269,7 @@ class ImageInputReaderTest {
 
         Path wrong = grey(tmp.resolve("wrong.png"), 4, new int[16], "png");
         InputReader reader = reader(test.input().orElseThrow());
-        assertThatThrownBy(() -> reader.read(wrong.toString()))
+        assertThatThrownBy(() -> reader.read(input(wrong.toString())))
                 .isInstanceOf(InputException.class)
                 .hasMessage(
                         wrong
@@ -298,7 +298,7 @@ class ImageInputReaderTest {
         InputReader fromJson = reader(test.input().orElseThrow());
         assertThat(fromJson.exampleShape()).isEqualTo(new ai.djl.ndarray.types.Shape(3, 24, 26));
         for (NamedInput file : direct.expand(EXAMPLE.resolve("test/bag").toString())) {
-            assertThat(bits(fromJson.read(file.text()))).isEqualTo(bits(direct.read(file.text())));
+            assertThat(bits(fromJson.read(file))).isEqualTo(bits(direct.read(file)));
         }
     }
 
@@ -343,7 +343,7 @@ class ImageInputReaderTest {
                                 + ": folder holds no images (png, jpg, jpeg, bmp, gif)");
 
         Path fake = Files.writeString(tmp.resolve("fake.png"), "this is text");
-        assertThatThrownBy(() -> reader.read(fake.toString()))
+        assertThatThrownBy(() -> reader.read(input(fake.toString())))
                 .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(fake + ": cannot be decoded as an image: ");
         int[] values = new int[256];
@@ -351,16 +351,16 @@ class ImageInputReaderTest {
         Path truncated = grey(tmp.resolve("truncated.png"), 16, values, "png");
         byte[] bytes = Files.readAllBytes(truncated);
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 30));
-        assertThatThrownBy(() -> reader.read(truncated.toString()))
+        assertThatThrownBy(() -> reader.read(input(truncated.toString())))
                 .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(truncated + ": cannot be decoded as an image: ");
-        assertThatThrownBy(() -> reader.read(missing.toString()))
+        assertThatThrownBy(() -> reader.read(input(missing.toString())))
                 .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(missing + ": cannot be decoded as an image: ");
 
         // the example test folder's transforms leave the size as it is: 28x28 only
         Path small = grey(tmp.resolve("small.png"), 6, new int[36], "png");
-        assertThatThrownBy(() -> reader.read(small.toString()))
+        assertThatThrownBy(() -> reader.read(input(small.toString())))
                 .isInstanceOf(InputException.class)
                 .hasMessage(
                         small
@@ -378,7 +378,7 @@ class ImageInputReaderTest {
                                 + "\", channels = 1, transforms = [{ type = center-crop, size ="
                                 + " 20 }]");
         InputReader crop = reader(cropped.input().orElseThrow());
-        assertThatThrownBy(() -> crop.read(small.toString()))
+        assertThatThrownBy(() -> crop.read(input(small.toString())))
                 .isInstanceOf(InputException.class)
                 .hasMessageStartingWith(
                         small
@@ -450,7 +450,7 @@ class ImageInputReaderTest {
         for (int row = 0; row < examples.rowCount(); row++) {
             float[] expected = new float[examples.featureCount()];
             examples.copyFeatures(row, expected, 0);
-            assertThat(bits(reader.read(examples.file(row).toString())))
+            assertThat(bits(reader.read(input(examples.file(row).toString()))))
                     .as("%s", examples.file(row))
                     .isEqualTo(bits(expected));
         }
@@ -462,5 +462,9 @@ class ImageInputReaderTest {
             bits[i] = Float.floatToRawIntBits(values[i]);
         }
         return bits;
+    }
+
+    private static NamedInput input(String path) {
+        return new NamedInput(path, path);
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.util.Pair;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
 import dev.kiln.core.run.DefaultTrainer;
+import dev.kiln.core.run.KilnRun;
 import dev.kiln.predict.PredictionInput;
 import dev.kiln.tensors.SafeTensors;
 import dev.kiln.tensors.TensorData;
@@ -51,6 +52,9 @@ public final class ModelExporter {
     /** The class names. */
     public static final String SYNSET_FILE = "synset.txt";
 
+    /** The resolved config a run directory holds. */
+    public static final String CONFIG_FILE = "config.conf";
+
     private static final Logger LOG = LoggerFactory.getLogger(ModelExporter.class);
 
     private ModelExporter() {}
@@ -86,6 +90,39 @@ public final class ModelExporter {
                 break;
             }
         }
+    }
+
+    /**
+     * Describes a run to export as it was trained: the run directory's {@code config.conf}, with
+     * nothing to resume from or load before (the checkpoint is restored by {@link #export}), no
+     * writers, and, unless a weights variant is exported, no hooks (the checkpoint loader is found
+     * among the installed hooks all the same). The caller adds the plugins and the engine.
+     *
+     * @param run the run directory
+     * @param weights {@link ExportManifest#TRAINED}, or the name of a weights variant
+     * @return the builder
+     * @throws ExportException when {@code run} is not a run directory
+     */
+    public static KilnRun.Builder runBuilder(Path run, String weights) {
+        if (!Files.isDirectory(run)) {
+            throw new ExportException(run + ": no such run directory");
+        }
+        Path config = run.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(config)) {
+            throw new ExportException(
+                    run + ": not a run directory (it has no " + CONFIG_FILE + ")");
+        }
+        List<String> overrides = new ArrayList<>();
+        overrides.add("kiln.resume=false");
+        overrides.add("kiln.weights=null");
+        overrides.add("kiln.writers=[]");
+        if (weights.equals(ExportManifest.TRAINED)) {
+            overrides.add("kiln.hooks=[]");
+        }
+        return KilnRun.builder()
+                .configFiles(List.of(config))
+                .overrides(overrides)
+                .outputDir(run.toString());
     }
 
     /**

@@ -151,6 +151,30 @@ class ExportPredictIT {
     }
 
     @Test
+    void aRegressionPrintsItsValues() {
+        Path run = tmp.resolve("regression");
+        succeed(
+                "train",
+                "--config",
+                Repository.quickstartConfig().toString(),
+                "--output-dir",
+                run.toString(),
+                "kiln.solver.max-iter=50",
+                "kiln.data.train.targets=values",
+                "kiln.loss.type=l2",
+                "kiln.eval.evaluators=[regression]");
+        Path export = export(run);
+        KilnCommand.Result result =
+                KilnCommand.run(tmp, "predict", "--model", export.toString(), "--json", firstRow());
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        JsonObject line = JsonParser.parseString(result.stdout().strip()).getAsJsonObject();
+        assertThat(line.get("input").getAsString()).isEqualTo(firstRow());
+        assertThat(line.getAsJsonArray("values")).hasSize(1);
+        assertThat(line.has("predictions")).isFalse();
+        assertThat(export.resolve("synset.txt")).doesNotExist();
+    }
+
+    @Test
     void exportOfARunWithoutACheckpointIsRefused() {
         Path run = tmp.resolve("no-checkpoint");
         succeed(

@@ -1,12 +1,8 @@
 package dev.kiln.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,22 +39,7 @@ class AccumulateResumeIT {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aKilledAccumulatingRunResumesToTheSameParameters(String engine) throws Exception {
-        Path reference = tmp.resolve("reference");
-        CheckpointIT.Result full = CheckpointIT.finish(command(reference, engine));
-        assertThat(full.exitCode()).as(full.output()).isZero();
-        byte[] expected = CheckpointIT.finalParameters(reference);
-
-        int killAt = 40 + new Random().nextInt(MAX_ITER - 100);
-        Path killed = tmp.resolve("killed");
-        CheckpointIT.Result kill =
-                CheckpointIT.interrupt(command(killed, engine), killed, killAt, true);
-        assertThat(kill.exitCode()).as(kill.output()).isEqualTo(137);
-        assertThat(killed.resolve("model_final")).as("killed at %d", killAt).doesNotExist();
-        CheckpointIT.Result resumed = CheckpointIT.finish(command(killed, engine, "--resume"));
-        assertThat(resumed.exitCode()).as(resumed.output()).isZero();
-        assertThat(resumed.output()).contains("Resuming from checkpoint");
-        assertThat(Arrays.equals(CheckpointIT.finalParameters(killed), expected))
-                .as("killed at %d", killAt)
-                .isTrue();
+        KilledRun.assertResumesToTheSameParameters(
+                tmp, (dir, more) -> command(dir, engine, more), 40, MAX_ITER - 60);
     }
 }

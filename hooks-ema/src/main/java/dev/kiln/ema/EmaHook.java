@@ -52,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * else {@code d = decay}. The first step a run makes without a saved average (training from
  * iteration 0, or resuming from a checkpoint that has none) sets the average to the values.
  *
+ * <p>The averages live on the Java heap, one float per parameter element (the model's size once
+ * more), and each step copies the parameters to the heap to update them: cheap for the models of
+ * the examples, a measurable cost per step for a large model on a GPU.
+ *
  * <h2>When the average is brought up to date</h2>
  *
  * The hook's own {@code afterStep} averages the values the step left. A hook that runs before it

@@ -9,6 +9,14 @@ import java.util.Map;
  * under the hook's {@link #name()}, and {@link TrainerBase#loadState} gives it back to {@link
  * #loadState}. Names must be unique among a trainer's stateful hooks.
  *
+ * <p>The state is JSON-friendly values, and also, at the top level of the map, {@link
+ * dev.kiln.tensors.TensorData} values for arrays (a moving average of the parameters): a
+ * checkpoint keeps those out of the JSON, in a safetensors file of its own ({@code
+ * hooks.safetensors}, each array named {@code <hook>/<key>}, checksummed like the other files),
+ * and {@link #loadState} gets them back as {@code TensorData}, bitwise. A {@code TensorData} the
+ * hook returns must not change afterwards: a checkpoint may write it on another thread while
+ * training goes on. A hook that keeps arrays has a name without {@code /}.
+ *
  * <pre>{@code
  * public final class CountingHook extends HookBase implements StatefulHook {
  *     private long count;
@@ -26,13 +34,15 @@ import java.util.Map;
 public interface StatefulHook extends Hook {
 
     /**
-     * @return the hook's state as JSON-friendly values (numbers, strings, booleans, lists, maps)
+     * @return the hook's state as JSON-friendly values (numbers, strings, booleans, lists, maps),
+     *     and {@link dev.kiln.tensors.TensorData} arrays at the top level
      */
     Map<String, Object> saveState();
 
     /**
      * Restores what {@link #saveState()} returned in an earlier run, possibly after a JSON round
-     * trip (a number may come back as another type of number).
+     * trip (a number may come back as another type of number); its {@code TensorData} values come
+     * back as {@code TensorData} with the same bytes.
      *
      * @param state the saved state
      */

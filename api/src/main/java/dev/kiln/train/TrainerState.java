@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * What a trainer must save to resume exactly, besides the model and optimizer arrays: the
  * iteration to resume at, each {@link StatefulHook}'s state by the hook's name, and the trainer's
- * own extra state (for example the position of its data source). Values are JSON-friendly.
+ * own extra state (for example the position of its data source). Values are JSON-friendly, but for
+ * the arrays a hook's state may hold at its top level ({@link StatefulHook}).
  *
  * @param iteration the iteration training resumes at
  * @param hooks each stateful hook's state by name

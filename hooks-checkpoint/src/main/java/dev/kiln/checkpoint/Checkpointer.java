@@ -50,8 +50,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A checkpoint is a directory: {@code model.safetensors} (the parameters by name), {@code
  * optimizer.safetensors} ({@code <param>.<buffer>} and {@code <param>.step}), {@code trainer.json}
- * (the state given to {@link #save} with the run's information) and {@code manifest.json} (each
- * file's size and CRC-32C). It is written under a temporary name, every file synced, then renamed
+ * (the state given to {@link #save} with the run's information), {@code hooks.safetensors} when a
+ * hook's state holds arrays, and {@code manifest.json} (each file's size and CRC-32C).
+ *
+ * <p>The state's {@code hooks} entry, when it is a map of each hook's state by hook name (as
+ * {@link dev.kiln.train.TrainerState#hooks()}), may hold {@link TensorData} values at the top level
+ * of a hook's map: they are written to {@value #HOOKS_FILE} as {@code <hook>/<key>}, not into the
+ * JSON, and {@link #load} puts them back where they were, as {@code TensorData}. It is written under a temporary name, every file synced, then renamed
  * into place; only then does {@code last_checkpoint} (a one-line file naming the newest complete
  * checkpoint) change, by the same write-sync-rename. A crash or a full disk at any moment leaves
  * the previous checkpoint and {@code last_checkpoint} as they were. Loading verifies every
@@ -70,6 +75,12 @@ public final class Checkpointer {
 
     /** The JSON state's file in a checkpoint. */
     public static final String STATE_FILE = "trainer.json";
+
+    /** The hooks' arrays' file in a checkpoint, present when a hook's state holds arrays. */
+    public static final String HOOKS_FILE = "hooks.safetensors";
+
+    /** The entry of the state that holds each hook's state by the hook's name. */
+    static final String HOOKS = "hooks";
 
     private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
     private static final NDIndex ALL = new NDIndex("...");
@@ -158,7 +169,78 @@ public final class Checkpointer {
         json.put("format", Manifest.FORMAT);
         json.putAll(runInfo);
         json.putAll(state);
-        return new Snapshot(parameters, optimizerState, json);
+        Map<String, TensorData> hookArrays = new LinkedHashMap<>();
+        if (json.get(HOOKS) instanceof Map<?, ?> hooks) {
+            json.put(HOOKS, withoutArrays(hooks, hookArrays));
+        }
+        return new Snapshot(parameters, optimizerState, hookArrays, json);
+    }
+
+    /**
+     * Moves the {@link TensorData} values of each hook's state into {@code arrays}, named {@code
+     * <hook>/<key>}.
+     *
+     * @return the hooks' states without them
+     */
+    private static Map<Object, Object> withoutArrays(
+            Map<?, ?> hooks, Map<String, TensorData> arrays) {
+        Map<Object, Object> json = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> hook : hooks.entrySet()) {
+            if (!(hook.getValue() instanceof Map<?, ?> hookState)) {
+                json.put(hook.getKey(), hook.getValue());
+                continue;
+            }
+            String hookName = String.valueOf(hook.getKey());
+            Map<Object, Object> rest = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> entry : hookState.entrySet()) {
+                if (entry.getValue() instanceof TensorData tensor) {
+                    if (hookName.contains("/")) {
+                        throw new IllegalArgumentException(
+                                "the hook '"
+                                        + hookName
+                                        + "' keeps arrays in its state, so its name may not"
+                                        + " contain '/'");
+                    }
+                    arrays.put(hookName + "/" + entry.getKey(), tensor);
+                } else {
+                    rest.put(entry.getKey(), entry.getValue());
+                }
+            }
+            json.put(hook.getKey(), rest);
+        }
+        return json;
+    }
+
+    /** Puts the arrays of {@value #HOOKS_FILE} back into the hooks' states of {@code state}. */
+    @SuppressWarnings("unchecked")
+    private static void putArrays(
+            Path checkpoint, Map<String, Object> state, Map<String, TensorData> arrays) {
+        if (arrays.isEmpty()) {
+            return;
+        }
+        if (!(state.get(HOOKS) instanceof Map<?, ?>)) {
+            state.put(HOOKS, new LinkedHashMap<String, Object>());
+        }
+        Map<String, Object> hooks = (Map<String, Object>) state.get(HOOKS);
+        for (Map.Entry<String, TensorData> entry : arrays.entrySet()) {
+            int slash = entry.getKey().indexOf('/');
+            if (slash <= 0) {
+                throw new CheckpointException(
+                        "checkpoint "
+                                + checkpoint
+                                + " is damaged: "
+                                + HOOKS_FILE
+                                + " holds "
+                                + entry.getKey()
+                                + ", which is not named <hook>/<key>");
+            }
+            String hook = entry.getKey().substring(0, slash);
+            if (!(hooks.get(hook) instanceof Map<?, ?>)) {
+                hooks.put(hook, new LinkedHashMap<String, Object>());
+            }
+            ((Map<String, Object>) hooks.get(hook))
+                    .put(entry.getKey().substring(slash + 1), entry.getValue());
+        }
     }
 
     /**
@@ -199,6 +281,17 @@ public final class Checkpointer {
                                                 Map.of("producer", "kiln"),
                                                 out)));
             }
+            if (!snapshot.hooks().isEmpty()) {
+                sums.put(
+                        HOOKS_FILE,
+                        writeFile(
+                                temp.resolve(HOOKS_FILE),
+                                out ->
+                                        SafeTensors.write(
+                                                snapshot.hooks(),
+                                                Map.of("producer", "kiln"),
+                                                out)));
+            }
             byte[] json = (GSON.toJson(snapshot.state()) + "\n").getBytes(StandardCharsets.UTF_8);
             sums.put(STATE_FILE, writeFile(temp.resolve(STATE_FILE), out -> writeAll(out, json)));
             byte[] manifest = new Manifest(sums).toJson().getBytes(StandardCharsets.UTF_8);
@@ -233,7 +326,8 @@ public final class Checkpointer {
      * all of it is readable and fits the model and optimizer.
      *
      * @param checkpoint the checkpoint's directory
-     * @return the checkpoint with its JSON state
+     * @return the checkpoint with its JSON state, the hooks' arrays of {@value #HOOKS_FILE} back
+     *     in their hooks' states as {@link TensorData}
      * @throws CheckpointException naming the checkpoint and what is wrong
      */
     public LoadedCheckpoint load(Path checkpoint) {
@@ -245,6 +339,9 @@ public final class Checkpointer {
             }
         }
         Map<String, Object> state = readState(checkpoint.resolve(STATE_FILE));
+        if (manifest.files().containsKey(HOOKS_FILE)) {
+            putArrays(checkpoint, state, SafeTensors.read(checkpoint.resolve(HOOKS_FILE)));
+        }
         Map<String, TensorData> tensors = SafeTensors.read(checkpoint.resolve(MODEL_FILE));
         WeightsReport fit = compare(tensors);
         if (!fit.missing().isEmpty()

@@ -7,7 +7,8 @@ import java.util.Map;
  * A checkpoint that was verified and loaded into the model and optimizer.
  *
  * @param path the checkpoint's directory
- * @param state the content of its {@code trainer.json}; whole numbers are {@code Long}s
+ * @param state the content of its {@code trainer.json}; whole numbers are {@code Long}s; the
+ *     arrays of its {@code hooks.safetensors} are {@code TensorData} values in their hooks' states
  */
 public record LoadedCheckpoint(Path path, Map<String, Object> state) {
 

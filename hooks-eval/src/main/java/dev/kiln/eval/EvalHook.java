@@ -16,7 +16,10 @@ import dev.kiln.spi.ExtensionPoints;
 import dev.kiln.spi.Extensions;
 import dev.kiln.spi.KilnExtension;
 import dev.kiln.spi.Settings;
+import dev.kiln.train.Hook;
 import dev.kiln.train.HookBase;
+import dev.kiln.train.TrainerView;
+import dev.kiln.train.WeightsVariant;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.util.ArrayList;
@@ -33,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * after the last one (also when training stops early), and puts each result into the event storage
  * as {@code test/<name>} without smoothing, at the iteration evaluated, so the writers and a
  * best-checkpoint hook registered after it see it. Each evaluation prints a small table.
+ *
+ * <p>Each registered hook that is a {@link WeightsVariant} (an {@code ema} hook's moving average of
+ * the parameters) is evaluated too, at the same moments, with its values swapped into the model:
+ * its results are named {@code test-<variantName>/<name>} ({@code test-ema/accuracy}), stored, shown
+ * in the same table and checked against the expected results like the others, and the trained
+ * values are back in the model afterwards, bitwise. A variant that holds no values yet is skipped.
  *
  * <p>After training it checks {@code kiln.eval.expected-results} against the last results and
  * throws an {@link ExpectedResultsException} on a miss. For {@code --eval-only}, {@link
@@ -65,6 +74,7 @@ public final class EvalHook extends HookBase implements EvaluationHook {
     private final long period;
     private final List<ExpectedResult> expected;
     private long lastEvaluated = -1;
+    private TrainerView attached;
     private Map<String, Double> latest;
 
     /**
@@ -149,6 +159,12 @@ public final class EvalHook extends HookBase implements EvaluationHook {
         return NAME;
     }
 
+    @Override
+    public void attach(TrainerView trainer) {
+        super.attach(trainer);
+        attached = trainer;
+    }
+
     /** Says once that evaluation is off when the run has no test data. */
     @Override
     public void beforeTrain() {
@@ -197,7 +213,7 @@ public final class EvalHook extends HookBase implements EvaluationHook {
         if (data == null) {
             throw new IllegalStateException(NO_TEST_DATA);
         }
-        Map<String, Double> results = evaluate();
+        Map<String, Double> results = evaluateWithVariants();
         LOG.info("Evaluation of the model as it stands:\n{}", ResultsTable.of(results));
         check(results);
         return results;
@@ -214,7 +230,7 @@ public final class EvalHook extends HookBase implements EvaluationHook {
     }
 
     private void evaluateAndStore(long iter) {
-        Map<String, Double> results = evaluate();
+        Map<String, Double> results = evaluateWithVariants();
         EventStorage storage = trainer().storage();
         results.forEach((name, value) -> storage.putScalar(name, value, false));
         lastEvaluated = iter;
@@ -222,12 +238,50 @@ public final class EvalHook extends HookBase implements EvaluationHook {
         LOG.info("Evaluation at iteration {}:\n{}", iter, ResultsTable.of(results));
     }
 
-    /** @return the evaluator's results, named {@code test/<name>} */
-    private Map<String, Double> evaluate() {
+    /**
+     * @return the evaluator's results for the trained values, named {@code test/<name>}, then for
+     *     each weights variant's, named {@code test-<variant>/<name>}
+     */
+    private Map<String, Double> evaluateWithVariants() {
+        Map<String, Double> results = evaluate(PREFIX);
+        for (Hook hook : attached == null ? List.<Hook>of() : attached.hooks()) {
+            if (hook instanceof WeightsVariant variant) {
+                results.putAll(evaluate(variant));
+            }
+        }
+        return results;
+    }
+
+    /** @return the variant's results, named {@code test-<variant>/<name>}; empty without values */
+    private Map<String, Double> evaluate(WeightsVariant variant) {
+        WeightsVariant.Swap swap;
+        try {
+            swap = variant.swapIn();
+        } catch (IllegalStateException e) {
+            LOG.info("Not evaluating the weights '{}': {}", variant.variantName(), e.getMessage());
+            return Map.of();
+        }
+        try (swap) {
+            return evaluate(variantPrefix(variant.variantName()));
+        }
+    }
+
+    /**
+     * Returns what the results of a weights variant are prefixed with.
+     *
+     * @param variantName the variant's name, such as {@code ema}
+     * @return {@code test-<variantName>/}
+     */
+    public static String variantPrefix(String variantName) {
+        return PREFIX.substring(0, PREFIX.length() - 1) + "-" + variantName + "/";
+    }
+
+    /** @return the evaluator's results for the model as it stands, named {@code <prefix><name>} */
+    private Map<String, Double> evaluate(String prefix) {
         Map<String, Double> raw =
                 Inference.inferenceOnDataset(model, manager, data, batchSize, evaluator);
         Map<String, Double> results = new LinkedHashMap<>();
-        raw.forEach((name, value) -> results.put(PREFIX + name, value));
+        raw.forEach((name, value) -> results.put(prefix + name, value));
         return results;
     }
 

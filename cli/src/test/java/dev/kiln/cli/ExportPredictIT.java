@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code kiln export} then {@code kiln predict}: the predictions of an export reproduce the run's
@@ -114,6 +115,60 @@ class ExportPredictIT {
         }
         assertThat(fourDecimals(correct / (double) lines.size()))
                 .isEqualTo(fourDecimals(finalTestAccuracy(imageRuns.get(trained))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void theEmaWeightsExportAndReproduceTheirTestAccuracy(String engine) throws IOException {
+        Path run = tmp.resolve("ema-" + engine);
+        succeed(
+                "train",
+                "--config",
+                Repository.quickstartConfig().toString(),
+                "--engine",
+                engine,
+                "--output-dir",
+                run.toString(),
+                "kiln.solver.max-iter=600",
+                "kiln.hooks+=ema",
+                "kiln.ema.decay=0.99");
+        Path to = tmp.resolve("ema-" + engine + "-export");
+        KilnCommand.Result result =
+                KilnCommand.run(
+                        Repository.root(),
+                        "export",
+                        "--run",
+                        run.toString(),
+                        "--weights",
+                        "ema",
+                        "--to",
+                        to.toString());
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        assertThat(Files.readString(to.resolve("model.json"))).contains("\"weights\" : \"ema\"");
+
+        List<JsonObject> lines = predictJson(to, engine, testRows.toString());
+        int correct = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (bestClass(lines.get(i)).equals(testLabels.get(i))) {
+                correct++;
+            }
+        }
+        assertThat(fourDecimals(correct / (double) lines.size()))
+                .isEqualTo(fourDecimals(finalResult(run, "test-ema/accuracy")));
+
+        Path none = tmp.resolve("ema-" + engine + "-none");
+        KilnCommand.Result unknown =
+                KilnCommand.run(
+                        Repository.root(),
+                        "export",
+                        "--run",
+                        digitsRuns.get(engine).toString(),
+                        "--weights",
+                        "ema",
+                        "--to",
+                        none.toString());
+        assertThat(unknown.assertBadInput(none))
+                .contains("--weights ema: none of the run's hooks keeps such weights");
     }
 
     @Test
@@ -333,15 +388,20 @@ class ExportPredictIT {
     }
 
     private static double finalTestAccuracy(Path run) throws IOException {
-        double accuracy = Double.NaN;
+        return finalResult(run, "test/accuracy");
+    }
+
+    /** @return the last value of a result in the run's metrics.json */
+    private static double finalResult(Path run, String name) throws IOException {
+        double value = Double.NaN;
         for (String line : Files.readAllLines(run.resolve("metrics.json"))) {
             JsonObject event = JsonParser.parseString(line).getAsJsonObject();
-            if (event.has("test/accuracy")) {
-                accuracy = event.get("test/accuracy").getAsDouble();
+            if (event.has(name)) {
+                value = event.get(name).getAsDouble();
             }
         }
-        assertThat(accuracy).as("test/accuracy in " + run).isNotNaN();
-        return accuracy;
+        assertThat(value).as(name + " in " + run).isNotNaN();
+        return value;
     }
 
     private static String fourDecimals(double value) {

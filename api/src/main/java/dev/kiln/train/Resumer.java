@@ -1,7 +1,5 @@
 package dev.kiln.train;
 
-import java.nio.file.Path;
-
 /**
  * A hook that can put a run back where it stood: the checkpointing hook of a plugin implements it,
  * so that the trainer can resume without depending on that plugin. {@code DefaultTrainer} calls it
@@ -20,11 +18,16 @@ public interface Resumer {
     long resume(TrainerBase trainer);
 
     /**
-     * Loads only the model's parameters, for fine-tuning: names missing from the file, names the
-     * model does not have and names whose shapes differ are reported, and the parameters they
-     * concern keep their initial values.
+     * Loads only the model's parameters, for fine-tuning: the file's names are first rewritten by
+     * {@link WeightsSource#rename}, then names missing from the file, names the model does not have
+     * and names whose shapes differ are reported, and the parameters they concern keep their
+     * initial values; with {@link WeightsSource#strict} any of them is an error instead.
      *
-     * @param source a checkpoint, or a file of parameters
+     * <p>The trainer passes {@code kiln.weights} as {@link WeightsSource#of(com.typesafe.config.Config)}
+     * read it, without interpreting it further: the renaming, the strictness and how the file is
+     * read are the resumer's.
+     *
+     * @param source the checkpoint or file of parameters, and how to match its names
      */
-    void loadWeights(Path source);
+    void loadWeights(WeightsSource source);
 }

@@ -21,13 +21,18 @@ public interface Resumer {
     long resume(TrainerBase trainer);
 
     /**
-     * Loads only the model's parameters, for fine-tuning: names missing from the file, names the
-     * model does not have and names whose shapes differ are reported, and the parameters they
-     * concern keep their initial values.
+     * Loads only the model's parameters, for fine-tuning: the file's names are first rewritten by
+     * {@link WeightsSource#rename}, then names missing from the file, names the model does not have
+     * and names whose shapes differ are reported, and the parameters they concern keep their
+     * initial values; with {@link WeightsSource#strict} any of them is an error instead.
      *
-     * @param source a checkpoint, or a file of parameters
+     * <p>The trainer passes {@code kiln.weights} as {@link WeightsSource#of(com.typesafe.config.Config)}
+     * read it, without interpreting it further: the renaming, the strictness and how the file is
+     * read are the resumer's.
+     *
+     * @param source the checkpoint or file of parameters, and how to match its names
      */
-    void loadWeights(Path source);
+    void loadWeights(WeightsSource source);
 
     /**
      * Finds the checkpoint {@link #resume} would load, without loading it into the trainer and

@@ -2,14 +2,20 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.kiln.tensors.SafeTensors;
+import dev.kiln.tensors.TensorData;
 import dev.kiln.testkit.KilnCommand;
 import dev.kiln.testkit.PluginJars;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -388,6 +394,108 @@ class BadInputIT {
                                 + missing
                                 + " does not exist: expected a checkpoint directory or a"
                                 + " .safetensors file\n");
+    }
+
+    /** {@code train} with the quickstart and one more config file holding {@code text}. */
+    private KilnCommand.Result trainQuickstartWith(String fileName, String text, String... args) {
+        Path conf = PluginJars.textFile(tmp.resolve(fileName), text);
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                "train",
+                                "--config",
+                                Repository.quickstartConfig().toString(),
+                                "--config",
+                                conf.toString(),
+                                "--output-dir",
+                                outputDir().toString(),
+                                Repository.digitsOverride()));
+        command.addAll(List.of(args));
+        return KilnCommand.run(tmp, command);
+    }
+
+    @Test
+    void aFreezePatternThatMatchesNothingIsWarnedOfAndTheRunProceeds() {
+        KilnCommand.Result result =
+                trainQuickstart(
+                        "kiln.solver.freeze=[hidden1]", "kiln.solver.max-iter=2", "kiln.hooks=[]");
+
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        result.assertNoStackTrace();
+        assertThat(result.stdout() + result.stderr())
+                .as(result.describe())
+                .contains("kiln.solver.freeze: \"hidden1\" matches no parameter");
+    }
+
+    @Test
+    void aFreezePatternThatMatchesEverythingIsRefused() {
+        KilnCommand.Result result = trainQuickstart("kiln.solver.freeze=[\".*\"]");
+
+        assertThat(result.assertBadInput(outputDir()))
+                .contains("kiln.solver.freeze: matches every trainable parameter of the model")
+                .contains("nothing would train");
+    }
+
+    @Test
+    void anInvalidFreezePatternNamesTheFileLineAndKey() {
+        KilnCommand.Result result =
+                trainQuickstartWith("freeze.conf", "kiln.solver {\n  freeze = [\"(hidden\"]\n}\n");
+
+        assertThat(result.assertBadInput(outputDir()))
+                .contains(tmp.resolve("freeze.conf") + ":2: kiln.solver.freeze[0]:")
+                .contains("invalid regular expression \"(hidden\"");
+    }
+
+    @Test
+    void accumulateStepsThatDoNotDivideTheBatchSizeAreRefused() {
+        KilnCommand.Result result = trainQuickstart("kiln.solver.accumulate-steps=3");
+
+        assertThat(result.assertBadInput(outputDir()))
+                .contains("kiln.solver.accumulate-steps")
+                .contains("64");
+    }
+
+    @Test
+    void anInvalidWeightsRenamePatternNamesTheFileLineAndKey() {
+        KilnCommand.Result result =
+                trainQuickstartWith(
+                        "weights.conf",
+                        "kiln.weights {\n  path = \"x.safetensors\"\n  rename = [\n"
+                                + "    { from = \"[output\", to = head }\n  ]\n}\n");
+
+        assertThat(result.assertBadInput(outputDir()))
+                .contains(tmp.resolve("weights.conf") + ":4: kiln.weights.rename[0].from:")
+                .contains("invalid regular expression \"[output\"");
+    }
+
+    @Test
+    void strictWeightsThatDoNotFitAreRefusedWithEveryName() throws IOException {
+        Path file = tmp.resolve("other.safetensors");
+        try (FileChannel out =
+                FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            SafeTensors.write(
+                    Map.of(
+                            "01hidden1_bias",
+                            new TensorData(DataType.FLOAT32, new Shape(3), new byte[12]),
+                            "encoder_weight",
+                            new TensorData(DataType.FLOAT32, new Shape(2), new byte[8])),
+                    Map.of(),
+                    out);
+        }
+
+        KilnCommand.Result result =
+                trainQuickstartWith(
+                        "strict.conf",
+                        "kiln {\n  weights {\n    path = \""
+                                + file
+                                + "\"\n    strict = true\n  }\n}\n");
+
+        assertThat(result.assertBadInput(outputDir()))
+                .contains(tmp.resolve("strict.conf") + ":2: kiln.weights: " + file)
+                .contains("does not fit the model, and strict = true")
+                .contains("missing [01hidden1_weight, 03hidden2_weight, 03hidden2_bias")
+                .contains("unexpected [encoder_weight]")
+                .contains("mismatched [01hidden1_bias: file (3) vs model (256)]");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.kiln.train.HookBase;
 import dev.kiln.train.Resumer;
 import dev.kiln.train.TrainerBase;
 import dev.kiln.train.TrainerState;
+import dev.kiln.train.WeightsSource;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.nio.file.InvalidPathException;
@@ -86,26 +87,27 @@ public final class CheckpointHook extends HookBase implements Resumer {
     }
 
     /**
-     * Checks {@code kiln.weights} while the run is built, so that a missing or malformed file stops
-     * it before any work instead of after its run directory exists. Skipped when resuming a run
-     * that has checkpoints, which then does not load the weights.
+     * Checks {@code kiln.weights} while the run is built, so that a missing or malformed file, a
+     * renaming that gives two names one, or a strict source that does not fit the model stops it
+     * before any work instead of after its run directory exists. Skipped when resuming a run that
+     * has checkpoints, which then does not load the weights.
      *
      * @throws SettingsException naming where {@code kiln.weights} was set, the file and what is
      *     wrong with it
      */
     private void checkWeights(Config kiln) {
-        if (!kiln.hasPath("weights")) {
+        Optional<WeightsSource> source = WeightsSource.of(kiln);
+        if (source.isEmpty()) {
             return;
         }
         boolean resume = kiln.hasPath("resume") && kiln.getBoolean("resume");
         if (resume && !checkpointer.checkpoints().isEmpty()) {
             return;
         }
-        Settings settings = Settings.of(kiln, "kiln");
         try {
-            Checkpointer.checkWeights(Path.of(settings.string("weights")));
+            checkpointer.checkWeights(source.get());
         } catch (TensorFileException | InvalidPathException e) {
-            throw settings.problem("weights", e.getMessage());
+            throw new SettingsException(source.get().location(), WeightsSource.KEY, e.getMessage());
         }
     }
 
@@ -306,15 +308,33 @@ public final class CheckpointHook extends HookBase implements Resumer {
                 checkpoint.name());
     }
 
+    /**
+     * Loads the parameters of {@code kiln.weights}, renamed by its rules, and reports in the log
+     * what was loaded, renamed, missing, unexpected and mismatched (by the names after renaming,
+     * with the file's name where a rule changed it) and each rule that matched no name.
+     *
+     * @param source the file and its rules
+     * @throws SettingsException for a strict source that does not fit, or a renaming that gives
+     *     two names of the file one
+     */
     @Override
-    public void loadWeights(Path source) {
+    public void loadWeights(WeightsSource source) {
         WeightsReport report = checkpointer.loadWeights(source);
-        LOG.info("Loaded {} parameters from {}", report.loaded().size(), source);
+        Path path = source.path();
+        for (String rule : report.unusedRules()) {
+            LOG.warn("{} matches no name in {}: the rule does nothing", rule, path);
+        }
+        if (!report.renamed().isEmpty()) {
+            List<String> renamed = new ArrayList<>();
+            report.renamed().forEach((from, to) -> renamed.add(from + " -> " + to));
+            LOG.info("Renamed by kiln.weights.rename: {}", renamed);
+        }
+        LOG.info("Loaded {} parameters from {}", report.loaded().size(), path);
         if (!report.missing().isEmpty()) {
-            LOG.warn("Not in {} (initial values kept): {}", source, report.missing());
+            LOG.warn("Not in {} (initial values kept): {}", path, report.missing());
         }
         if (!report.unexpected().isEmpty()) {
-            LOG.warn("In {} but not in the model (ignored): {}", source, report.unexpected());
+            LOG.warn("In {} but not in the model (ignored): {}", path, report.unexpected());
         }
         if (!report.mismatched().isEmpty()) {
             LOG.warn("Shapes differ (skipped, initial values kept): {}", report.mismatched());

@@ -13,9 +13,11 @@ import com.google.gson.JsonParseException;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import dev.kiln.optim.StatefulOptimizer;
+import dev.kiln.spi.SettingsException;
 import dev.kiln.tensors.SafeTensors;
 import dev.kiln.tensors.TensorData;
 import dev.kiln.tensors.TensorFileException;
+import dev.kiln.train.WeightsSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -389,16 +391,67 @@ public final class Checkpointer {
      * @throws CheckpointException if the source cannot be read or is damaged
      */
     public WeightsReport loadWeights(Path source) {
-        Path file = source;
-        if (Files.isDirectory(source)) {
-            Manifest.verify(source);
-            file = source.resolve(MODEL_FILE);
-        } else if (!Files.isRegularFile(source)) {
-            throw weightsMissing(source);
+        return loadWeights(WeightsSource.of(source));
+    }
+
+    /**
+     * Loads only parameters (fine-tuning) as {@code kiln.weights} asks: each name of the file is
+     * rewritten by the first of {@link WeightsSource#rename} that matches it, then names in both
+     * the file and the model with the same shape and type are loaded and the rest is reported and
+     * left, or, with {@link WeightsSource#strict}, refused before anything is loaded.
+     *
+     * @param source the checkpoint directory or {@code .safetensors} file and its rules
+     * @return what was loaded, missing, unexpected, mismatched or renamed, by the names after
+     *     renaming
+     * @throws CheckpointException if the file cannot be read or is damaged
+     * @throws SettingsException when two names of the file are renamed to one, or a strict source
+     *     does not fit the model; nothing is loaded then
+     */
+    public WeightsReport loadWeights(WeightsSource source) {
+        Path file = source.path();
+        if (Files.isDirectory(file)) {
+            Manifest.verify(file);
+            file = file.resolve(MODEL_FILE);
+        } else if (!Files.isRegularFile(file)) {
+            throw weightsMissing(file);
         }
         Map<String, TensorData> tensors = SafeTensors.read(file);
-        WeightsReport report = compare(tensors);
-        assign(tensors, report.loaded());
+        WeightsReport report = WeightsFit.compare(source, entries(tensors), model);
+        if (source.strict() && !report.fits()) {
+            throw WeightsFit.notStrictlyFitting(source, report);
+        }
+        Map<String, TensorData> byModelName = new LinkedHashMap<>();
+        tensors.forEach(
+                (name, data) -> byModelName.put(report.renamed().getOrDefault(name, name), data));
+        assign(byModelName, report.loaded());
+        return report;
+    }
+
+    /**
+     * Checks, reading only headers, what {@link #loadWeights(WeightsSource)} would do: that the
+     * source is readable (as {@link #checkWeights(Path)}), that the rules give each name of the
+     * file a name of its own and, for a strict source, that every name and shape fits the model
+     * (the types are compared when loading).
+     *
+     * @param source the checkpoint directory or {@code .safetensors} file and its rules
+     * @return what loading would load, report and rename, by the names after renaming
+     * @throws TensorFileException naming the source and what is wrong with the file
+     * @throws SettingsException when two names of the file would be renamed to one, or a strict
+     *     source does not fit the model
+     */
+    public WeightsReport checkWeights(WeightsSource source) {
+        checkWeights(source.path());
+        Path file =
+                Files.isDirectory(source.path())
+                        ? source.path().resolve(MODEL_FILE)
+                        : source.path();
+        Map<String, WeightsFit.Entry> entries = new LinkedHashMap<>();
+        SafeTensors.check(file)
+                .forEach((name, shape) -> entries.put(name, new WeightsFit.Entry(shape, null)));
+        WeightsReport report = WeightsFit.compare(source, entries, model);
+        if (source.strict() && !report.fits()) {
+            throw WeightsFit.notStrictlyFitting(source, report);
+        }
         return report;
     }
 
@@ -551,34 +604,15 @@ public final class Checkpointer {
     }
 
     private WeightsReport compare(Map<String, TensorData> tensors) {
-        List<String> loaded = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        List<String> mismatched = new ArrayList<>();
-        List<String> unexpected = new ArrayList<>(tensors.keySet());
-        for (Pair<String, Parameter> p : model.getParameters()) {
-            String name = p.getKey();
-            TensorData saved = tensors.get(name);
-            unexpected.remove(name);
-            if (saved == null) {
-                missing.add(name);
-                continue;
-            }
-            NDArray array = p.getValue().getArray();
-            if (!saved.shape().equals(array.getShape())
-                    || saved.dataType() != array.getDataType()) {
-                mismatched.add(
-                        name
-                                + ": file "
-                                + saved.dataType()
-                                + saved.shape()
-                                + " vs model "
-                                + array.getDataType()
-                                + array.getShape());
-            } else {
-                loaded.add(name);
-            }
-        }
-        return new WeightsReport(loaded, missing, unexpected, mismatched);
+        return WeightsFit.compare(WeightsSource.of(dir), entries(tensors), model);
+    }
+
+    private static Map<String, WeightsFit.Entry> entries(Map<String, TensorData> tensors) {
+        Map<String, WeightsFit.Entry> entries = new LinkedHashMap<>();
+        tensors.forEach(
+                (name, data) ->
+                        entries.put(name, new WeightsFit.Entry(data.shape(), data.dataType())));
+        return entries;
     }
 
     private void assign(Map<String, TensorData> tensors, List<String> names) {

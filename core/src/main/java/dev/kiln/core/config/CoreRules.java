@@ -10,6 +10,7 @@ import dev.kiln.core.model.Mlp;
 import dev.kiln.core.optim.SolverGroups;
 import dev.kiln.core.runtime.Devices;
 import dev.kiln.spi.SettingsException;
+import dev.kiln.train.WeightsSource;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,6 +75,7 @@ final class CoreRules {
         oneOf("kiln.solver.clip-gradients.type", CLIP_TYPES);
         greaterThanZero("kiln.solver.clip-gradients.value");
         solverPatterns();
+        weights();
         if ("mlp".equals(stringAt("kiln.model.type"))) {
             fraction("kiln.model.dropout");
             oneOf("kiln.model.activation", Mlp.activationNames());
@@ -233,6 +235,22 @@ final class CoreRules {
             } catch (SettingsException e) {
                 problems.add(e);
             }
+        }
+    }
+
+    /**
+     * Checks the form of {@code kiln.weights} (a path, or an object of a path, renaming rules with
+     * valid regular expressions and a strictness), so that {@code kiln config} reports it too;
+     * whether the file exists and fits the model is for the plugin that loads it.
+     */
+    private void weights() {
+        if (problems.reported(WeightsSource.KEY) || !config.hasPath(WeightsSource.KEY)) {
+            return;
+        }
+        try {
+            WeightsSource.of(config.getConfig("kiln"));
+        } catch (SettingsException e) {
+            problems.add(e);
         }
     }
 

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import dev.kiln.spi.Settings;
+import dev.kiln.train.WeightsSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -187,14 +188,16 @@ public final class KilnConfig {
     }
 
     /**
-     * Returns the file to load the initial parameters from ({@code kiln.weights}), if set.
+     * Returns what to load the initial parameters from ({@code kiln.weights}), if set: a path, or
+     * an object with the path and how to match its names, which core passes on to the {@link
+     * dev.kiln.train.Resumer} without interpreting.
      *
-     * @return the path, as written
+     * @return the source, its path as written
+     * @throws dev.kiln.spi.SettingsException if the value is malformed (the validator reports it
+     *     first)
      */
-    public Optional<Path> weights() {
-        return config.getIsNull("kiln.weights")
-                ? Optional.empty()
-                : Optional.of(Path.of(config.getString("kiln.weights")));
+    public Optional<WeightsSource> weights() {
+        return WeightsSource.of(config.getConfig("kiln"));
     }
 
     /**

@@ -237,7 +237,7 @@ public class DefaultTrainer implements AutoCloseable {
                 return Math.min(start, config.maxIter());
             }
         }
-        config.weights().ifPresent(path -> resumer.loadWeights(path));
+        config.weights().ifPresent(source -> resumer.loadWeights(source));
         return 0;
     }
 

@@ -267,6 +267,30 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void weightsAreAPathOrAnObjectWhoseRulesAreChecked() {
+        Path f =
+                file(
+                        VALID
+                                + "kiln.weights {\n  path = pretrained/model_final\n  rename = [\n"
+                                + "    { from = \"^(\\\\d+)output_\", to = \"$1head_\" }\n"
+                                + "    { from = \"(unclosed\", to = x }\n  ]\n}\n");
+
+        assertThat(problems(f))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        f
+                                + ":6: kiln.weights.rename[1].from: invalid regular expression"
+                                + " \"(unclosed\": ");
+        assertThat(problems(file(VALID + "kiln.weights = pretrained/model_final\n"))).isEmpty();
+        assertThat(problems(file(VALID + "kiln.weights { path = p, strict = true }\n"))).isEmpty();
+        assertThat(problems(file(VALID + "kiln.weights { strict = true }\n")))
+                .singleElement()
+                .asString()
+                .contains("kiln.weights: the object has no path");
+    }
+
+    @Test
     void unknownHookListsTheKnownOnesAndSaysAPluginMayProvideIt() {
         Path f = file(VALID + "kiln.hooks = [eval, checkpoint]\n");
 

@@ -55,7 +55,7 @@ public record ExportManifest(
     public String toJson() {
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("engine", engine);
-        source.put("checkpoint", checkpoint);
+        source.put("checkpoint-name", checkpoint);
         source.put("iteration", iteration);
         source.put("weights", weights);
         Map<String, Object> root = new LinkedHashMap<>();
@@ -112,7 +112,7 @@ public record ExportManifest(
                             json.getString("output-activation").toUpperCase(Locale.ROOT)),
                     json.getString("input-reader"),
                     source.getString("engine"),
-                    source.getString("checkpoint"),
+                    source.getString("checkpoint-name"),
                     source.getLong("iteration"),
                     source.getString("weights"));
         } catch (ConfigException | IllegalArgumentException e) {

@@ -93,6 +93,13 @@ class ExportPredictIT {
                 correct++;
             }
         }
+        report(
+                "quickstart",
+                trained,
+                predicted,
+                correct,
+                lines.size(),
+                finalTestAccuracy(digitsRuns.get(trained)));
         assertThat(fourDecimals(correct / (double) lines.size()))
                 .isEqualTo(fourDecimals(finalTestAccuracy(digitsRuns.get(trained))));
     }
@@ -113,6 +120,13 @@ class ExportPredictIT {
                 correct++;
             }
         }
+        report(
+                "images",
+                trained,
+                predicted,
+                correct,
+                lines.size(),
+                finalTestAccuracy(imageRuns.get(trained)));
         assertThat(fourDecimals(correct / (double) lines.size()))
                 .isEqualTo(fourDecimals(finalTestAccuracy(imageRuns.get(trained))));
     }
@@ -402,6 +416,21 @@ class ExportPredictIT {
         }
         assertThat(value).as(name + " in " + run).isNotNaN();
         return value;
+    }
+
+    /** Prints the figures compared, so that the test's output shows them. */
+    private static void report(
+            String model, String trained, String predicted, int correct, int total, double run) {
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT export-predict model=%s trained=%s predicted=%s accuracy=%.4f"
+                        + " run_test_accuracy=%.4f inputs=%d%n",
+                model,
+                trained,
+                predicted,
+                correct / (double) total,
+                run,
+                total);
     }
 
     private static String fourDecimals(double value) {

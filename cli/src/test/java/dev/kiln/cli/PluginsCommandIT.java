@@ -37,6 +37,7 @@ class PluginsCommandIT {
                         tuple("writer", "console", coreJar()),
                         tuple("model", "mlp", coreJar()),
                         tuple("dataset", "csv", coreJar()),
+                        tuple("input-reader", "csv", coreJar()),
                         tuple("optimizer", "sgd", coreJar()),
                         tuple("optimizer", "adam", coreJar()),
                         tuple("optimizer", "adamw", coreJar()),

@@ -12,12 +12,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-import dev.kiln.ema.Runs.TrainerWith;
 import dev.kiln.optim.StatefulOptimizer;
 import dev.kiln.spi.SettingsException;
 import dev.kiln.tensors.TensorData;
 import dev.kiln.testkit.TestTrainer;
 import dev.kiln.testkit.TrainedRun;
+import dev.kiln.testkit.TrainerWithHooks;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
 import dev.kiln.train.TrainerState;
@@ -99,10 +99,11 @@ class EmaHookTest {
                                 "kiln.model.type=" + model,
                                 "kiln.ema.decay=0.8",
                                 "kiln.ema.warmup=" + warmup);
-                TrainerWith trainer = new TrainerWith(run, List.of(), List.of(recorder.hook()))) {
+                TrainerWithHooks trainer =
+                        new TrainerWithHooks(run, List.of(), List.of(recorder.hook()))) {
             recorder.trainer = trainer;
             trainer.train();
-            EmaHook ema = trainer.ema();
+            EmaHook ema = Runs.ema(trainer);
             assertThat(ema.decay()).isEqualTo(0.8);
             assertThat(ema.warmup()).isEqualTo(warmup);
             assertThat(ema.lastIteration()).isEqualTo(11);
@@ -149,10 +150,10 @@ class EmaHookTest {
                                 "kiln.solver.max-iter=6",
                                 "kiln.ema.decay=0.7",
                                 "kiln.solver.freeze=[\".*hidden1_.*\"]");
-                TrainerWith trainer = new TrainerWith(run, List.of(), List.of())) {
+                TrainerWithHooks trainer = new TrainerWithHooks(run, List.of(), List.of())) {
             trainer.train();
             Map<String, float[]> now = floats(trainer);
-            Map<String, float[]> averages = trainer.ema().averages();
+            Map<String, float[]> averages = Runs.ema(trainer).averages();
             assertThat(averages.get("01hidden1_weight")).isEqualTo(now.get("01hidden1_weight"));
             assertThat(averages.get("01hidden1_bias")).isEqualTo(now.get("01hidden1_bias"));
             assertThat(averages.get("03output_weight")).isNotEqualTo(now.get("03output_weight"));
@@ -165,38 +166,40 @@ class EmaHookTest {
         // the reference: the averages after iterations 5 and 29, read after the ema hook
         Map<String, float[]> atFive = new LinkedHashMap<>();
         Map<String, float[]> reference;
-        List<TrainerWith> ref = new ArrayList<>();
+        List<TrainerWithHooks> ref = new ArrayList<>();
         Hook readAtFive =
                 LambdaHook.builder()
                         .name("read")
                         .afterStep(
                                 t -> {
                                     if (t.iter() == 5) {
-                                        atFive.putAll(ref.get(0).ema().averages());
+                                        atFive.putAll(Runs.ema(ref.get(0)).averages());
                                     }
                                 })
                         .build();
         try (KilnRun run = Runs.load(tmp.resolve("ref"), engine);
-                TrainerWith trainer = new TrainerWith(run, List.of(), List.of(readAtFive))) {
+                TrainerWithHooks trainer =
+                        new TrainerWithHooks(run, List.of(), List.of(readAtFive))) {
             ref.add(trainer);
             trainer.train();
-            reference = trainer.ema().averages();
+            reference = Runs.ema(trainer).averages();
         }
 
         // a hook before ema swaps the average in at iteration 5, in its afterStep
         Map<String, float[]> swapped = new LinkedHashMap<>();
         Map<String, TensorData> before = new LinkedHashMap<>();
         Map<String, TensorData> after = new LinkedHashMap<>();
-        List<TrainerWith> holder = new ArrayList<>();
+        List<TrainerWithHooks> holder = new ArrayList<>();
         Hook swapper =
                 LambdaHook.builder()
                         .name("swapper")
                         .afterStep(
                                 t -> {
                                     if (t.iter() == 5) {
-                                        TrainerWith trainer = holder.get(0);
+                                        TrainerWithHooks trainer = holder.get(0);
                                         before.putAll(parameters(trainer));
-                                        try (WeightsVariant.Swap swap = trainer.ema().swapIn()) {
+                                        try (WeightsVariant.Swap swap =
+                                                Runs.ema(trainer).swapIn()) {
                                             swapped.putAll(floats(trainer));
                                         }
                                         after.putAll(parameters(trainer));
@@ -204,11 +207,11 @@ class EmaHookTest {
                                 })
                         .build();
         try (KilnRun run = Runs.load(tmp.resolve("swap"), engine);
-                TrainerWith trainer = new TrainerWith(run, List.of(swapper), List.of())) {
+                TrainerWithHooks trainer = new TrainerWithHooks(run, List.of(swapper), List.of())) {
             holder.add(trainer);
             trainer.train();
             assertThat(trainer.trainer().hooks().indexOf(swapper))
-                    .isLessThan(trainer.trainer().hooks().indexOf(trainer.ema()));
+                    .isLessThan(trainer.trainer().hooks().indexOf(Runs.ema(trainer)));
             // the swap showed the average of iteration 5, before ema's own afterStep ran
             assertThat(swapped.keySet()).containsExactlyElementsOf(atFive.keySet());
             atFive.forEach((k, v) -> assertThat(swapped.get(k)).as(k).isEqualTo(v));
@@ -216,7 +219,7 @@ class EmaHookTest {
             assertThat(after.keySet()).containsExactlyElementsOf(before.keySet());
             before.forEach((k, v) -> assertThat(after.get(k).data()).as(k).isEqualTo(v.data()));
             // and iteration 5 was averaged once: the end is the reference's, bitwise
-            Map<String, float[]> end = trainer.ema().averages();
+            Map<String, float[]> end = Runs.ema(trainer).averages();
             reference.forEach((k, v) -> assertThat(end.get(k)).as(k).isEqualTo(v));
         }
     }
@@ -225,11 +228,11 @@ class EmaHookTest {
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aSwapAfterTrainingPutsTheAverageInAndTheTrainedValuesBack(String engine) {
         try (KilnRun run = Runs.load(tmp, engine, "kiln.solver.max-iter=5");
-                TrainerWith trainer = new TrainerWith(run, List.of(), List.of())) {
+                TrainerWithHooks trainer = new TrainerWithHooks(run, List.of(), List.of())) {
             trainer.train();
             Map<String, TensorData> trained = parameters(trainer);
-            Map<String, float[]> averages = trainer.ema().averages();
-            WeightsVariant variant = trainer.ema();
+            Map<String, float[]> averages = Runs.ema(trainer).averages();
+            WeightsVariant variant = Runs.ema(trainer);
             assertThat(variant.variantName()).isEqualTo("ema");
             try (WeightsVariant.Swap swap = variant.swapIn()) {
                 Map<String, float[]> in = floats(trainer);
@@ -243,7 +246,7 @@ class EmaHookTest {
             Map<String, TensorData> back = parameters(trainer);
             trained.forEach((k, v) -> assertThat(back.get(k).data()).as(k).isEqualTo(v.data()));
             // the average did not move: no step ran since
-            Map<String, float[]> again = trainer.ema().averages();
+            Map<String, float[]> again = Runs.ema(trainer).averages();
             averages.forEach((k, v) -> assertThat(again.get(k)).as(k).isEqualTo(v));
         }
     }
@@ -254,9 +257,9 @@ class EmaHookTest {
             throws Exception {
         Map<String, float[]> uninterrupted;
         try (KilnRun run = Runs.load(tmp.resolve("full"), engine);
-                TrainerWith trainer = new TrainerWith(run, List.of(), List.of())) {
+                TrainerWithHooks trainer = new TrainerWithHooks(run, List.of(), List.of())) {
             trainer.train();
-            uninterrupted = trainer.ema().averages();
+            uninterrupted = Runs.ema(trainer).averages();
         }
 
         // stop after iteration 13 and keep what a checkpoint keeps, on the heap
@@ -264,8 +267,9 @@ class EmaHookTest {
         Map<String, TensorData> model;
         Map<String, TensorData> optimizer = new LinkedHashMap<>();
         try (KilnRun run = Runs.load(tmp.resolve("stopped"), engine);
-                TrainerWith trainer =
-                        new TrainerWith(run, List.of(), List.of(Runs.stopAfter(13)))) {
+                TrainerWithHooks trainer =
+                        new TrainerWithHooks(
+                                run, List.of(), List.of(TrainerWithHooks.stopAfter(13)))) {
             trainer.train();
             state = trainer.trainer().state();
             model = parameters(trainer);
@@ -286,7 +290,7 @@ class EmaHookTest {
         hooks.put("ema", restored);
 
         try (KilnRun run = Runs.load(tmp.resolve("resumed"), engine);
-                TrainerWith trainer = new TrainerWith(run, List.of(), List.of())) {
+                TrainerWithHooks trainer = new TrainerWithHooks(run, List.of(), List.of())) {
             trainer.setUp();
             assign(trainer, model);
             StatefulOptimizer sgd = trainer.optimizer();
@@ -297,10 +301,10 @@ class EmaHookTest {
             }
             trainer.trainer().loadState(new TrainerState(14, hooks, state.extra()));
             trainer.trainer().train(14, 30);
-            Map<String, float[]> end = trainer.ema().averages();
+            Map<String, float[]> end = Runs.ema(trainer).averages();
             assertThat(end.keySet()).containsExactlyElementsOf(uninterrupted.keySet());
             uninterrupted.forEach((k, v) -> assertThat(end.get(k)).as(k).isEqualTo(v));
-            assertThat(trainer.ema().lastIteration()).isEqualTo(29);
+            assertThat(Runs.ema(trainer).lastIteration()).isEqualTo(29);
         }
     }
 
@@ -316,12 +320,12 @@ class EmaHookTest {
     @Test
     void holdsNoAverageBeforeTheFirstStep() {
         try (KilnRun run = Runs.load(tmp, "PyTorch");
-                TrainerWith trainer = new TrainerWith(run, List.of(), List.of())) {
+                TrainerWithHooks trainer = new TrainerWithHooks(run, List.of(), List.of())) {
             trainer.setUp();
-            assertThatThrownBy(() -> trainer.ema().swapIn())
+            assertThatThrownBy(() -> Runs.ema(trainer).swapIn())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("no average yet");
-            assertThat(trainer.ema().saveState()).isEmpty();
+            assertThat(Runs.ema(trainer).saveState()).isEmpty();
         }
     }
 

@@ -7,10 +7,7 @@ import dev.kiln.core.run.KilnRun;
 import dev.kiln.tensors.TensorData;
 import dev.kiln.testkit.TestData;
 import dev.kiln.testkit.TestTrainer;
-import dev.kiln.train.Hook;
-import dev.kiln.train.LambdaHook;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,48 +32,13 @@ final class Runs {
                 .load();
     }
 
-    /**
-     * A DefaultTrainer with extra hooks: {@code before} right after the iteration timer (before
-     * ema), {@code after} right before the periodic writer (after ema).
-     */
-    static final class TrainerWith extends DefaultTrainer {
-        private final List<Hook> before;
-        private final List<Hook> after;
-
-        TrainerWith(KilnRun run, List<Hook> before, List<Hook> after) {
-            super(run.config(), run.registry());
-            this.before = before;
-            this.after = after;
-        }
-
-        @Override
-        protected List<Hook> buildHooks() {
-            List<Hook> hooks = new ArrayList<>(super.buildHooks());
-            hooks.addAll(hooks.size() - 1, after);
-            hooks.addAll(1, before);
-            return hooks;
-        }
-
-        EmaHook ema() {
-            return (EmaHook)
-                    trainer().hooks().stream()
-                            .filter(h -> h instanceof EmaHook)
-                            .findFirst()
-                            .orElseThrow();
-        }
-    }
-
-    /** @return a hook asking the trainer to stop after iteration {@code iter} */
-    static Hook stopAfter(long iter) {
-        return LambdaHook.builder()
-                .name("stopper")
-                .afterStep(
-                        t -> {
-                            if (t.iter() == iter) {
-                                t.requestStop("test stop");
-                            }
-                        })
-                .build();
+    /** @return the ema hook the trainer runs */
+    static EmaHook ema(DefaultTrainer trainer) {
+        return (EmaHook)
+                trainer.trainer().hooks().stream()
+                        .filter(h -> h instanceof EmaHook)
+                        .findFirst()
+                        .orElseThrow();
     }
 
     /** @return the model's parameters, by name */

@@ -7,7 +7,7 @@ import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-import dev.kiln.eval.Runs.TrainerWith;
+import dev.kiln.testkit.TrainerWithHooks;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
 import dev.kiln.train.TrainerState;
@@ -61,7 +61,7 @@ class EarlyStoppingTest {
         Hook last = LambdaHook.builder().afterTrain(t -> afterTrainAt.add(t.iter())).build();
         try (KilnRun run = Runs.load(tmp, engine, FLAT);
                 DefaultTrainer trainer =
-                        new TrainerWith(run, List.of(flatMetric()), List.of(last))) {
+                        new TrainerWithHooks(run, List.of(flatMetric()), List.of(last))) {
             trainer.train();
             // best at 4; no improvement at 9, 14, 19: stop after 19
             assertThat(trainer.trainer().iter()).isEqualTo(20);
@@ -159,7 +159,10 @@ class EarlyStoppingTest {
         TrainerState state;
         try (KilnRun run = Runs.load(tmp, engine, FLAT);
                 DefaultTrainer first =
-                        new TrainerWith(run, List.of(flatMetric()), List.of(Runs.stopAfter(11)))) {
+                        new TrainerWithHooks(
+                                run,
+                                List.of(flatMetric()),
+                                List.of(TrainerWithHooks.stopAfter(11)))) {
             first.train();
             assertThat(hook(first).badEvaluations()).isEqualTo(1); // best at 4, bad at 9
             state = first.trainer().state();
@@ -175,7 +178,8 @@ class EarlyStoppingTest {
                 .containsEntry("last_seen", 9.0);
         TrainerState restored = new TrainerState(state.iteration(), hooks, state.extra());
         try (KilnRun run = Runs.load(tmp, engine, FLAT);
-                DefaultTrainer second = new TrainerWith(run, List.of(flatMetric()), List.of())) {
+                DefaultTrainer second =
+                        new TrainerWithHooks(run, List.of(flatMetric()), List.of())) {
             second.setUp();
             second.trainer().loadState(restored);
             second.trainer().train(restored.iteration(), 100);
@@ -184,7 +188,8 @@ class EarlyStoppingTest {
             assertThat(hook(second).badEvaluations()).isEqualTo(3);
         }
         try (KilnRun run = Runs.load(tmp, engine, FLAT);
-                DefaultTrainer fresh = new TrainerWith(run, List.of(flatMetric()), List.of())) {
+                DefaultTrainer fresh =
+                        new TrainerWithHooks(run, List.of(flatMetric()), List.of())) {
             // without the state it would count from scratch: best at 14, stop after 29
             fresh.setUp();
             fresh.trainer().train(12, 100);

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.core.config.KilnConfigException;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-import dev.kiln.eval.Runs.TrainerWith;
 import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.events.EventStorage;
 import dev.kiln.events.HistoryBuffer;
+import dev.kiln.testkit.TrainerWithHooks;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LambdaHook;
 import java.nio.file.Path;
@@ -67,7 +67,7 @@ class EvalHookTest {
                                 "kiln.eval.period=10",
                                 "kiln.eval.evaluators=[accuracy, per-class, loss]",
                                 "kiln.eval.top-k=3");
-                DefaultTrainer trainer = new TrainerWith(run, List.of(), List.of(later))) {
+                DefaultTrainer trainer = new TrainerWithHooks(run, List.of(), List.of(later))) {
             trainer.train();
             EventStorage storage = trainer.trainer().storage();
             HistoryBuffer accuracy = storage.history("test/accuracy");
@@ -102,7 +102,8 @@ class EvalHookTest {
     void aRunStoppedBetweenEvaluationsIsEvaluatedAtItsLastIteration(String engine) {
         try (KilnRun run = Runs.load(tmp, engine, "kiln.hooks=[eval]", "kiln.eval.period=10");
                 DefaultTrainer trainer =
-                        new TrainerWith(run, List.of(), List.of(Runs.stopAfter(12)))) {
+                        new TrainerWithHooks(
+                                run, List.of(), List.of(TrainerWithHooks.stopAfter(12)))) {
             trainer.train();
             assertThat(trainer.trainer().iter()).isEqualTo(13);
             assertThat(trainer.trainer().storage().history("test/accuracy").iterations())
@@ -130,7 +131,7 @@ class EvalHookTest {
                                 "kiln.eval.period=10",
                                 "kiln.eval.expected-results=[{metric = test/accuracy, value = 2,"
                                         + " tolerance = 0}]");
-                DefaultTrainer trainer = new TrainerWith(run, List.of(), List.of(failing))) {
+                DefaultTrainer trainer = new TrainerWithHooks(run, List.of(), List.of(failing))) {
             assertThatThrownBy(trainer::train)
                     .isSameAs(boom)
                     .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
@@ -160,7 +161,8 @@ class EvalHookTest {
                                 "kiln.eval.period=10",
                                 "kiln.eval.expected-results=[{metric = test/accuracy, value = 2,"
                                         + " tolerance = 0}]");
-                DefaultTrainer trainer = new TrainerWith(run, List.of(), List.of(stopThenFail))) {
+                DefaultTrainer trainer =
+                        new TrainerWithHooks(run, List.of(), List.of(stopThenFail))) {
             assertThatThrownBy(trainer::train)
                     .isSameAs(boom)
                     .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
@@ -211,7 +213,7 @@ class EvalHookTest {
                                         + " tolerance = 0.1}, {metric = test/nothing, value = 1,"
                                         + " tolerance = 0}, {metric = test/accuracy, value = 0.5,"
                                         + " tolerance = 0.5}]");
-                DefaultTrainer trainer = new TrainerWith(run, List.of(), List.of(later))) {
+                DefaultTrainer trainer = new TrainerWithHooks(run, List.of(), List.of(later))) {
             assertThatThrownBy(trainer::train)
                     .isInstanceOf(ExpectedResultsException.class)
                     .hasMessageContaining("2 of the expected results missed")

@@ -10,9 +10,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
-import dev.kiln.eval.Runs.TrainerWith;
 import dev.kiln.events.EventStorage;
 import dev.kiln.tensors.TensorData;
+import dev.kiln.testkit.TrainerWithHooks;
 import dev.kiln.train.HookBase;
 import dev.kiln.train.WeightsVariant;
 import java.nio.file.Path;
@@ -112,7 +112,7 @@ class EvalVariantsTest {
         };
         Map<String, byte[]> plain;
         try (KilnRun run = Runs.load(tmp.resolve("plain"), engine, settings);
-                DefaultTrainer trainer = new TrainerWith(run, List.of(), List.of())) {
+                DefaultTrainer trainer = new TrainerWithHooks(run, List.of(), List.of())) {
             trainer.train();
             plain = parameters(trainer);
         }
@@ -122,7 +122,8 @@ class EvalVariantsTest {
         TestVariant zeros = new TestVariant("zeros", true, ref);
         try (KilnRun run = Runs.load(tmp.resolve("variants"), engine, settings);
                 DefaultTrainer trainer =
-                        new TrainerWith(run, List.of(), List.of(same, new EmptyVariant(), zeros))) {
+                        new TrainerWithHooks(
+                                run, List.of(), List.of(same, new EmptyVariant(), zeros))) {
             ref.set(trainer);
             trainer.train();
             EventStorage storage = trainer.trainer().storage();

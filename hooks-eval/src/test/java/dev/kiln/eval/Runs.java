@@ -1,13 +1,9 @@
 package dev.kiln.eval;
 
-import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
 import dev.kiln.testkit.TestData;
 import dev.kiln.testkit.TestTrainer;
-import dev.kiln.train.Hook;
-import dev.kiln.train.LambdaHook;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Runs of a small MLP on 40 digits rows (10 held out for testing), built from the config. */
@@ -25,41 +21,5 @@ final class Runs {
                 .outputDir(tmp.resolve("run"))
                 .overrides(overrides)
                 .load();
-    }
-
-    /**
-     * A DefaultTrainer with extra hooks: {@code before} right after the iteration timer, {@code
-     * after} right before the periodic writer.
-     */
-    static final class TrainerWith extends DefaultTrainer {
-        private final List<Hook> before;
-        private final List<Hook> after;
-
-        TrainerWith(KilnRun run, List<Hook> before, List<Hook> after) {
-            super(run.config(), run.registry());
-            this.before = before;
-            this.after = after;
-        }
-
-        @Override
-        protected List<Hook> buildHooks() {
-            List<Hook> hooks = new ArrayList<>(super.buildHooks());
-            hooks.addAll(hooks.size() - 1, after);
-            hooks.addAll(1, before);
-            return hooks;
-        }
-    }
-
-    /** A hook that asks to stop after the given iteration. */
-    static Hook stopAfter(long iteration) {
-        return LambdaHook.builder()
-                .name("stop")
-                .afterStep(
-                        t -> {
-                            if (t.iter() == iteration) {
-                                t.requestStop("test stop");
-                            }
-                        })
-                .build();
     }
 }

@@ -1,0 +1,264 @@
+package dev.kiln.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.loss.Loss;
+import dev.kiln.core.data.CsvDataset;
+import dev.kiln.core.data.SampledBatchSource;
+import dev.kiln.core.data.TrainingSampler;
+import dev.kiln.core.model.Mlp;
+import dev.kiln.core.optim.Sgd;
+import dev.kiln.core.runtime.ReplicaThreads;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * N replicas of one model, each over a slice of the batch, take the step that accumulating over N
+ * micro-batches takes on one device.
+ */
+class ReplicasTest {
+
+    private static final int BATCH = 12;
+    private static final int ITERATIONS = 6;
+
+    private static CsvDataset digits() throws Exception {
+        Path file = Path.of(ReplicasTest.class.getResource("/data/digits-40.csv").toURI());
+        return CsvDataset.builder()
+                .setPath(file)
+                .optScaling("standardize")
+                .setSampling(BATCH, true)
+                .build();
+    }
+
+    private static Block model(NDManager manager, int features, int hidden) {
+        Block model = Mlp.builder().hiddenSizes(hidden, 8).outputSize(10).build();
+        model.initialize(manager, DataType.FLOAT32, new Shape(BATCH, features));
+        return model;
+    }
+
+    /** A trainer over the digits whose model starts from {@code initial} (if not null). */
+    private static SimpleTrainer trainer(
+            NDManager manager, LossFunction loss, List<float[]> initial) throws Exception {
+        CsvDataset data = digits();
+        Block model = model(manager, data.featureCount(), 16);
+        if (initial != null) {
+            ParameterList parameters = model.getParameters();
+            for (int i = 0; i < parameters.size(); i++) {
+                parameters.valueAt(i).getArray().set(initial.get(i));
+            }
+        }
+        SampledBatchSource source =
+                new SampledBatchSource(data, new TrainingSampler(data.rowCount(), true, 7), BATCH);
+        Sgd sgd = Sgd.builder().learningRate(0.1f).momentum(0.9f).build();
+        return new SimpleTrainer(model, manager, loss, sgd, source);
+    }
+
+    /** Replicas of the trainer's model, freshly (so differently) initialized, each its own manager. */
+    private static List<Replica> replicas(Engine engine, int count) throws Exception {
+        int features = digits().featureCount();
+        List<Replica> out = new ArrayList<>();
+        for (int r = 0; r < count; r++) {
+            NDManager manager = engine.newBaseManager();
+            out.add(new Replica(model(manager, features, 16), manager));
+        }
+        return out;
+    }
+
+    /** What DefaultTrainer chooses for the engine, or in turn. */
+    private static ReplicaExecution execution(Engine engine, int workers, boolean parallel) {
+        ReplicaExecution execution =
+                parallel ? ReplicaThreads.forEngine(engine, workers) : ReplicaExecution.inTurn();
+        assertThat(execution.parallel()).isEqualTo(parallel);
+        return execution;
+    }
+
+    private static LossFunction crossEntropy() {
+        return LossFunction.of("loss_cls", Loss.softmaxCrossEntropyLoss());
+    }
+
+    private static List<float[]> parameters(Block model) {
+        List<float[]> out = new ArrayList<>();
+        ParameterList parameters = model.getParameters();
+        for (int i = 0; i < parameters.size(); i++) {
+            out.add(parameters.valueAt(i).getArray().toFloatArray());
+        }
+        return out;
+    }
+
+    /** Compares raw float bits; a failure names the parameter, how many elements and the ulps. */
+    private static void assertBitwiseEqual(List<float[]> actual, List<float[]> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            float[] a = actual.get(i);
+            float[] e = expected.get(i);
+            assertThat(a.length).as("size of parameter %d", i).isEqualTo(e.length);
+            int differing = 0;
+            int first = -1;
+            long ulps = 0;
+            for (int j = 0; j < e.length; j++) {
+                int x = Float.floatToRawIntBits(a[j]);
+                int y = Float.floatToRawIntBits(e[j]);
+                if (x != y) {
+                    differing++;
+                    first = first < 0 ? j : first;
+                    ulps = Math.max(ulps, Math.abs((long) x - y));
+                }
+            }
+            assertThat(differing)
+                    .as(
+                            "elements of parameter %d whose bits differ (first at %d, up to %d"
+                                    + " ulps)",
+                            i, first, ulps)
+                    .isZero();
+        }
+    }
+
+    /** The model's parameters after every step, and a check that the replicas hold them too. */
+    private static List<List<float[]>> recordSteps(SimpleTrainer trainer) {
+        List<List<float[]>> steps = new ArrayList<>();
+        trainer.registerHooks(
+                LambdaHook.builder()
+                        .afterStep(
+                                t -> {
+                                    List<float[]> master = parameters(trainer.model());
+                                    steps.add(master);
+                                    for (Replica replica : trainer.replicas()) {
+                                        assertBitwiseEqual(parameters(replica.model()), master);
+                                    }
+                                })
+                        .build());
+        return steps;
+    }
+
+    private static void close(SimpleTrainer trainer) {
+        trainer.data().close();
+        for (Replica replica : trainer.replicas()) {
+            replica.manager().close();
+        }
+    }
+
+    /** Runs accumulation over {@code workers} micro-batches, then {@code workers} devices. */
+    private static void compare(String engineName, int workers, boolean parallel) throws Exception {
+        Engine engine = Engine.getEngine(engineName);
+        engine.setRandomSeed(5);
+        try (NDManager manager = engine.newBaseManager()) {
+            SimpleTrainer accumulating = trainer(manager, crossEntropy(), null);
+            List<float[]> initial = parameters(accumulating.model());
+            accumulating.setAccumulateSteps(workers);
+            List<List<float[]>> expected = recordSteps(accumulating);
+            accumulating.train(0, ITERATIONS);
+            close(accumulating);
+
+            SimpleTrainer spread = trainer(manager, crossEntropy(), initial);
+            spread.setReplicas(replicas(engine, workers - 1), execution(engine, workers, parallel));
+            assertThat(spread.workers()).isEqualTo(workers);
+            // the replicas start elsewhere: the first step copies the model's weights in
+            assertThat(parameters(spread.replicas().get(0).model()).get(0))
+                    .isNotEqualTo(initial.get(0));
+            List<List<float[]>> actual = recordSteps(spread);
+            spread.train(0, ITERATIONS);
+            close(spread);
+
+            assertThat(actual).hasSize(ITERATIONS);
+            for (int step = 0; step < ITERATIONS; step++) {
+                try {
+                    assertBitwiseEqual(actual.get(step), expected.get(step));
+                } catch (AssertionError e) {
+                    throw new AssertionError("after step " + step + ": " + e.getMessage(), e);
+                }
+            }
+            // the parameters moved: the comparison is not of untouched ones
+            assertThat(actual.get(ITERATIONS - 1).get(0)).isNotEqualTo(initial.get(0));
+            assertThat(spread.storage().history("total_loss").values())
+                    .containsExactly(accumulating.storage().history("total_loss").values());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PyTorch, true", "PyTorch, false", "MXNet, false"})
+    void twoDevicesAreBitwiseTwoAccumulatedMicroBatches(String engine, boolean parallel)
+            throws Exception {
+        compare(engine, 2, parallel);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PyTorch, true", "PyTorch, false", "MXNet, false"})
+    void threeDevicesAreBitwiseThreeAccumulatedMicroBatches(String engine, boolean parallel)
+            throws Exception {
+        compare(engine, 3, parallel);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aNonFiniteLossOnTheReplicasLeavesTheParametersAlone(String engineName) throws Exception {
+        Engine engine = Engine.getEngine(engineName);
+        try (NDManager manager = engine.newBaseManager()) {
+            LossFunction ce = crossEntropy();
+            AtomicBoolean poison = new AtomicBoolean();
+            LossFunction loss =
+                    (predictions, labels) ->
+                            poison.get()
+                                    ? java.util.Map.of(
+                                            "loss_cls",
+                                            ce.compute(predictions, labels)
+                                                    .get("loss_cls")
+                                                    .mul(Float.NaN))
+                                    : ce.compute(predictions, labels);
+            SimpleTrainer trainer = trainer(manager, loss, null);
+            trainer.setReplicas(replicas(engine, 1), ReplicaThreads.forEngine(engine, 2));
+            List<List<float[]>> steps = recordSteps(trainer);
+            trainer.registerHooks(LambdaHook.builder().afterStep(t -> poison.set(true)).build());
+            assertThatThrownBy(() -> trainer.train(0, 3))
+                    .isInstanceOf(NonFiniteLossException.class)
+                    .hasMessageContaining("at iteration 1")
+                    .hasMessageContaining("loss_cls=NaN");
+            assertThat(steps).hasSize(1);
+            assertBitwiseEqual(parameters(trainer.model()), steps.get(0));
+            close(trainer);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aBatchThatDoesNotSplitOverTheDevicesStopsTheStep(String engineName) throws Exception {
+        Engine engine = Engine.getEngine(engineName);
+        try (NDManager manager = engine.newBaseManager()) {
+            SimpleTrainer trainer = trainer(manager, crossEntropy(), null);
+            List<float[]> initial = parameters(trainer.model());
+            trainer.setReplicas(replicas(engine, 4), ReplicaThreads.forEngine(engine, 5));
+            assertThatThrownBy(() -> trainer.train(0, 1))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("into 5 equal slices along axis 0");
+            assertBitwiseEqual(parameters(trainer.model()), initial);
+            close(trainer);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch"})
+    void aReplicaOfAnotherArchitectureIsRefused(String engineName) throws Exception {
+        Engine engine = Engine.getEngine(engineName);
+        try (NDManager manager = engine.newBaseManager();
+                NDManager other = engine.newBaseManager()) {
+            SimpleTrainer trainer = trainer(manager, crossEntropy(), null);
+            Replica wider = new Replica(model(other, digits().featureCount(), 32), other);
+            assertThatThrownBy(() -> trainer.setReplicas(List.of(wider), ReplicaExecution.inTurn()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("but the model's is");
+            assertThat(trainer.workers()).isEqualTo(1);
+            trainer.data().close();
+        }
+    }
+}

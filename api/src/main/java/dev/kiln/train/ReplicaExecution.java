@@ -53,6 +53,6 @@ public final class ReplicaExecution {
 
     @Override
     public String toString() {
-        return parallel() ? "threads" : "in turn";
+        return parallel() ? "on threads of their own" : "in turn";
     }
 }

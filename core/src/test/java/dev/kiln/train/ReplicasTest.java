@@ -7,8 +7,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.ParameterList;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.loss.Loss;
 import dev.kiln.core.data.CsvDataset;
 import dev.kiln.core.data.SampledBatchSource;
@@ -42,8 +46,17 @@ class ReplicasTest {
                 .build();
     }
 
+    private static boolean batchNorm;
+
     private static Block model(NDManager manager, int features, int hidden) {
-        Block model = Mlp.builder().hiddenSizes(hidden, 8).outputSize(10).build();
+        Block model =
+                batchNorm
+                        ? new SequentialBlock()
+                                .add(Linear.builder().setUnits(hidden).build())
+                                .add(BatchNorm.builder().build())
+                                .add(Activation::relu)
+                                .add(Linear.builder().setUnits(10).build())
+                        : Mlp.builder().hiddenSizes(hidden, 8).outputSize(10).build();
         model.initialize(manager, DataType.FLOAT32, new Shape(BATCH, features));
         return model;
     }
@@ -198,6 +211,50 @@ class ReplicasTest {
     void threeDevicesAreBitwiseThreeAccumulatedMicroBatches(String engine, boolean parallel)
             throws Exception {
         compare(engine, 3, parallel);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void withBatchNormalizationTheWeightsAgreeBitwiseAndTheRunningStatisticsAreReplica0s(
+            String engineName) throws Exception {
+        Engine engine = Engine.getEngine(engineName);
+        engine.setRandomSeed(5);
+        batchNorm = true;
+        try (NDManager manager = engine.newBaseManager()) {
+            SimpleTrainer accumulating = trainer(manager, crossEntropy(), null);
+            List<float[]> initial = parameters(accumulating.model());
+            accumulating.setAccumulateSteps(2);
+            accumulating.train(0, ITERATIONS);
+            close(accumulating);
+
+            SimpleTrainer spread = trainer(manager, crossEntropy(), initial);
+            spread.setReplicas(
+                    replicas(engine, 1), execution(engine, 2, engineName.equals("PyTorch")));
+            spread.train(0, ITERATIONS);
+
+            ParameterList expected = accumulating.model().getParameters();
+            ParameterList actual = spread.model().getParameters();
+            ParameterList replica = spread.replicas().get(0).parameters();
+            int statistics = 0;
+            for (int i = 0; i < expected.size(); i++) {
+                float[] e = expected.valueAt(i).getArray().toFloatArray();
+                float[] a = actual.valueAt(i).getArray().toFloatArray();
+                float[] r = replica.valueAt(i).getArray().toFloatArray();
+                if (expected.valueAt(i).requiresGradient()) {
+                    assertBitwiseEqual(List.of(a), List.of(e));
+                    assertBitwiseEqual(List.of(r), List.of(a));
+                } else {
+                    // running mean and variance: updated from slice 0 only, the replica's from
+                    // slice 1, accumulation's from both micro-batches
+                    statistics++;
+                    assertThat(a).as(expected.keyAt(i)).isNotEqualTo(e).isNotEqualTo(r);
+                }
+            }
+            assertThat(statistics).isEqualTo(2);
+            close(spread);
+        } finally {
+            batchNorm = false;
+        }
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.kiln.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -22,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The trainer for the common case: one model, one loss made of named terms, one optimizer, one
@@ -46,6 +49,7 @@ import java.util.function.LongSupplier;
  */
 public class SimpleTrainer extends TrainerBase {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SimpleTrainer.class);
     private static final NDIndex ALL = new NDIndex("...");
 
     private final Block model;
@@ -253,6 +257,17 @@ public class SimpleTrainer extends TrainerBase {
 
     @Override
     public void train(long startIter, long maxIter) {
+        if (!replicas.isEmpty()) {
+            List<String> devices = new ArrayList<>();
+            devices.add(deviceName(manager.getDevice()));
+            replicas.forEach(replica -> devices.add(deviceName(replica.device())));
+            LOG.info(
+                    "Each step splits its batch over {} devices {}, the model on the first; the"
+                            + " replicas run {}",
+                    devices.size(),
+                    devices,
+                    execution);
+        }
         replicasInSync = false;
         try {
             super.train(startIter, maxIter);
@@ -466,6 +481,10 @@ public class SimpleTrainer extends TrainerBase {
             out.add(replica.parameters());
         }
         return out;
+    }
+
+    private static String deviceName(Device device) {
+        return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
     }
 
     /** Moves a slice to a replica's device, owned by {@code local}. */

@@ -49,7 +49,6 @@ import dev.kiln.spi.ExtensionPoints;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LossFunction;
 import dev.kiln.train.Replica;
-import dev.kiln.train.ReplicaExecution;
 import dev.kiln.train.Resumer;
 import dev.kiln.train.SimpleTrainer;
 import java.nio.file.Path;
@@ -154,14 +153,9 @@ public class DefaultTrainer implements AutoCloseable {
         trainer.setGradientClipper(buildGradientClipper());
         trainer.setAccumulateSteps(config.accumulateSteps());
         if (devices.size() > 1) {
-            ReplicaExecution execution = ReplicaThreads.forEngine(engine, devices.size());
-            trainer.setReplicas(buildReplicas(trainData, frozen), execution);
-            LOG.info(
-                    "Each step splits its {} examples over {} devices {}; the replicas run {}",
-                    config.batchSize(),
-                    devices.size(),
-                    devices,
-                    execution);
+            trainer.setReplicas(
+                    buildReplicas(trainData, frozen),
+                    ReplicaThreads.forEngine(engine, devices.size()));
         }
         trainer.registerHooks(buildHooks());
         List<Parameter> statistics = SolverGroups.frozenStatistics(model, frozen);

@@ -257,6 +257,49 @@ class ReplicasTest {
         }
     }
 
+    /**
+     * Stopping after 3 iterations and continuing in a new trainer (fresh model and fresh replicas,
+     * both initialized elsewhere; the model, optimizer and trainer state restored) gives bitwise
+     * the parameters of 6 uninterrupted iterations: the replicas take the restored weights.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aResumedRunOnTwoDevicesIsBitwiseTheUninterruptedOne(String engineName) throws Exception {
+        Engine engine = Engine.getEngine(engineName);
+        engine.setRandomSeed(5);
+        ReplicaExecution execution = ReplicaThreads.forEngine(engine, 2);
+        try (NDManager manager = engine.newBaseManager();
+                NDManager saved = engine.newBaseManager()) {
+            SimpleTrainer whole = trainer(manager, crossEntropy(), null);
+            List<float[]> initial = parameters(whole.model());
+            whole.setReplicas(replicas(engine, 1), execution);
+            whole.train(0, ITERATIONS);
+            List<float[]> expected = parameters(whole.model());
+            close(whole);
+
+            SimpleTrainer first = trainer(manager, crossEntropy(), initial);
+            first.setReplicas(replicas(engine, 1), execution);
+            first.train(0, ITERATIONS / 2);
+            List<float[]> halfway = parameters(first.model());
+            java.util.Map<String, ai.djl.ndarray.NDArray> optimizerState =
+                    first.optimizer().stateDict(saved);
+            TrainerState state = first.state();
+            close(first);
+
+            engine.setRandomSeed(11);
+            SimpleTrainer second = trainer(manager, crossEntropy(), halfway);
+            second.optimizer().loadStateDict(optimizerState);
+            second.setReplicas(replicas(engine, 1), execution);
+            second.loadState(state);
+            List<List<float[]>> steps = recordSteps(second);
+            second.train(state.iteration(), ITERATIONS);
+            close(second);
+
+            assertThat(steps).hasSize(ITERATIONS / 2);
+            assertBitwiseEqual(steps.get(steps.size() - 1), expected);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aNonFiniteLossOnTheReplicasLeavesTheParametersAlone(String engineName) throws Exception {

@@ -16,7 +16,8 @@ import java.lang.reflect.Method;
  * threads at the calling thread's count, some matrix products come out a few ulps away from the
  * calling thread's, so the replicas no longer match accumulation bitwise; with one thread each
  * they do. DJL has no public API for these per-thread settings, so they are set through its
- * {@code JniUtils} by reflection.
+ * {@code JniUtils} by reflection. libtorch also keeps the last count set as the one that threads
+ * started later begin with; threads already running, the calling thread among them, keep theirs.
  */
 public final class ReplicaThreads {
 

@@ -65,6 +65,7 @@ public class SimpleTrainer extends TrainerBase {
     private ReplicaExecution execution = ReplicaExecution.inTurn();
     private GradientReducer reducer = GradientReducer.sumInOrder();
     private ExecutorService pool;
+    private ThreadLocal<Boolean> preparedThreads;
     private boolean replicasInSync;
 
     /**
@@ -355,28 +356,33 @@ public class SimpleTrainer extends TrainerBase {
             return results;
         }
         if (pool == null) {
-            Runnable setup = execution.threadSetup();
             pool =
                     Executors.newFixedThreadPool(
                             replicas.size(),
                             task -> {
-                                Thread thread =
-                                        new Thread(
-                                                () -> {
-                                                    setup.run();
-                                                    task.run();
-                                                },
-                                                "kiln-replica");
+                                Thread thread = new Thread(task, "kiln-replica");
                                 thread.setDaemon(true);
                                 return thread;
                             });
+            preparedThreads = ThreadLocal.withInitial(() -> false);
         }
+        Runnable setup = execution.threadSetup();
+        ThreadLocal<Boolean> prepared = preparedThreads;
         try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
             List<Future<List<Part>>> futures = new ArrayList<>(n - 1);
             for (int r = 1; r < n; r++) {
                 Replica replica = replicas.get(r - 1);
                 TrainingBatch slice = slices.get(r);
-                futures.add(pool.submit(() -> onReplica(replica, slice, k, parts, collector)));
+                futures.add(
+                        pool.submit(
+                                () -> {
+                                    // in the task, so that a failing setup fails the step
+                                    if (!prepared.get()) {
+                                        setup.run();
+                                        prepared.set(true);
+                                    }
+                                    return onReplica(replica, slice, k, parts, collector);
+                                }));
             }
             Throwable failure = null;
             try {

@@ -24,6 +24,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -341,6 +343,27 @@ class ReplicasTest {
             assertThatThrownBy(() -> trainer.train(0, 1))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("into 5 equal slices along axis 0");
+            assertBitwiseEqual(parameters(trainer.model()), initial);
+            close(trainer);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aReplicaThreadWhoseSetupFailsFailsTheStepInsteadOfHanging() throws Exception {
+        Engine engine = Engine.getEngine("PyTorch");
+        try (NDManager manager = engine.newBaseManager()) {
+            SimpleTrainer trainer = trainer(manager, crossEntropy(), null);
+            List<float[]> initial = parameters(trainer.model());
+            trainer.setReplicas(
+                    replicas(engine, 1),
+                    ReplicaExecution.threads(
+                            () -> {
+                                throw new IllegalStateException("no settings on this thread");
+                            }));
+            assertThatThrownBy(() -> trainer.train(0, 2))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("no settings on this thread");
             assertBitwiseEqual(parameters(trainer.model()), initial);
             close(trainer);
         }

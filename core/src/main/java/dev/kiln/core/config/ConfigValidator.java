@@ -92,6 +92,7 @@ public final class ConfigValidator {
                         checkNames(
                                 config, path, labels.getOrDefault(path, "name"), known, problems));
         new CoreRules(config, problems).check();
+        new DeviceRules(kiln, problems).check();
         checkIterationLimit(kiln, problems);
         return problems.sorted();
     }

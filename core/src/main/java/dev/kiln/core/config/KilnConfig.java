@@ -161,6 +161,18 @@ public final class KilnConfig {
     }
 
     /**
+     * Returns the devices one process trains on ({@code kiln.devices}): one replica of the model
+     * on each, the first holding the model that is updated.
+     *
+     * @return the device names, empty when the key is null (the default: {@link #device()} alone)
+     */
+    public Optional<List<String>> devices() {
+        return config.getIsNull("kiln.devices")
+                ? Optional.empty()
+                : Optional.of(config.getStringList("kiln.devices"));
+    }
+
+    /**
      * Returns the run's seed ({@code kiln.seed}).
      *
      * @return the seed

@@ -26,6 +26,7 @@ import dev.kiln.core.plugin.ExtensionInfo;
 import dev.kiln.core.plugin.ExtensionRegistry;
 import dev.kiln.core.runtime.Devices;
 import dev.kiln.core.runtime.Engines;
+import dev.kiln.core.runtime.ReplicaThreads;
 import dev.kiln.data.BatchSource;
 import dev.kiln.data.DataRole;
 import dev.kiln.data.DatasetProvider;
@@ -47,6 +48,7 @@ import dev.kiln.spi.ExtensionPoint;
 import dev.kiln.spi.ExtensionPoints;
 import dev.kiln.train.Hook;
 import dev.kiln.train.LossFunction;
+import dev.kiln.train.Replica;
 import dev.kiln.train.Resumer;
 import dev.kiln.train.SimpleTrainer;
 import java.nio.file.Path;
@@ -79,6 +81,8 @@ public class DefaultTrainer implements AutoCloseable {
     private final ExtensionRegistry registry;
     private Engine engine;
     private Device device;
+    private List<Device> devices;
+    private final List<NDManager> replicaManagers = new ArrayList<>();
     private Seeds seeds;
     private NDManager manager;
     private ExtensionFactory factory;
@@ -115,7 +119,11 @@ public class DefaultTrainer implements AutoCloseable {
             return;
         }
         engine = Engines.byName(config.engine());
-        device = Devices.parse(config.device(), engine);
+        devices =
+                config.devices().isPresent()
+                        ? Devices.parseAll(config.config(), "kiln.devices", engine)
+                        : List.of(Devices.parse(config.device(), engine));
+        device = devices.get(0);
         seeds = Seeds.of(config.seed()).engine(engine);
         manager = engine.newBaseManager(device);
         Injector injector =
@@ -144,6 +152,11 @@ public class DefaultTrainer implements AutoCloseable {
         trainer = new SimpleTrainer(model, manager, loss, optimizer, batches);
         trainer.setGradientClipper(buildGradientClipper());
         trainer.setAccumulateSteps(config.accumulateSteps());
+        if (devices.size() > 1) {
+            trainer.setReplicas(
+                    buildReplicas(trainData, frozen),
+                    ReplicaThreads.forEngine(engine, devices.size()));
+        }
         trainer.registerHooks(buildHooks());
         List<Parameter> statistics = SolverGroups.frozenStatistics(model, frozen);
         if (!statistics.isEmpty()) {
@@ -167,6 +180,26 @@ public class DefaultTrainer implements AutoCloseable {
                 trainData.examples().size(),
                 trainData.classCount(),
                 testData.map(RandomAccessDataset::size).orElse(0L));
+    }
+
+    /**
+     * Builds one replica of the model on each device of {@code kiln.devices} after the first (see
+     * docs/scaling.md): the model extension's model, initialized in a manager of its own on that
+     * device, with the same parameters frozen; the trainer copies the weights into it.
+     */
+    private List<Replica> buildReplicas(LoadedData data, List<String> frozen) {
+        List<Replica> out = new ArrayList<>();
+        for (Device other : devices.subList(1, devices.size())) {
+            NDManager replicaManager = engine.newBaseManager(other);
+            replicaManagers.add(replicaManager);
+            Block replica = buildModel(new ModelShape(data.exampleShape(), data.classCount()));
+            replica.initialize(replicaManager, DataType.FLOAT32, batchShape(data.exampleShape()));
+            for (String name : frozen) {
+                replica.getParameters().get(name).freeze(true);
+            }
+            out.add(new Replica(replica, replicaManager));
+        }
+        return out;
     }
 
     /**
@@ -512,6 +545,14 @@ public class DefaultTrainer implements AutoCloseable {
         return device;
     }
 
+    /**
+     * @return the devices of {@code kiln.devices}, or {@code kiln.device} alone; the first holds
+     *     the model; after {@link #setUp()}
+     */
+    public List<Device> devices() {
+        return devices;
+    }
+
     /** @return the manager that owns the model's parameters; after {@link #setUp()} */
     public NDManager manager() {
         return manager;
@@ -599,6 +640,7 @@ public class DefaultTrainer implements AutoCloseable {
         if (optimizer != null) {
             optimizer.close();
         }
+        replicaManagers.forEach(NDManager::close);
         if (manager != null) {
             manager.close();
         }

@@ -2,6 +2,10 @@ package dev.kiln.core.runtime;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import dev.kiln.spi.Settings;
+import dev.kiln.spi.SettingsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +52,32 @@ public final class Devices {
             }
         }
         return device;
+    }
+
+    /**
+     * Parses a list of device names, such as {@code kiln.devices}, and checks that the engine has
+     * each device.
+     *
+     * @param config the config holding the list
+     * @param path the list's path
+     * @param engine the engine that will run on the devices
+     * @return the devices, in order
+     * @throws SettingsException naming the element's file and line when its syntax is wrong or
+     *     the engine lacks that GPU
+     */
+    public static List<Device> parseAll(Config config, String path, Engine engine) {
+        List<? extends ConfigValue> elements = config.getList(path);
+        List<Device> devices = new ArrayList<>(elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            ConfigValue element = elements.get(i);
+            try {
+                devices.add(parse(String.valueOf(element.unwrapped()), engine));
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException(
+                        Settings.location(element.origin()), path + "[" + i + "]", e.getMessage());
+            }
+        }
+        return devices;
     }
 
     /**

@@ -49,15 +49,9 @@ class ExportPredictIT {
     void trainAndExport(@TempDir Path dir) throws IOException {
         tmp = dir;
         for (String engine : ENGINES) {
-            Path digits = tmp.resolve("digits-" + engine);
-            succeed(
-                    "train",
-                    "--config",
-                    Repository.quickstartConfig().toString(),
-                    "--engine",
-                    engine,
-                    "--output-dir",
-                    digits.toString());
+            QuickstartRuns.Run quickstart = QuickstartRuns.of(engine);
+            assertThat(quickstart.result().exitCode()).as(quickstart.result().describe()).isZero();
+            Path digits = quickstart.dir();
             digitsRuns.put(engine, digits);
             digitsExports.put(engine, export(digits));
 
@@ -357,6 +351,7 @@ class ExportPredictIT {
 
     private Path export(Path run) {
         Path to = tmp.resolve(run.getFileName() + "-export");
+        // the shared quickstart runs are only read: the export goes into this test's directory
         KilnCommand.Result result = runExport(run, to);
         assertThat(result.exitCode()).as(result.describe()).isZero();
         return to;

@@ -9,10 +9,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,26 +20,12 @@ class QuickstartIT {
     private static final Pattern PROGRESS =
             Pattern.compile("eta: \\d+:\\d\\d:\\d\\d  iter: \\d+  total_loss: .*time: ");
 
-    @TempDir Path tmp;
-
     @ParameterizedTest(name = "--engine {0}")
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void trainsTheDigitsMlpAndWritesTheRunDirectory(String engine) throws IOException {
-        Path run = tmp.resolve("run");
-        List<String> args =
-                new ArrayList<>(
-                        List.of(
-                                "train",
-                                "--config",
-                                Repository.quickstartConfig().toString(),
-                                "--output-dir",
-                                run.toString(),
-                                Repository.digitsOverride()));
-        if (!engine.equals("PyTorch")) {
-            args.addAll(List.of("--engine", engine));
-        }
-
-        KilnCommand.Result result = KilnCommand.run(tmp, args);
+        QuickstartRuns.Run shared = QuickstartRuns.of(engine);
+        Path run = shared.dir();
+        KilnCommand.Result result = shared.result();
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         result.assertNoStackTrace();

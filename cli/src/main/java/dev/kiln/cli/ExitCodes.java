@@ -16,6 +16,10 @@ final class ExitCodes {
             "1:training failed (a non-finite loss, a failing hook, results that miss"
                     + " kiln.eval.expected-results), or Kiln itself failed";
 
+    static final String FAILED =
+            "1:the export or the prediction failed (writing the export, an engine error), or Kiln"
+                    + " itself failed";
+
     static final String BAD_INPUT =
             "2:bad usage, config or input (a bad command line, config file, setting, data file,"
                     + " plugin or kiln.weights)";

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Export a trained run's model as a directory for kiln predict and KilnModel.",
         exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.DONE, ExitCodes.TRAINING_FAILED, ExitCodes.BAD_INPUT})
+        exitCodeList = {ExitCodes.DONE, ExitCodes.FAILED, ExitCodes.BAD_INPUT})
 final class ExportCommand implements Callable<Integer> {
 
     @Option(

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Predict with an exported model: CSV rows or files, image files or folders.",
         exitCodeListHeading = ExitCodes.HEADING,
-        exitCodeList = {ExitCodes.DONE, ExitCodes.TRAINING_FAILED, ExitCodes.BAD_INPUT})
+        exitCodeList = {ExitCodes.DONE, ExitCodes.FAILED, ExitCodes.BAD_INPUT})
 final class PredictCommand implements Callable<Integer> {
 
     @Option(

@@ -47,7 +47,9 @@ final class RunDirectory {
             Files.createDirectories(path);
         } catch (IOException e) {
             throw new CliFailure(
-                    CliFailure.BAD_INPUT, "cannot create output directory " + path + ": " + e, e);
+                    CliFailure.BAD_INPUT,
+                    "cannot create output directory " + path + ": " + reason(e),
+                    e);
         }
         return new RunDirectory(path);
     }
@@ -94,17 +96,20 @@ final class RunDirectory {
     }
 
     /**
-     * Checks, without creating anything, that a run may use the directory: it is absent, or an
-     * empty directory.
+     * Checks, without creating anything, that a run may use the directory: it is absent and can
+     * be created (its nearest existing ancestor is a writable directory), or it is an empty
+     * directory.
      *
      * @param path where
-     * @throws CliFailure (exit 2) when it holds files already or is not a directory
+     * @throws CliFailure (exit 2) when it holds files already, is not a directory, or cannot be
+     *     created
      */
     static void requireUnused(Path path) {
         if (Files.exists(path) && !Files.isDirectory(path)) {
             throw new CliFailure(
                     CliFailure.BAD_INPUT, "output directory " + path + " is a file", null);
         }
+        requireCreatable(path);
         if (Files.isDirectory(path)) {
             try (Stream<Path> entries = Files.list(path)) {
                 if (entries.findAny().isPresent()) {
@@ -117,9 +122,54 @@ final class RunDirectory {
                             null);
                 }
             } catch (IOException e) {
-                throw new CliFailure(CliFailure.BAD_INPUT, "cannot read " + path + ": " + e, e);
+                throw new CliFailure(
+                        CliFailure.BAD_INPUT, "cannot read " + path + ": " + reason(e), e);
             }
         }
+    }
+
+    /**
+     * Checks that a directory that does not exist yet can be created: its nearest existing
+     * ancestor must be a directory that can be written.
+     */
+    private static void requireCreatable(Path path) {
+        if (Files.exists(path)) {
+            return;
+        }
+        for (Path p = path.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (!Files.exists(p)) {
+                continue;
+            }
+            if (!Files.isDirectory(p)) {
+                throw new CliFailure(
+                        CliFailure.BAD_INPUT,
+                        "cannot create output directory "
+                                + path
+                                + ": "
+                                + p
+                                + " is a file, not a directory; choose another --output-dir",
+                        null);
+            }
+            if (!Files.isWritable(p)) {
+                throw new CliFailure(
+                        CliFailure.BAD_INPUT,
+                        "cannot create output directory "
+                                + path
+                                + ": "
+                                + p
+                                + " is not writable; choose another --output-dir",
+                        null);
+            }
+            return;
+        }
+    }
+
+    /** @return what an I/O failure says, without the exception's class name */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /**

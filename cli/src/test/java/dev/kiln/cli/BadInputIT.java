@@ -532,6 +532,46 @@ class BadInputIT {
         assertThat(snapshot(outputDir())).isEqualTo(before);
     }
 
+    @Test
+    void anOutputDirectoryUnderAFileIsRefusedBeforeAnyWork() throws IOException {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "mine");
+        Path under = file.resolve("run");
+        KilnCommand.Result result =
+                KilnCommand.run(
+                        tmp,
+                        "train",
+                        "--config",
+                        Repository.quickstartConfig().toString(),
+                        "--output-dir",
+                        under.toString(),
+                        Repository.digitsOverride());
+
+        assertThat(result.assertBadInput(null))
+                .contains("cannot create output directory " + under)
+                .contains(file + " is a file, not a directory")
+                .doesNotContain("Exception");
+        assertThat(result.stdout()).as("no data read, no model built").doesNotContain("Built mlp");
+        assertThat(Files.readString(file)).isEqualTo("mine");
+    }
+
+    @Test
+    void aNegativeClassLabelIsRefusedWithItsLineBeforeTraining() throws IOException {
+        Path csv = Files.writeString(tmp.resolve("negative.csv"), "1,2,0\n3,4,1\n5,6,-1\n7,8,0\n");
+        KilnCommand.Result result =
+                KilnCommand.run(
+                        tmp,
+                        "train",
+                        "--config",
+                        Repository.quickstartConfig().toString(),
+                        "--output-dir",
+                        outputDir().toString(),
+                        "kiln.data.train.path=\"" + csv + "\"",
+                        "kiln.data.train.test-fraction=0");
+
+        assertThat(result.assertBadInput(outputDir()))
+                .contains(csv + ":3: column 3: \"-1\" is not a class index");
+    }
+
     /** @return every file under dir by relative path, with its size, time and content */
     private static Map<Path, String> snapshot(Path dir) throws IOException {
         Map<Path, String> files = new TreeMap<>();

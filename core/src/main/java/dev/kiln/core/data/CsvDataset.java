@@ -387,13 +387,7 @@ public final class CsvDataset extends RandomAccessDataset implements HostTable {
                                 + " label columns cannot hold one class index; use the targets"
                                 + " values or multi-label");
             }
-            return new CsvParser(
-                            path,
-                            labelColumns,
-                            header,
-                            delimiter,
-                            targets == CsvTargets.MULTI_LABEL)
-                    .parse();
+            return new CsvParser(path, labelColumns, header, delimiter, targets).parse();
         }
 
         private Sampler trainSampler() {

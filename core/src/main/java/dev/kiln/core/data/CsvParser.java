@@ -25,7 +25,10 @@ final class CsvParser {
     private final int[] labelColumns;
     private final boolean header;
     private final char delimiter;
-    private final boolean binaryLabels;
+    private final CsvTargets targets;
+
+    /** The largest class index a label may hold: classes beyond it could not be outputs. */
+    private static final float MAX_CLASS = 1 << 24;
 
     private int columns = -1;
 
@@ -43,9 +46,10 @@ final class CsvParser {
      * @param labelColumns the label columns, at least one, negative counting from the end
      * @param header whether the first line is a header to skip
      * @param delimiter the cell separator
-     * @param binaryLabels whether every label must be 0 or 1 (multi-label targets)
+     * @param targets what the labels hold: a class index (a whole number from 0), a value, or 0 or
+     *     1 per label (multi-label)
      */
-    CsvParser(Path file, int[] labelColumns, boolean header, char delimiter, boolean binaryLabels) {
+    CsvParser(Path file, int[] labelColumns, boolean header, char delimiter, CsvTargets targets) {
         if (labelColumns.length == 0) {
             throw new IllegalArgumentException("at least one label column is needed");
         }
@@ -53,7 +57,7 @@ final class CsvParser {
         this.labelColumns = labelColumns.clone();
         this.header = header;
         this.delimiter = delimiter;
-        this.binaryLabels = binaryLabels;
+        this.targets = targets;
     }
 
     /**
@@ -221,7 +225,20 @@ final class CsvParser {
             float value = parseCell(cell, lineNo, column);
             int slot = labelSlot[column];
             if (slot >= 0) {
-                if (binaryLabels && value != 0 && value != 1) {
+                if (targets == CsvTargets.CLASSES
+                        && (value < 0 || value != Math.rint(value) || value > MAX_CLASS)) {
+                    throw new DataFormatException(
+                            file,
+                            lineNo,
+                            "column "
+                                    + (column + 1)
+                                    + ": \""
+                                    + cell
+                                    + "\" is not a class index: with targets = classes a label is"
+                                    + " a whole number 0, 1, 2, ... (for values to regress, set"
+                                    + " targets = values)");
+                }
+                if (targets == CsvTargets.MULTI_LABEL && value != 0 && value != 1) {
                     throw new DataFormatException(
                             file,
                             lineNo,

@@ -252,6 +252,30 @@ class CsvDatasetTest {
     }
 
     @Test
+    void aClassLabelThatIsNoWholeNumberFromZeroNamesFileLineAndColumn() throws IOException {
+        Path negative = write("negative.csv", "1,2,0\n3,4,-1\n");
+        assertThatThrownBy(() -> CsvDataset.builder().setPath(negative).build())
+                .isInstanceOf(DataFormatException.class)
+                .hasMessage(
+                        negative
+                                + ":2: column 3: \"-1\" is not a class index: with targets ="
+                                + " classes a label is a whole number 0, 1, 2, ... (for values to"
+                                + " regress, set targets = values)");
+        Path fraction = write("fraction.csv", "1,2,0.5\n");
+        assertThatThrownBy(() -> CsvDataset.builder().setPath(fraction).build())
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageStartingWith(fraction + ":1: column 3: \"0.5\" is not a class index");
+        Path values = write("values.csv", "1,2,-0.5\n3,4,2\n");
+        assertThat(
+                        CsvDataset.builder()
+                                .setPath(values)
+                                .optTargets(CsvTargets.VALUES)
+                                .build()
+                                .label(0))
+                .isEqualTo(-0.5f);
+    }
+
+    @Test
     void nonNumericCellNamesFileLineAndColumn() throws IOException {
         Path file = write("cells.csv", "1,2,0\n3,abc,1\n");
         assertThatThrownBy(() -> CsvDataset.builder().setPath(file).build())

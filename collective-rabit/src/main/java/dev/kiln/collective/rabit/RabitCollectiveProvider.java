@@ -29,8 +29,9 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * </ul>
  *
  * <p>Loading the native library copies it (17.7 MB) into {@code java.io.tmpdir} each time a JVM
- * loads it; a JVM that exits normally deletes its copy, one that is killed leaves it behind. A
- * launcher should give its workers a per-run {@code -Djava.io.tmpdir} and delete it afterwards.
+ * loads it; a JVM that exits deletes its copy, one that is killed (or halted by the watchdog)
+ * leaves it behind. A launcher should give its workers a per-run {@code -Djava.io.tmpdir} and
+ * delete it afterwards.
  */
 @KilnExtension(
         name = "rabit",

@@ -23,20 +23,19 @@ final class CollectiveWatchdog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CollectiveWatchdog.class);
     private static final long POLL_MS = 200;
 
-    private final long limitNanos;
     private final Consumer<String> onHang;
     private final Thread thread;
     private volatile String current;
     private volatile long startedNanos;
+    private volatile long limitNanos;
     private volatile boolean closed;
 
     /**
      * @param name the watcher thread's name
-     * @param limitNanos how long one call may take
-     * @param onHang what to do with the diagnostic of a call that took longer; called once per call
+     * @param onHang what to do with the diagnostic of a call that took longer than its limit;
+     *     called at most once per call
      */
-    CollectiveWatchdog(String name, long limitNanos, Consumer<String> onHang) {
-        this.limitNanos = limitNanos;
+    CollectiveWatchdog(String name, Consumer<String> onHang) {
         this.onHang = onHang;
         this.thread = new Thread(this::watch, name);
         thread.setDaemon(true);
@@ -56,8 +55,10 @@ final class CollectiveWatchdog implements AutoCloseable {
      *
      * @param description the call for the diagnostic, e.g. {@code rank 0: all-reduce #3 of 10
      *     floats}
+     * @param limitNanos how long the call may take
      */
-    void begin(String description) {
+    void begin(String description, long limitNanos) {
+        this.limitNanos = limitNanos;
         startedNanos = System.nanoTime();
         current = description;
     }
@@ -75,13 +76,14 @@ final class CollectiveWatchdog implements AutoCloseable {
                 return;
             }
             String call = current;
+            long limit = limitNanos;
             long elapsed = System.nanoTime() - startedNanos;
-            if (call != null && elapsed > limitNanos) {
+            if (call != null && elapsed > limit) {
                 current = null;
                 onHang.accept(
                         call
                                 + " did not return within "
-                                + seconds(limitNanos)
+                                + seconds(limit)
                                 + ", although the collective's own timeout should have ended it:"
                                 + " a peer rank probably died or stopped. Exiting.");
             }

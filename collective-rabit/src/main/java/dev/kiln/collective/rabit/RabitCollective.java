@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import ml.dmlc.xgboost4j.java.Communicator;
 import ml.dmlc.xgboost4j.java.KilnRabitBridge;
@@ -92,20 +93,17 @@ final class RabitCollective implements Collective {
         long joinLimit =
                 2 * timeout.toNanos()
                         + WATCHDOG_MARGIN_NANOS
-                        + Duration.ofSeconds(
-                                        Long.parseLong(
-                                                coordinates.getOrDefault(
-                                                        RabitCoordinator.CONNECT_TIMEOUT_KEY, "0")))
-                                .toNanos();
+                        + TimeUnit.SECONDS.toNanos(connectSeconds(coordinates, where));
         CollectiveWatchdog watchdog =
-                new CollectiveWatchdog("kiln-collective-watchdog-rank-" + rank, joinLimit, onHang);
+                new CollectiveWatchdog("kiln-collective-watchdog-rank-" + rank, onHang);
         long started = System.nanoTime();
         watchdog.begin(
                 where
                         + " at "
                         + config.get("dmlc_tracker_uri")
                         + ":"
-                        + config.get("dmlc_tracker_port"));
+                        + config.get("dmlc_tracker_port"),
+                joinLimit);
         try {
             Communicator.init(config);
         } catch (XGBoostError e) {
@@ -141,21 +139,29 @@ final class RabitCollective implements Collective {
                             + (joinedWorld != worldSize
                                     ? " ranks; the world size given to this rank and to the"
                                             + " coordinator differ"
-                                    : "; two workers were given the same rank"));
+                                    : "; each rank in 0.." + (worldSize - 1) + " must join once"));
         }
-        // From here on the watchdog bounds single calls, which Rabit's timeout bounds too.
-        CollectiveWatchdog callWatchdog =
-                new CollectiveWatchdog(
-                        "kiln-collective-watchdog-rank-" + rank,
-                        2 * timeout.toNanos() + WATCHDOG_MARGIN_NANOS,
-                        onHang);
-        watchdog.close();
         LOG.debug(
                 "rank {} of {} joined in {}",
                 rank,
                 worldSize,
                 CollectiveWatchdog.seconds(System.nanoTime() - started));
-        return new RabitCollective(rank, worldSize, timeout, callWatchdog);
+        return new RabitCollective(rank, worldSize, timeout, watchdog);
+    }
+
+    /** @return the coordinator's connect timeout in seconds, 0 if the coordinates lack it */
+    private static long connectSeconds(Map<String, String> coordinates, String where) {
+        String value = coordinates.getOrDefault(RabitCoordinator.CONNECT_TIMEOUT_KEY, "0");
+        try {
+            return Math.max(0, Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            throw new CollectiveException(
+                    where
+                            + ": "
+                            + RabitCoordinator.CONNECT_TIMEOUT_KEY
+                            + " is not a number of seconds: "
+                            + value);
+        }
     }
 
     private static Map<String, Object> initConfig(
@@ -190,6 +196,11 @@ final class RabitCollective implements Collective {
         config.put("dmlc_task_id", String.format(Locale.ROOT, "%0" + width + "d", rank));
         config.put(TIMEOUT_KEY, (int) Math.min(Integer.MAX_VALUE, timeoutSeconds));
         return config;
+    }
+
+    /** @return how long one call may take before the watchdog acts: twice the timeout, plus 10 s */
+    private long callLimitNanos() {
+        return 2 * timeout.toNanos() + WATCHDOG_MARGIN_NANOS;
     }
 
     private static void leave(CollectiveWatchdog watchdog) {
@@ -243,7 +254,7 @@ final class RabitCollective implements Collective {
                 String.format(
                         Locale.ROOT, "rank %d: all-reduce #%d of %,d floats", rank, call, count);
         long started = System.nanoTime();
-        watchdog.begin(what);
+        watchdog.begin(what, callLimitNanos());
         try {
             guard(what, count);
             if (count == 0 || worldSize == 1) {
@@ -368,7 +379,7 @@ final class RabitCollective implements Collective {
         }
         checkThread("close");
         closed = true;
-        watchdog.begin("rank " + rank + ": leaving the group");
+        watchdog.begin("rank " + rank + ": leaving the group", callLimitNanos());
         try {
             Communicator.shutdown();
         } catch (XGBoostError e) {

@@ -13,10 +13,8 @@ class CollectiveWatchdogTest {
     @Test
     void aCallBeyondTheLimitIsReportedOnceWithItsDescription() throws Exception {
         List<String> reports = new CopyOnWriteArrayList<>();
-        try (CollectiveWatchdog watchdog =
-                new CollectiveWatchdog(
-                        "test-watchdog", Duration.ofMillis(300).toNanos(), reports::add)) {
-            watchdog.begin("rank 1: all-reduce #7 of 10 floats");
+        try (CollectiveWatchdog watchdog = new CollectiveWatchdog("test-watchdog", reports::add)) {
+            watchdog.begin("rank 1: all-reduce #7 of 10 floats", Duration.ofMillis(300).toNanos());
             Thread.sleep(1200);
             watchdog.end();
         }
@@ -30,11 +28,9 @@ class CollectiveWatchdogTest {
     @Test
     void callsWithinTheLimitAreNotReported() throws Exception {
         List<String> reports = new CopyOnWriteArrayList<>();
-        try (CollectiveWatchdog watchdog =
-                new CollectiveWatchdog(
-                        "test-watchdog", Duration.ofSeconds(2).toNanos(), reports::add)) {
+        try (CollectiveWatchdog watchdog = new CollectiveWatchdog("test-watchdog", reports::add)) {
             for (int i = 0; i < 10; i++) {
-                watchdog.begin("call " + i);
+                watchdog.begin("call " + i, Duration.ofSeconds(2).toNanos());
                 Thread.sleep(100);
                 watchdog.end();
             }

@@ -306,6 +306,24 @@ class RabitCollectiveTest {
     }
 
     @Test
+    void twoWorkersJoiningAsOneRankFailNamingTheRankTheTrackerGave() throws Exception {
+        List<Ranks.Outcome<Object>> outcomes =
+                Ranks.run(
+                        provider,
+                        2,
+                        (coordinates, rank) -> provider.join(coordinates, 0, 2, TIMEOUT),
+                        c -> null);
+        List<Throwable> failures =
+                outcomes.stream().map(Ranks.Outcome::failure).filter(f -> f != null).toList();
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0))
+                .isInstanceOf(CollectiveException.class)
+                .hasMessage(
+                        "rank 0: joining a group of 2 ranks failed: the tracker made it rank 1 of"
+                                + " 2; each rank in 0..1 must join once");
+    }
+
+    @Test
     void callsFromAnotherThreadOrWithAHeapBufferAreRefused() throws Exception {
         List<Ranks.Outcome<Object>> outcomes =
                 Ranks.run(

@@ -361,6 +361,14 @@ class RabitCollectiveTest {
     }
 
     @Test
+    void aCoordinatorThatNoRankJoinedStopsAtOnce() {
+        long started = System.nanoTime();
+        provider.coordinate(2, Duration.ofSeconds(60)).close();
+        // a safety net, not a speed assertion: the connect timeout is 60 s
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
+    }
+
+    @Test
     void theCoordinatorBindsTheLoopbackInterface() {
         try (var coordinator = provider.coordinate(1, Duration.ofSeconds(5))) {
             assertThat(coordinator.coordinates())

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Ranks as worker JVMs, as the launcher will run them: a rank killed with SIGKILL in the middle of
- * its all-reduce loop makes the other fail with a message naming its rank and call, and leaves its
- * copy of the native library in its tmpdir (a JVM that exits deletes its copy).
+ * Ranks as worker JVMs, as the launcher will run them: a rank killed with SIGKILL, or stopped
+ * with SIGSTOP, in the middle of its all-reduce loop makes the other fail with a message naming
+ * the call and what happened, at once or after the timeout. A killed JVM leaves its copy of the
+ * native library in its tmpdir (a JVM that exits deletes its copy).
  */
 class RabitProcessesTest {
 
@@ -31,12 +32,63 @@ class RabitProcessesTest {
 
     @Test
     void aKilledRankMakesTheOtherFailAndLeavesItsNativeLibraryBehind() throws Exception {
-        List<Process> workers = new ArrayList<>();
-        List<List<String>> output =
-                List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
-        CountDownLatch victimReady = new CountDownLatch(1);
         try (Coordinator coordinator =
-                new RabitCollectiveProvider().coordinate(2, Duration.ofSeconds(60))) {
+                        new RabitCollectiveProvider().coordinate(2, Duration.ofSeconds(60));
+                Workers workers = new Workers(coordinator, 10)) {
+            long killed = System.nanoTime();
+            workers.process(1).destroyForcibly().waitFor(); // SIGKILL
+            long seconds = workers.awaitSurvivor(killed);
+            assertThat(workers.output(0))
+                    .anySatisfy(
+                            l ->
+                                    assertThat(l)
+                                            .startsWith("FAILED rank 0: all-reduce #")
+                                            .contains("of 100,000 floats")
+                                            .contains("a peer closed its connection"));
+            assertThat(seconds).as("a safety net, not a speed assertion").isLessThan(30);
+        }
+        assertThat(nativeLibraries(tmp.resolve("rank-0")))
+                .as("what the JVM that exited left in its tmpdir")
+                .isEmpty();
+        assertThat(nativeLibraries(tmp.resolve("rank-1")))
+                .as("what the killed JVM left in its tmpdir")
+                .singleElement()
+                .satisfies(lib -> assertThat(Files.size(lib)).isGreaterThan(10_000_000));
+    }
+
+    @Test
+    void aStoppedRankMakesTheOtherFailAfterTheTimeout() throws Exception {
+        try (Coordinator coordinator =
+                        new RabitCollectiveProvider().coordinate(2, Duration.ofSeconds(60));
+                Workers workers = new Workers(coordinator, 3)) {
+            long stopped = System.nanoTime();
+            Process kill =
+                    new ProcessBuilder("kill", "-STOP", Long.toString(workers.process(1).pid()))
+                            .inheritIO()
+                            .start();
+            assertThat(kill.waitFor()).isZero();
+            long seconds = workers.awaitSurvivor(stopped);
+            assertThat(workers.output(0))
+                    .anySatisfy(
+                            l ->
+                                    assertThat(l)
+                                            .startsWith("FAILED rank 0: all-reduce #")
+                                            .contains(
+                                                    "of 100,000 floats did not complete within 3 s")
+                                            .contains("its peer rank 1 is not responding"));
+            assertThat(seconds).as("a safety net, not a speed assertion").isLessThan(30);
+        }
+    }
+
+    /** Two worker JVMs with a tmpdir each under {@code tmp}; closing kills what still runs. */
+    private final class Workers implements AutoCloseable {
+
+        private final List<Process> processes = new ArrayList<>();
+        private final List<List<String>> output =
+                List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+
+        Workers(Coordinator coordinator, int timeoutSeconds) throws Exception {
+            CountDownLatch victimReady = new CountDownLatch(1);
             for (int rank = 0; rank < 2; rank++) {
                 Path tmpdir = Files.createDirectories(tmp.resolve("rank-" + rank));
                 List<String> command =
@@ -50,10 +102,10 @@ class RabitProcessesTest {
                                         WorkerProcess.class.getName(),
                                         Integer.toString(rank),
                                         "2",
-                                        "10"));
+                                        Integer.toString(timeoutSeconds)));
                 coordinator.coordinates().forEach((k, v) -> command.add(k + "=" + v));
                 Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-                workers.add(p);
+                processes.add(p);
                 List<String> lines = output.get(rank);
                 boolean victim = rank == 1;
                 Thread pump =
@@ -77,39 +129,35 @@ class RabitProcessesTest {
                 pump.setDaemon(true);
                 pump.start();
             }
-            try {
-                assertThat(victimReady.await(60, TimeUnit.SECONDS))
-                        .as("rank 1 ready: %s", output)
-                        .isTrue();
-                long killed = System.nanoTime();
-                workers.get(1).destroyForcibly().waitFor(); // SIGKILL
-                Process survivor = workers.get(0);
-                assertThat(survivor.waitFor(60, TimeUnit.SECONDS)).as("%s", output).isTrue();
-                long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killed);
-                System.out.println(
-                        "rank 0 exited " + seconds + " s after the kill: " + output.get(0));
-                assertThat(survivor.exitValue()).as("%s", output).isEqualTo(3);
-                assertThat(output.get(0))
-                        .anySatisfy(
-                                l ->
-                                        assertThat(l)
-                                                .startsWith("FAILED rank 0: all-reduce #")
-                                                .contains("of 100,000 floats")
-                                                .contains("peer"));
-                assertThat(seconds).as("a safety net, not a speed assertion").isLessThan(30);
-            } finally {
-                for (Process p : workers) {
-                    p.destroyForcibly();
-                }
+            assertThat(victimReady.await(60, TimeUnit.SECONDS))
+                    .as("rank 1 ready: %s", output)
+                    .isTrue();
+        }
+
+        Process process(int rank) {
+            return processes.get(rank);
+        }
+
+        List<String> output(int rank) {
+            return output.get(rank);
+        }
+
+        /** @return the seconds from {@code since} until rank 0 exited, which it must with 3 */
+        long awaitSurvivor(long since) throws InterruptedException {
+            Process survivor = processes.get(0);
+            assertThat(survivor.waitFor(60, TimeUnit.SECONDS)).as("%s", output).isTrue();
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+            System.out.println("rank 0 exited " + millis + " ms after: " + output.get(0));
+            assertThat(survivor.exitValue()).as("%s", output).isEqualTo(3);
+            return TimeUnit.MILLISECONDS.toSeconds(millis);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (Process p : processes) {
+                p.destroyForcibly().waitFor();
             }
         }
-        assertThat(nativeLibraries(tmp.resolve("rank-0")))
-                .as("what the JVM that exited left in its tmpdir")
-                .isEmpty();
-        assertThat(nativeLibraries(tmp.resolve("rank-1")))
-                .as("what the killed JVM left in its tmpdir")
-                .singleElement()
-                .satisfies(lib -> assertThat(Files.size(lib)).isGreaterThan(10_000_000));
     }
 
     private static List<Path> nativeLibraries(Path dir) throws IOException {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The data goes through a direct buffer of this collective (Rabit's entry point takes a {@link
  * ByteBuffer}, and a {@link FloatBuffer} does not reveal the one it views): two bulk copies of
- * {@code count} floats, small next to the all-reduce itself.
+ * {@code count} floats, measured at 1-1.7 ms per million floats against 7 ms for the all-reduce of
+ * 2 ranks itself (docs/scaling.md).
  */
 final class RabitCollective implements Collective {
 

@@ -26,8 +26,11 @@ assert model["kiln"]["model"]["type"] == "mlp" and model["kiln"]["model"]["activ
 shift = np.array(pre["scaling"]["shift"], dtype=np.float32)
 scale = np.array(pre["scaling"]["scale"], dtype=np.float32)
 layers = sorted({name.rsplit("_", 1)[0] for name in params})  # in order: 01hidden1, 03hidden2, 05output
-for line in open(sys.argv[2]):
-    x = (np.array(line.split(","), dtype=np.float32) - shift) / scale
+lines = open(sys.argv[2]).read().splitlines()
+for line in lines[1:] if pre["header"] else lines:
+    if not line.strip():
+        continue  # kiln predict skips blank lines too
+    x = (np.array(line.split(pre["delimiter"]), dtype=np.float32) - shift) / scale
     for i, layer in enumerate(layers):
         x = params[layer + "_weight"] @ x + params[layer + "_bias"]
         if i < len(layers) - 1:

@@ -77,6 +77,16 @@ final class ExportCommand implements Callable<Integer> {
         } catch (ExportException e) {
             throw new CliFailure(CliFailure.BAD_INPUT, "--run " + e.getMessage(), e);
         }
+        if (to.toAbsolutePath().normalize().startsWith(run.toAbsolutePath().normalize())) {
+            throw new CliFailure(
+                    CliFailure.BAD_INPUT,
+                    "--to "
+                            + to
+                            + " is inside the run directory "
+                            + run
+                            + ", which export only reads; choose a directory outside it",
+                    null);
+        }
         try {
             ModelExporter.checkTarget(to);
         } catch (ExportException e) {

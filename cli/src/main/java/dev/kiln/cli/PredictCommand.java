@@ -9,6 +9,7 @@ import dev.kiln.core.config.KilnConfigException;
 import dev.kiln.core.export.ExportException;
 import dev.kiln.core.export.KilnModel;
 import dev.kiln.core.plugin.PluginException;
+import dev.kiln.core.runtime.Engines;
 import dev.kiln.loss.OutputActivation;
 import dev.kiln.predict.InputException;
 import dev.kiln.predict.NamedInput;
@@ -93,6 +94,12 @@ final class PredictCommand implements Callable<Integer> {
             throw new CliFailure(
                     CliFailure.BAD_INPUT,
                     "--batch-size must be at least 1, got " + batchSize,
+                    null);
+        }
+        if (engine != null && Engines.canonicalName(engine).isEmpty()) {
+            throw new CliFailure(
+                    CliFailure.BAD_INPUT,
+                    "--engine " + engine + ": unknown engine; known: " + Engines.available(),
                     null);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -284,6 +284,24 @@ class ExportPredictIT {
     }
 
     @Test
+    void exportIntoTheRunDirectoryAndAnUnknownEngineAreRefused() {
+        Path run = digitsRuns.get("PyTorch");
+        Path inside = run.resolve("exported");
+        assertThat(runExport(run, inside).assertBadInput(inside))
+                .contains("is inside the run directory");
+        KilnCommand.Result engine =
+                KilnCommand.run(
+                        tmp,
+                        "predict",
+                        "--model",
+                        digitsExports.get("PyTorch").toString(),
+                        "--engine",
+                        "Foo",
+                        firstRow());
+        assertThat(engine.assertBadInput(null)).contains("--engine Foo: unknown engine");
+    }
+
+    @Test
     void exportOfADirectoryThatIsNoRunIsRefused() {
         Path to = tmp.resolve("no-run-export");
         String message = runExport(tmp, to).assertBadInput(to);

@@ -47,6 +47,13 @@ final class CsvInputReader implements InputReader {
     @Override
     public List<NamedInput> expand(String argument) {
         Path file = asFile(argument);
+        if (file == null && isFolder(argument)) {
+            throw new InputException(
+                    argument
+                            + ": is a folder; this model reads rows of "
+                            + scaling.featureCount()
+                            + " feature cells: a CSV file of them, or one row");
+        }
         if (file == null) {
             if (argument.indexOf(delimiter) < 0 && scaling.featureCount() > 1) {
                 throw new InputException(
@@ -62,8 +69,14 @@ final class CsvInputReader implements InputReader {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InputException(
+                    argument
+                            + ": not a text file; this model reads CSV rows of "
+                            + features(scaling.featureCount()),
+                    e);
         } catch (IOException | UncheckedIOException e) {
-            throw new InputException(argument + ": cannot be read as text: " + e.getMessage(), e);
+            throw new InputException(argument + ": cannot be read: " + e.getMessage(), e);
         }
         List<NamedInput> rows = new ArrayList<>();
         for (int i = header ? 1 : 0; i < lines.size(); i++) {
@@ -91,8 +104,14 @@ final class CsvInputReader implements InputReader {
                 end = text.length();
             }
             if (column == n) {
+                long cells = 1 + text.chars().filter(c -> c == delimiter).count();
                 throw new InputException(
-                        name + ": more than " + n + " cells; the model reads " + features(n));
+                        name
+                                + ": "
+                                + cells
+                                + " cells; the model reads "
+                                + features(n)
+                                + " (the feature columns only, without labels)");
             }
             values[column] = cell(name, text.substring(start, end), column);
             column++;
@@ -135,6 +154,14 @@ final class CsvInputReader implements InputReader {
 
     private static String features(int n) {
         return n + (n == 1 ? " feature" : " features");
+    }
+
+    private static boolean isFolder(String argument) {
+        try {
+            return Files.isDirectory(Path.of(argument));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     private static Path asFile(String argument) {

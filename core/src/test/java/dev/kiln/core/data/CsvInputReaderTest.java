@@ -74,7 +74,9 @@ class CsvInputReaderTest {
 
         assertThatThrownBy(() -> reader.read(new NamedInput("rows.csv:3", "1,2,3")))
                 .isInstanceOf(InputException.class)
-                .hasMessage("rows.csv:3: more than 2 cells; the model reads 2 features");
+                .hasMessage(
+                        "rows.csv:3: 3 cells; the model reads 2 features (the feature columns only,"
+                                + " without labels)");
         assertThatThrownBy(() -> reader.read(new NamedInput("rows.csv:4", "1")))
                 .isInstanceOf(InputException.class)
                 .hasMessage(
@@ -91,6 +93,16 @@ class CsvInputReaderTest {
                 .hasMessage(
                         "no-such-file.csv: no such file, and not a row of 2 numbers separated by"
                                 + " ','");
+        assertThatThrownBy(() -> reader.expand(tmp.toString()))
+                .isInstanceOf(InputException.class)
+                .hasMessageStartingWith(tmp + ": is a folder; this model reads rows of 2");
+        Path binary =
+                Files.write(
+                        tmp.resolve("image.png"),
+                        new byte[] {(byte) 0x89, 'P', 'N', 'G', (byte) 0xff, (byte) 0xfe});
+        assertThatThrownBy(() -> reader.expand(binary.toString()))
+                .isInstanceOf(InputException.class)
+                .hasMessage(binary + ": not a text file; this model reads CSV rows of 2 features");
         Path empty = write("empty.csv", "\n\n");
         assertThatThrownBy(() -> reader.expand(empty.toString()))
                 .isInstanceOf(InputException.class)

@@ -1,5 +1,6 @@
 package dev.kiln.spi;
 
+import dev.kiln.collective.CollectiveProvider;
 import dev.kiln.data.DatasetProvider;
 import dev.kiln.data.image.TransformProvider;
 import dev.kiln.evaluation.EvaluatorProvider;
@@ -57,6 +58,13 @@ public final class ExtensionPoints {
     public static final ExtensionPoint<InputReaderProvider> INPUT_READER =
             new ExtensionPoint<>("input-reader", InputReaderProvider.class);
 
+    /**
+     * Collectives (all-reduce across worker processes), selected by the multi-process launcher;
+     * see {@code dev.kiln.collective}.
+     */
+    public static final ExtensionPoint<CollectiveProvider> COLLECTIVE =
+            new ExtensionPoint<>("collective", CollectiveProvider.class);
+
     private static final List<ExtensionPoint<?>> ALL =
             List.of(
                     HOOK,
@@ -68,7 +76,8 @@ public final class ExtensionPoints {
                     OPTIMIZER,
                     LOSS,
                     SCHEDULE,
-                    EVALUATOR);
+                    EVALUATOR,
+                    COLLECTIVE);
 
     private ExtensionPoints() {}
 

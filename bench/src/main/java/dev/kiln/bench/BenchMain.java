@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             CheckpointBenchmark.class,
             WritersBenchmark.class,
             ImagesBenchmark.class,
-            ImageFolderWriter.class
+            ImageFolderWriter.class,
+            CollectiveBenchmark.class
         },
         description = "Kiln's benchmarks.")
 public final class BenchMain {

@@ -65,6 +65,44 @@ class PluginsCommandIT {
                 .satisfies(r -> assertThat(r[3]).contains("SGD"));
     }
 
+    @Test
+    void theRabitCollectiveIsListedFromAFolderOfItsJarAndItsRunTimeDependenciesOnly()
+            throws IOException {
+        KilnCommand.Result result = KilnCommand.run(tmp, "plugins");
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        List<String[]> rows = result.stdout().lines().skip(1).map(l -> l.split("\\s+", 4)).toList();
+        assertThat(rows)
+                .filteredOn(r -> r[0].equals("collective"))
+                .extracting(r -> r[1], r -> r[2].replaceAll("-[0-9][^/]*\\.jar$", ".jar"))
+                .containsExactly(tuple("rabit", "kiln-collective-rabit/kiln-collective-rabit.jar"));
+        Path folder =
+                KilnCommand.distribution().resolve("plugins").resolve("kiln-collective-rabit");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(
+                            files.map(
+                                    p ->
+                                            p.getFileName()
+                                                    .toString()
+                                                    .replaceAll(
+                                                            "-[0-9][^-]*(-SNAPSHOT)?\\.jar$", "")))
+                    .containsExactlyInAnyOrder(
+                            "kiln-collective-rabit",
+                            "xgboost4j_2.12",
+                            "jackson-databind",
+                            "jackson-core",
+                            "jackson-annotations",
+                            "commons-logging");
+        }
+        try (Stream<Path> files = Files.list(KilnCommand.distribution().resolve("lib"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .noneMatch(
+                            n ->
+                                    n.startsWith("xgboost4j")
+                                            || n.startsWith("jackson-")
+                                            || n.startsWith("kiln-collective"));
+        }
+    }
+
     /** @return the file name of kiln-core's jar in the distribution's lib/ */
     private static String coreJar() {
         try (Stream<Path> files = Files.list(KilnCommand.distribution().resolve("lib"))) {

@@ -44,6 +44,7 @@ public final class PluginClassLoader extends URLClassLoader {
      */
     public static final List<String> API_PACKAGES =
             List.of(
+                    "dev.kiln.collective",
                     "dev.kiln.data",
                     "dev.kiln.data.image",
                     "dev.kiln.evaluation",

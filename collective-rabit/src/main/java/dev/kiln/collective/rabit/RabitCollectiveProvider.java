@@ -1,0 +1,99 @@
+package dev.kiln.collective.rabit;
+
+import dev.kiln.collective.Collective;
+import dev.kiln.collective.CollectiveException;
+import dev.kiln.collective.CollectiveProvider;
+import dev.kiln.collective.Coordinator;
+import dev.kiln.spi.KilnExtension;
+import java.time.Duration;
+import java.util.Map;
+import ml.dmlc.xgboost4j.java.RabitTracker;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/**
+ * The {@code rabit} collective: XGBoost4J's Rabit communicator (a ring all-reduce over TCP) and its
+ * tracker.
+ *
+ * <ul>
+ *   <li>{@link #coordinate} starts the tracker on 127.0.0.1 and an ephemeral port; its
+ *       coordinates are {@code dmlc_tracker_uri}, {@code dmlc_tracker_port} and {@code
+ *       kiln_connect_timeout_s}. (A Spark driver that is not on the workers' host would need the
+ *       tracker on another interface; that is for the Spark module to add.)
+ *   <li>{@link #join} initialises the calling thread's communicator with task id {@code rank},
+ *       zero-padded so that the tracker, which orders task ids as strings, gives rank {@code
+ *       rank}; with {@code dmlc_timeout} set from the timeout (rounded up to whole seconds); and
+ *       checks the rank and world size the tracker gave.
+ *   <li>Each all-reduce is size-guarded and its native return code checked (see {@link
+ *       RabitCollective}); a call that outlives twice the timeout plus 10 s despite Rabit's own
+ *       timeout halts the process after a diagnostic (see {@link CollectiveWatchdog}).
+ * </ul>
+ *
+ * <p>Loading the native library copies it (17.7 MB) into {@code java.io.tmpdir} each time a JVM
+ * loads it; a JVM that exits deletes its copy, one that is killed (or halted by the watchdog)
+ * leaves it behind. A launcher should give its workers a per-run {@code -Djava.io.tmpdir} and
+ * delete it afterwards.
+ */
+@KilnExtension(
+        name = "rabit",
+        description = "all-reduce across worker processes with XGBoost4J's Rabit communicator")
+public final class RabitCollectiveProvider implements CollectiveProvider {
+
+    /** The interface the tracker binds. */
+    static final String HOST = "127.0.0.1";
+
+    @Override
+    public Coordinator coordinate(int worldSize, Duration connectTimeout) {
+        if (worldSize < 1) {
+            throw new IllegalArgumentException("world size must be at least 1: " + worldSize);
+        }
+        long seconds = wholeSeconds(connectTimeout, "connect timeout");
+        RabitTracker tracker;
+        try {
+            tracker =
+                    new RabitTracker(
+                            worldSize, HOST, 0, (int) Math.min(Integer.MAX_VALUE, seconds));
+        } catch (XGBoostError e) {
+            throw new CollectiveException(
+                    "coordinator: creating the Rabit tracker for "
+                            + worldSize
+                            + " ranks failed: "
+                            + RabitCollective.summary(e.getMessage()),
+                    e);
+        }
+        try {
+            if (!tracker.start()) {
+                throw new CollectiveException(
+                        "coordinator: the Rabit tracker for " + worldSize + " ranks did not start");
+            }
+            return new RabitCoordinator(tracker, tracker.getWorkerArgs(), seconds);
+        } catch (XGBoostError e) {
+            try {
+                tracker.stop();
+            } catch (XGBoostError ignored) {
+                // the start failure is what matters
+            }
+            throw new CollectiveException(
+                    "coordinator: starting the Rabit tracker for "
+                            + worldSize
+                            + " ranks failed: "
+                            + RabitCollective.summary(e.getMessage()),
+                    e);
+        }
+    }
+
+    @Override
+    public Collective join(
+            Map<String, String> coordinates, int rank, int worldSize, Duration timeout) {
+        return RabitCollective.join(
+                coordinates, rank, worldSize, timeout, CollectiveWatchdog::halt);
+    }
+
+    /** @return the duration in whole seconds, rounded up */
+    static long wholeSeconds(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("the " + what + " must be positive: " + d);
+        }
+        long s = d.getSeconds();
+        return d.getNano() > 0 ? s + 1 : s;
+    }
+}

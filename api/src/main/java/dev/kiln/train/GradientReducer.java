@@ -32,6 +32,19 @@ public interface GradientReducer {
     void reduce(ParameterList master, List<ParameterList> replicas);
 
     /**
+     * Reduces the gradients as {@link #reduce(ParameterList, List)} does, and with them a few
+     * numbers of the step (the loss sums, a proposal to stop), summed the same way over the
+     * processes; within one process they stay as they are.
+     *
+     * @param master the parameters the optimizer updates
+     * @param replicas the parameters of the other local workers
+     * @param scalars the step's numbers of this process, replaced by their sums over the processes
+     */
+    default void reduce(ParameterList master, List<ParameterList> replicas, float[] scalars) {
+        reduce(master, replicas);
+    }
+
+    /**
      * Sums in a fixed order, the same on every engine and every run: for each parameter that
      * requires a gradient and has one, {@code ((g0 + g1) + g2) + ...}, where {@code g0} is the
      * master's gradient and {@code gi} that of replica {@code i} (copied to the master's device

@@ -64,6 +64,8 @@ public class SimpleTrainer extends TrainerBase {
     private List<Replica> replicas = List.of();
     private ReplicaExecution execution = ReplicaExecution.inTurn();
     private GradientReducer reducer = GradientReducer.sumInOrder();
+    private volatile String proposedStop;
+    private volatile String agreedStop;
     private ExecutorService pool;
     private ThreadLocal<Boolean> preparedThreads;
     private boolean replicasInSync;
@@ -286,13 +288,20 @@ public class SimpleTrainer extends TrainerBase {
             long start = nanoTime();
             TrainingBatch batch = data.next(step);
             double dataTime = (nanoTime() - start) / 1e9;
+            int processes = worldSize();
+            if (processes > 1) {
+                // every process draws the same global batch and trains on its share of it
+                batch = split(batch, processes, false).get(rank());
+            }
             int n = workers();
             int k = accumulateSteps;
-            int parts = n * k;
+            int parts = processes * n * k;
             List<List<Part>> results;
+            float[] scalars;
             if (n == 1) {
                 results = List.of(backward(self, batch, k, parts, null, step));
-                reducer.reduce(parameters, List.of());
+                scalars = scalars(results);
+                reducer.reduce(parameters, List.of(), scalars);
             } else {
                 if (!replicasInSync) {
                     copyToReplicas(false);
@@ -300,24 +309,23 @@ public class SimpleTrainer extends TrainerBase {
                 }
                 try {
                     results = backwardOnReplicas(split(batch, n, false), k, parts, step);
-                    reducer.reduce(parameters, replicaParameters());
+                    scalars = scalars(results);
+                    reducer.reduce(parameters, replicaParameters(), scalars);
                 } finally {
                     for (Replica replica : replicas) {
                         StatefulOptimizer.zeroGradients(replica.parameters());
                     }
                 }
             }
+            // the sums over every micro-batch of every worker of every process, then the means
             Map<String, Float> terms = new LinkedHashMap<>();
-            float total = 0;
-            for (List<Part> worker : results) {
-                for (Part part : worker) {
-                    total += part.total();
-                    part.terms().forEach((name, value) -> terms.merge(name, value, Float::sum));
-                }
+            float total = scalars[0] / parts;
+            int index = 1;
+            for (String name : results.get(0).get(0).terms().keySet()) {
+                terms.put(name, scalars[index++] / parts);
             }
-            if (parts > 1) {
-                total /= parts;
-                terms.replaceAll((name, value) -> value / parts);
+            if (scalars[index] > 0 && !isStopRequested()) {
+                requestStop(agreedStop != null ? agreedStop : "a stop proposed by another rank");
             }
             afterBackward();
             clipper.clip(parameters);
@@ -334,6 +342,44 @@ public class SimpleTrainer extends TrainerBase {
             }
             storage.putScalar("lr", optimizer.getLearningRate(), false);
         }
+    }
+
+    /**
+     * The step's numbers of this process, as the reducer sums them over the processes: the sum of
+     * the micro-batches' totals, the sum of each term, and 1 if this process proposes to stop.
+     */
+    private float[] scalars(List<List<Part>> results) {
+        Map<String, Float> terms = new LinkedHashMap<>();
+        float total = 0;
+        for (List<Part> worker : results) {
+            for (Part part : worker) {
+                total += part.total();
+                part.terms().forEach((name, value) -> terms.merge(name, value, Float::sum));
+            }
+        }
+        float[] out = new float[terms.size() + 2];
+        out[0] = total;
+        int index = 1;
+        for (float value : terms.values()) {
+            out[index++] = value;
+        }
+        out[index] = proposedStop != null ? 1 : 0;
+        return out;
+    }
+
+    /**
+     * Proposes to stop after the step in progress or the next one, agreed with the other
+     * processes: the proposal travels with the step's gradients, and every process stops after
+     * the same step, the first whose reduction carries a proposal. Alone, it is {@link
+     * #requestStop} at the end of the step in progress. A signal handler of a process that trains
+     * with others calls this instead of {@link #requestStop}, so that no process stops alone and
+     * leaves the others waiting.
+     *
+     * @param reason why, for the log
+     */
+    public void proposeStop(String reason) {
+        agreedStop = reason;
+        proposedStop = reason;
     }
 
     /** One micro-batch's loss: the total and each term. */

@@ -35,6 +35,8 @@ public abstract class TrainerBase implements TrainerView {
     private long lastStepNanos;
     private volatile String stopReason;
     private Throwable failure;
+    private int rank;
+    private int worldSize = 1;
 
     /** A trainer timed by {@link System#nanoTime()}. */
     protected TrainerBase() {
@@ -300,6 +302,32 @@ public abstract class TrainerBase implements TrainerView {
     @Override
     public long nanoTime() {
         return clock.getAsLong();
+    }
+
+    /**
+     * Sets this process's place among the processes that train one model together.
+     *
+     * @param rank this process's rank, {@code 0 <= rank < worldSize}
+     * @param worldSize the number of processes, at least 1
+     * @throws IllegalArgumentException when the rank is outside the world
+     */
+    public void setRank(int rank, int worldSize) {
+        if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+            throw new IllegalArgumentException(
+                    "rank " + rank + " is not one of " + worldSize + " processes");
+        }
+        this.rank = rank;
+        this.worldSize = worldSize;
+    }
+
+    @Override
+    public int rank() {
+        return rank;
+    }
+
+    @Override
+    public int worldSize() {
+        return worldSize;
     }
 
     @Override

@@ -79,4 +79,17 @@ public interface TrainerView {
      * @return the registered hooks, unmodifiable
      */
     List<Hook> hooks();
+
+    /**
+     * This process's place among the processes that train one model together ({@code kiln train
+     * --nproc}): 0 when it trains alone. Only rank 0 writes the run directory; a hook that writes
+     * files (checkpoints, say) writes on rank 0 only, and every other hook runs the same on every
+     * rank.
+     *
+     * @return the rank, {@code 0 <= rank < worldSize()}
+     */
+    int rank();
+
+    /** @return the number of processes training one model together; 1 when it trains alone */
+    int worldSize();
 }

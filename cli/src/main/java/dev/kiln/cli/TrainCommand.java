@@ -1,23 +1,37 @@
 package dev.kiln.cli;
 
+import com.google.inject.Guice;
+import com.typesafe.config.Config;
+import dev.kiln.collective.Collective;
+import dev.kiln.collective.CollectiveProvider;
+import dev.kiln.collective.Coordinator;
+import dev.kiln.core.config.ConfigValidator;
 import dev.kiln.core.config.KilnConfig;
 import dev.kiln.core.model.ModelSummary;
+import dev.kiln.core.plugin.ExtensionFactory;
+import dev.kiln.core.plugin.ExtensionInfo;
 import dev.kiln.core.run.DefaultTrainer;
 import dev.kiln.core.run.KilnRun;
 import dev.kiln.evaluation.EvaluationHook;
 import dev.kiln.evaluation.ExpectedResultsException;
+import dev.kiln.spi.ExtensionPoints;
 import dev.kiln.train.Hook;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code kiln train}: validates everything, builds the trainer (reading the data), and only then
@@ -74,6 +88,26 @@ final class TrainCommand implements Callable<Integer> {
                             + " expected results are not checked")
     boolean smoke;
 
+    @Option(
+            names = "--nproc",
+            paramLabel = "N",
+            description =
+                    "train with N worker processes on this host, each on its share of every"
+                            + " batch, their gradients summed by the collective (see"
+                            + " docs/scaling.md); rank 0 writes the run directory")
+    Integer nproc;
+
+    @Option(names = "--rank", hidden = true, description = "this worker's rank (set by --nproc)")
+    Integer rank;
+
+    @Option(
+            names = "--world-size",
+            hidden = true,
+            description = "the number of workers (set by --nproc)")
+    Integer worldSize;
+
+    @Spec CommandSpec spec;
+
     /** The iterations {@code --smoke} trains, unless {@code max-iter} is smaller. */
     static final int SMOKE_ITERATIONS = 5;
 
@@ -96,7 +130,137 @@ final class TrainCommand implements Callable<Integer> {
         if (resume) {
             options.overrides.add("kiln.resume=true");
         }
+        if (nproc != null && rank == null) {
+            if (nproc < 1) {
+                throw new CliFailure(
+                        CliFailure.BAD_INPUT, "--nproc must be at least 1, got " + nproc, null);
+            }
+            if (evalOnly) {
+                throw new CliFailure(
+                        CliFailure.BAD_INPUT,
+                        "--nproc trains; it cannot be combined with --eval-only",
+                        null);
+            }
+            if (nproc > 1) {
+                return launch(nproc);
+            }
+        }
         return train();
+    }
+
+    /**
+     * {@code --nproc N}: checks the run as {@code train} does, starts the collective's coordinator
+     * and N workers, and waits for them; SIGTERM and SIGINT are passed on, so that the workers
+     * stop together after an agreed step and rank 0 saves a checkpoint.
+     */
+    private int launch(int n) {
+        try (KilnRun run = options.load()) {
+            KilnConfig config = run.config();
+            long pieces =
+                    (long) n
+                            * config.devices().map(List::size).orElse(1)
+                            * config.accumulateSteps();
+            if (config.batchSize() % pieces != 0) {
+                throw new CliFailure(
+                        CliFailure.BAD_INPUT,
+                        "--nproc "
+                                + n
+                                + ": kiln.solver.batch-size ("
+                                + config.batchSize()
+                                + ") must split into an equal share for each process (times its"
+                                + " devices and accumulate-steps); choose a multiple of "
+                                + pieces,
+                        null);
+            }
+            if (config.resume()) {
+                RunDirectory.requireResumable(config.outputDir());
+            } else {
+                RunDirectory.requireUnused(config.outputDir());
+            }
+            Duration timeout = timeout(config);
+            try (Coordinator coordinator = collective(run).coordinate(n, timeout)) {
+                Workers workers = Workers.start(n, workerArguments(), coordinator.coordinates());
+                try (StopSignals signals = StopSignals.install(reason -> workers.stop())) {
+                    return workers.await();
+                } finally {
+                    workers.cleanUp();
+                }
+            }
+        } catch (IOException e) {
+            throw new CliFailure(
+                    CliFailure.TRAINING_FAILED, "cannot start the worker processes: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure(CliFailure.TRAINING_FAILED, "interrupted", e);
+        }
+    }
+
+    /** The command line of {@code train} as given, without {@code --nproc}. */
+    private List<String> workerArguments() {
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        int start = original.indexOf("train") + 1;
+        List<String> args = new ArrayList<>();
+        for (int i = start; i < original.size(); i++) {
+            String arg = original.get(i);
+            if (arg.equals("--nproc")) {
+                i++;
+            } else if (!arg.startsWith("--nproc=")) {
+                args.add(arg);
+            }
+        }
+        return args;
+    }
+
+    /** @return {@code kiln.distributed.timeout} */
+    private static Duration timeout(KilnConfig config) {
+        return config.config().getDuration("kiln.distributed.timeout");
+    }
+
+    /**
+     * The collective {@code kiln.distributed.collective} names, or the one installed.
+     *
+     * @throws CliFailure (exit 2) when none is installed, or several and none is named
+     */
+    private static CollectiveProvider collective(KilnRun run) {
+        Config kiln = run.config().config();
+        List<ExtensionInfo> installed = run.registry().all(ExtensionPoints.COLLECTIVE);
+        ExtensionInfo chosen;
+        if (!kiln.getIsNull("kiln.distributed.collective")) {
+            chosen =
+                    run.registry()
+                            .require(
+                                    ExtensionPoints.COLLECTIVE,
+                                    kiln.getString("kiln.distributed.collective"));
+        } else if (installed.size() == 1) {
+            chosen = installed.get(0);
+        } else {
+            throw new CliFailure(
+                    CliFailure.BAD_INPUT,
+                    installed.isEmpty()
+                            ? "--nproc needs a collective extension, and none is installed (the"
+                                    + " distribution ships one in plugins/); "
+                                    + ConfigValidator.PLUGIN_HINT
+                            : "several collectives are installed ("
+                                    + installed.stream().map(ExtensionInfo::name).toList()
+                                    + "); choose one with kiln.distributed.collective",
+                    null);
+        }
+        return new ExtensionFactory(Guice.createInjector(), kiln)
+                .create(chosen, CollectiveProvider.class);
+    }
+
+    /** Joins the collective as the rank the launcher gave this worker. */
+    private Collective join(KilnRun run) {
+        Map<String, String> coordinates = new HashMap<>();
+        System.getenv()
+                .forEach(
+                        (key, value) -> {
+                            if (key.startsWith(Workers.COORDINATE_PREFIX)) {
+                                coordinates.put(
+                                        key.substring(Workers.COORDINATE_PREFIX.length()), value);
+                            }
+                        });
+        return collective(run).join(coordinates, rank, worldSize, timeout(run.config()));
     }
 
     /**
@@ -148,7 +312,13 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private int train() {
+        boolean distributed = worldSize != null && worldSize > 1;
+        boolean writes = !distributed || rank == 0;
+        if (!writes) {
+            options.overrides.add("kiln.writers=[]"); // rank 0 writes the metrics and the log
+        }
         int exitCode = 0;
+        Collective collective;
         try (KilnRun run = options.load();
                 DefaultTrainer trainer = new DefaultTrainer(run.config(), run.registry())) {
             if (evalOnly) {
@@ -156,31 +326,46 @@ final class TrainCommand implements Callable<Integer> {
             }
             boolean resuming = run.config().resume();
             Path outputDir = run.config().outputDir();
-            if (resuming) {
+            if (writes && resuming) {
                 RunDirectory.requireResumable(outputDir);
-            } else {
+            } else if (writes) {
                 RunDirectory.requireUnused(outputDir);
+            }
+            collective = distributed ? join(run) : null;
+            if (collective != null) {
+                trainer.setCollective(collective);
             }
             try {
                 trainer.setUp();
             } catch (RuntimeException e) {
                 throw CliFailure.badInput(e);
             }
-            RunDirectory directory =
-                    resuming
-                            ? RunDirectory.openForResume(outputDir)
-                            : RunDirectory.create(outputDir);
-            directory.writeConfig(trainer.config().render());
-            directory.writeModelSummary(trainer.modelSummary().text());
-            directory.startLog();
-            LOG.info("Run directory: {}", directory.path().toAbsolutePath());
+            RunDirectory directory = null;
+            if (writes) {
+                directory =
+                        resuming
+                                ? RunDirectory.openForResume(outputDir)
+                                : RunDirectory.create(outputDir);
+                directory.writeConfig(trainer.config().render());
+                directory.writeModelSummary(trainer.modelSummary().text());
+                directory.startLog();
+            }
+            Path runPath = directory != null ? directory.path() : outputDir;
+            LOG.info("Run directory: {}", runPath.toAbsolutePath());
             LOG.info(
                     "Model: {} parameters ({} trainable), listed in {}",
                     trainer.modelSummary().parameters(),
                     trainer.modelSummary().trainableParameters(),
                     ModelSummary.FILE_NAME);
             try (StopSignals signals =
-                    StopSignals.install(reason -> trainer.trainer().requestStop(reason))) {
+                    StopSignals.install(
+                            reason -> {
+                                if (distributed) {
+                                    trainer.trainer().proposeStop(reason);
+                                } else {
+                                    trainer.trainer().requestStop(reason);
+                                }
+                            })) {
                 try {
                     trainer.train();
                 } catch (ExpectedResultsException e) {
@@ -205,9 +390,14 @@ final class TrainCommand implements Callable<Integer> {
                 LOG.warn(
                         "Stopped by a signal at iteration {}: {}",
                         trainer.trainer().iter(),
-                        directory.path().toAbsolutePath());
+                        runPath.toAbsolutePath());
             } else {
-                LOG.info("Done: {}", directory.path().toAbsolutePath());
+                LOG.info("Done: {}", runPath.toAbsolutePath());
+            }
+            if (collective != null) {
+                // only after success: after a failure the others may be gone, and leaving the
+                // group could wait for them; the process ends anyway
+                collective.close();
             }
         }
         return exitCode;

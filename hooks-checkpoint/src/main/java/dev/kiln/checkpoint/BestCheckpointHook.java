@@ -95,7 +95,9 @@ public final class BestCheckpointHook extends HookBase implements StatefulHook {
                                     watch.metric(),
                                     r.value(),
                                     r.iteration());
-                            checkpointer.save(BEST, TrainerStates.toJson(trainer().state()));
+                            if (trainer().rank() == 0) {
+                                checkpointer.save(BEST, TrainerStates.toJson(trainer().state()));
+                            }
                         });
     }
 

@@ -146,7 +146,9 @@ public final class CheckpointHook extends HookBase implements Resumer {
 
     @Override
     public void beforeTrain() {
-        checkpointer.removeTemporaryFiles();
+        if (trainer().rank() == 0) {
+            checkpointer.removeTemporaryFiles();
+        }
         stepStarted = -1;
         stepFinished = -1;
         savedIteration = -1;
@@ -200,6 +202,9 @@ public final class CheckpointHook extends HookBase implements Resumer {
     }
 
     private void save(String name, boolean background) {
+        if (trainer().rank() != 0) {
+            return; // rank 0 writes the run's checkpoints; the others hold the same state
+        }
         Map<String, Object> state = TrainerStates.toJson(trainer().state());
         Snapshot snapshot = checkpointer.snapshot(state);
         savedIteration = stepFinished;
@@ -235,7 +240,9 @@ public final class CheckpointHook extends HookBase implements Resumer {
 
     @Override
     public long resume(TrainerBase trainer) {
-        checkpointer.removeTemporaryFiles();
+        if (trainer.rank() == 0) {
+            checkpointer.removeTemporaryFiles();
+        }
         Optional<LoadedCheckpoint> found = checkpointer.loadNewest();
         if (found.isEmpty()) {
             LOG.info(

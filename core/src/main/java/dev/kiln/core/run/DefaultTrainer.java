@@ -12,10 +12,12 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.util.Modules;
 import com.typesafe.config.Config;
+import dev.kiln.collective.Collective;
 import dev.kiln.core.config.ConfigValidator;
 import dev.kiln.core.config.KilnConfig;
 import dev.kiln.core.data.SampledBatchSource;
 import dev.kiln.core.data.TrainingSampler;
+import dev.kiln.core.distributed.AllReduceGradients;
 import dev.kiln.core.hooks.FrozenStatistics;
 import dev.kiln.core.hooks.IterationTimer;
 import dev.kiln.core.hooks.PeriodicWriter;
@@ -97,6 +99,7 @@ public class DefaultTrainer implements AutoCloseable {
     private LossFunction loss;
     private SimpleTrainer trainer;
     private Resumer resumer;
+    private Collective collective;
 
     /**
      * Creates a trainer; nothing is built until {@link #setUp()} or {@link #train()}.
@@ -157,6 +160,11 @@ public class DefaultTrainer implements AutoCloseable {
                     buildReplicas(trainData, frozen),
                     ReplicaThreads.forEngine(engine, devices.size()));
         }
+        if (collective != null) {
+            requireGlobalBatchSplits(collective.worldSize());
+            trainer.setRank(collective.rank(), collective.worldSize());
+            trainer.setGradientReducer(new AllReduceGradients(collective));
+        }
         trainer.registerHooks(buildHooks());
         List<Parameter> statistics = SolverGroups.frozenStatistics(model, frozen);
         if (!statistics.isEmpty()) {
@@ -200,6 +208,40 @@ public class DefaultTrainer implements AutoCloseable {
             out.add(new Replica(replica, replicaManager));
         }
         return out;
+    }
+
+    /**
+     * Makes this trainer one of several processes that train one model together ({@code kiln
+     * train --nproc}): each step trains on this process's share of the global batch, the
+     * gradients are summed over the processes through the collective, and only rank 0 writes.
+     * Call it before {@link #setUp()}.
+     *
+     * @param joined the collective this process joined
+     */
+    public void setCollective(Collective joined) {
+        if (trainer != null) {
+            throw new IllegalStateException("set the collective before setUp()");
+        }
+        this.collective = joined;
+    }
+
+    private void requireGlobalBatchSplits(int processes) {
+        int devices = trainer.workers();
+        long pieces = (long) processes * devices * config.accumulateSteps();
+        if (config.batchSize() % pieces != 0) {
+            throw new IllegalArgumentException(
+                    "kiln.solver.batch-size ("
+                            + config.batchSize()
+                            + ") must split into equal shares for "
+                            + processes
+                            + " processes"
+                            + (devices > 1 ? " x " + devices + " devices" : "")
+                            + (config.accumulateSteps() > 1
+                                    ? " x " + config.accumulateSteps() + " accumulate-steps"
+                                    : "")
+                            + "; choose a multiple of "
+                            + pieces);
+        }
     }
 
     /**

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             WritersBenchmark.class,
             ImagesBenchmark.class,
             ImageFolderWriter.class,
-            CollectiveBenchmark.class
+            CollectiveBenchmark.class,
+            ScalingBenchmark.class
         },
         description = "Kiln's benchmarks.")
 public final class BenchMain {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import dev.kiln.collective.Collective;
+import dev.kiln.events.EventStorage;
 import dev.kiln.train.GradientReducer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,7 +17,8 @@ import java.util.List;
  * Sums a step's gradients over the processes that train one model together: first over this
  * process's own workers in order ({@link GradientReducer#sumInOrder()}), then over the processes
  * with one all-reduce of a flat buffer holding every gradient, in parameter order, followed by the
- * step's numbers (the loss sums and the proposal to stop). Every process is left with identical
+ * step's numbers (the loss sums and the proposal to stop), whose time it puts as {@code
+ * allreduce_time} (seconds). Every process is left with identical
  * gradients, so every process takes the same optimizer step and the parameters stay identical
  * without being sent.
  */
@@ -64,7 +66,11 @@ public final class AllReduceGradients implements GradientReducer {
             }
         }
         buffer.put(scalars);
+        long start = System.nanoTime();
         collective.allReduceSum(buffer, count);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        EventStorage.currentIfActive()
+                .ifPresent(storage -> storage.putScalar("allreduce_time", seconds));
         buffer.rewind();
         for (int i = 0; i < master.size(); i++) {
             NDArray weight = gradientHolder(master.valueAt(i));

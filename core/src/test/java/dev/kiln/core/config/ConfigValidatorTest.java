@@ -94,7 +94,8 @@ class ConfigValidatorTest {
                 .containsExactly(
                         f
                                 + ":2: kiln.tensorboard: unknown key; known keys in kiln: console,"
-                                + " data, device, devices, engine, hooks, loss, model, output-dir, resume, seed, solver,"
+                                + " data, device, devices, distributed, engine, hooks, loss, model, output-dir, resume,"
+                                + " seed, solver,"
                                 + " weights, writer-period, writers; if tensorboard belongs to a"
                                 + " plugin, "
                                 + ConfigValidator.PLUGIN_HINT);

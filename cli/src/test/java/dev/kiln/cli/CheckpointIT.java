@@ -61,7 +61,7 @@ class CheckpointIT {
     }
 
     /** Starts {@code bin/kiln} with the arguments, its two streams merged into one. */
-    private static Process start(List<String> args) throws IOException {
+    static Process start(List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(KilnCommand.distribution().resolve("bin/kiln").toString());
         command.addAll(args);

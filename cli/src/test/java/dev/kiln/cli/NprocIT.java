@@ -82,7 +82,7 @@ class NprocIT {
         assertThat(full.exitCode()).as(full.output()).isZero();
 
         Path killed = tmp.resolve("killed");
-        Process launcher = start(command(killed, engine, "--nproc", "2"));
+        Process launcher = CheckpointIT.start(command(killed, engine, "--nproc", "2"));
         StringBuilder output = new StringBuilder();
         long killedAt = 0;
         String victim = null;
@@ -170,16 +170,6 @@ class NprocIT {
         }
         assertThat(out).isNotEmpty();
         return out;
-    }
-
-    private static Process start(List<String> args) throws java.io.IOException {
-        List<String> command = new ArrayList<>();
-        command.add(KilnCommand.distribution().resolve("bin/kiln").toString());
-        command.addAll(args);
-        return new ProcessBuilder(command)
-                .directory(Repository.root().toFile())
-                .redirectErrorStream(true)
-                .start();
     }
 
     private static void copyTree(Path from, Path to) throws java.io.IOException {

@@ -1,16 +1,23 @@
 package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
+import dev.kiln.tensors.SafeTensors;
+import dev.kiln.tensors.TensorData;
 import dev.kiln.testkit.KilnCommand;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * one process with {@code accumulate-steps = 2} and the same batch size; a worker killed with
  * SIGKILL stops the other at once, the launcher names it, and {@code --resume} ends bitwise equal
  * to an uninterrupted run; a two-process checkpoint resumes in one process with {@code
- * accumulate-steps = 2} to the same parameters.
+ * accumulate-steps = 2} to the same parameters; three processes agree with {@code
+ * accumulate-steps = 3} to float rounding.
  */
 class NprocIT {
 
@@ -149,6 +157,45 @@ class NprocIT {
                                 CheckpointIT.finalParameters(reference)))
                 .as("a two-process checkpoint finished by one process with accumulate-steps = 2")
                 .isTrue();
+    }
+
+    @Test
+    void threeProcessesAgreeWithAccumulatingOverThreeToFloatRounding() throws Exception {
+        Path three = tmp.resolve("three");
+        CheckpointIT.Result processes =
+                run(command(three, "PyTorch", "--nproc", "3", "kiln.solver.batch-size=48"));
+        assertThat(processes.exitCode()).as(processes.output()).isZero();
+        Path one = tmp.resolve("one-of-three");
+        CheckpointIT.Result accumulated =
+                run(
+                        command(
+                                one,
+                                "PyTorch",
+                                "kiln.solver.batch-size=48",
+                                "kiln.solver.accumulate-steps=3"));
+        assertThat(accumulated.exitCode()).as(accumulated.output()).isZero();
+
+        // three ranks' sums are grouped in the ring's order, not accumulation's: not bitwise
+        Map<String, TensorData> a =
+                SafeTensors.read(three.resolve("model_final").resolve("model.safetensors"));
+        Map<String, TensorData> b =
+                SafeTensors.read(one.resolve("model_final").resolve("model.safetensors"));
+        assertThat(a.keySet()).isEqualTo(b.keySet());
+        for (String name : a.keySet()) {
+            float[] x = floats(a.get(name));
+            float[] y = floats(b.get(name));
+            for (int i = 0; i < x.length; i++) {
+                assertThat(x[i]).as("%s[%d]", name, i).isCloseTo(y[i], offset(1e-5f));
+            }
+        }
+    }
+
+    private static float[] floats(TensorData tensor) {
+        FloatBuffer buffer =
+                ByteBuffer.wrap(tensor.data()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] out = new float[buffer.remaining()];
+        buffer.get(out);
+        return out;
     }
 
     @Test

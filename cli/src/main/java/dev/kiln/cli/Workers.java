@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,24 +113,19 @@ final class Workers {
      * @throws InterruptedException when interrupted while waiting
      */
     int await() throws InterruptedException {
-        while (true) {
-            boolean running = false;
-            for (int rank = 0; rank < processes.size(); rank++) {
-                Process process = processes.get(rank);
-                if (process.isAlive()) {
-                    running = true;
-                    continue;
-                }
-                int code = process.exitValue();
-                if (code != 0 && !stoppedBySignal(code)) {
-                    return failed(rank, code);
-                }
-            }
-            if (!running) {
-                return processes.get(0).exitValue();
-            }
-            Thread.sleep(100);
+        BlockingQueue<Integer> exited = new LinkedBlockingQueue<>();
+        for (int rank = 0; rank < processes.size(); rank++) {
+            int r = rank;
+            processes.get(rank).onExit().thenRun(() -> exited.add(r));
         }
+        for (int left = processes.size(); left > 0; left--) {
+            int rank = exited.take();
+            int code = processes.get(rank).exitValue();
+            if (code != 0 && !stoppedBySignal(code)) {
+                return failed(rank, code);
+            }
+        }
+        return processes.get(0).exitValue();
     }
 
     /** SIGTERM's and SIGINT's codes: a rank that stopped as asked, not one that failed. */

@@ -1,5 +1,8 @@
 package dev.kiln.collective.rabit;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -21,14 +24,10 @@ import org.slf4j.LoggerFactory;
 final class CollectiveWatchdog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CollectiveWatchdog.class);
-    private static final long POLL_MS = 200;
 
     private final Consumer<String> onHang;
-    private final Thread thread;
-    private volatile String current;
-    private volatile long startedNanos;
-    private volatile long limitNanos;
-    private volatile boolean closed;
+    private final ScheduledExecutorService timer;
+    private ScheduledFuture<?> pending;
 
     /**
      * @param name the watcher thread's name
@@ -37,9 +36,13 @@ final class CollectiveWatchdog implements AutoCloseable {
      */
     CollectiveWatchdog(String name, Consumer<String> onHang) {
         this.onHang = onHang;
-        this.thread = new Thread(this::watch, name);
-        thread.setDaemon(true);
-        thread.start();
+        this.timer =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread thread = new Thread(r, name);
+                            thread.setDaemon(true);
+                            return thread;
+                        });
     }
 
     /** The default action: the diagnostic on stderr and in the log, then {@code halt(1)}. */
@@ -58,35 +61,26 @@ final class CollectiveWatchdog implements AutoCloseable {
      * @param limitNanos how long the call may take
      */
     void begin(String description, long limitNanos) {
-        this.limitNanos = limitNanos;
-        startedNanos = System.nanoTime();
-        current = description;
+        end();
+        pending =
+                timer.schedule(
+                        () ->
+                                onHang.accept(
+                                        description
+                                                + " did not return within "
+                                                + seconds(limitNanos)
+                                                + ", although the collective's own timeout should"
+                                                + " have ended it: a peer rank probably died or"
+                                                + " stopped. Exiting."),
+                        limitNanos,
+                        TimeUnit.NANOSECONDS);
     }
 
-    /** Marks the end of the call {@link #begin} started. */
+    /** Marks the end of the call {@link #begin} started: its report is called off. */
     void end() {
-        current = null;
-    }
-
-    private void watch() {
-        while (!closed) {
-            try {
-                Thread.sleep(POLL_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            String call = current;
-            long limit = limitNanos;
-            long elapsed = System.nanoTime() - startedNanos;
-            if (call != null && elapsed > limit) {
-                current = null;
-                onHang.accept(
-                        call
-                                + " did not return within "
-                                + seconds(limit)
-                                + ", although the collective's own timeout should have ended it:"
-                                + " a peer rank probably died or stopped. Exiting.");
-            }
+        if (pending != null) {
+            pending.cancel(false);
+            pending = null;
         }
     }
 
@@ -102,7 +96,6 @@ final class CollectiveWatchdog implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        thread.interrupt();
+        timer.shutdownNow();
     }
 }

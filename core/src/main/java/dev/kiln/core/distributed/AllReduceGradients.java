@@ -11,6 +11,7 @@ import dev.kiln.train.GradientReducer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,10 +44,12 @@ public final class AllReduceGradients implements GradientReducer {
     @Override
     public void reduce(ParameterList master, List<ParameterList> replicas, float[] scalars) {
         local.reduce(master, replicas);
+        List<NDArray> weights = new ArrayList<>(master.size());
         int count = scalars.length;
         for (int i = 0; i < master.size(); i++) {
             NDArray weight = gradientHolder(master.valueAt(i));
             if (weight != null) {
+                weights.add(weight);
                 count += Math.toIntExact(weight.size());
             }
         }
@@ -57,12 +60,9 @@ public final class AllReduceGradients implements GradientReducer {
                             .asFloatBuffer();
         }
         buffer.clear();
-        for (int i = 0; i < master.size(); i++) {
-            NDArray weight = gradientHolder(master.valueAt(i));
-            if (weight != null) {
-                try (NDArray gradient = weight.getGradient()) {
-                    buffer.put(gradient.toFloatArray());
-                }
+        for (NDArray weight : weights) {
+            try (NDArray gradient = weight.getGradient()) {
+                buffer.put(gradient.toFloatArray());
             }
         }
         buffer.put(scalars);
@@ -72,15 +72,12 @@ public final class AllReduceGradients implements GradientReducer {
         EventStorage.currentIfActive()
                 .ifPresent(storage -> storage.putScalar("allreduce_time", seconds));
         buffer.rewind();
-        for (int i = 0; i < master.size(); i++) {
-            NDArray weight = gradientHolder(master.valueAt(i));
-            if (weight != null) {
-                float[] summed = new float[Math.toIntExact(weight.size())];
-                buffer.get(summed);
-                try (NDArray gradient = weight.getGradient();
-                        NDManager temp = weight.getManager().newSubManager()) {
-                    gradient.set(ALL, temp.create(summed, gradient.getShape()));
-                }
+        for (NDArray weight : weights) {
+            float[] summed = new float[Math.toIntExact(weight.size())];
+            buffer.get(summed);
+            try (NDArray gradient = weight.getGradient();
+                    NDManager temp = weight.getManager().newSubManager()) {
+                gradient.set(ALL, temp.create(summed, gradient.getShape()));
             }
         }
         buffer.get(scalars);

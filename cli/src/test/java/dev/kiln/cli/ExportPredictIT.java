@@ -198,15 +198,7 @@ class ExportPredictIT {
     @Test
     void textOutputPrintsTheTopClassesBestFirst() {
         String row = firstRow();
-        KilnCommand.Result result =
-                KilnCommand.run(
-                        tmp,
-                        "predict",
-                        "--model",
-                        digitsExports.get("PyTorch").toString(),
-                        "--top-k",
-                        "3",
-                        row);
+        KilnCommand.Result result = predict(digitsExports.get("PyTorch"), "--top-k", "3", row);
         assertThat(result.exitCode()).as(result.describe()).isZero();
         List<String> lines = result.stdout().lines().toList();
         assertThat(lines).as(result.describe()).hasSize(1);
@@ -227,8 +219,7 @@ class ExportPredictIT {
                 "kiln.loss.type=l2",
                 "kiln.eval.evaluators=[regression]");
         Path export = export(run);
-        KilnCommand.Result result =
-                KilnCommand.run(tmp, "predict", "--model", export.toString(), "--json", firstRow());
+        KilnCommand.Result result = predict(export, "--json", firstRow());
         assertThat(result.exitCode()).as(result.describe()).isZero();
         JsonObject line = JsonParser.parseString(result.stdout().strip()).getAsJsonObject();
         assertThat(line.get("input").getAsString()).isEqualTo(firstRow());
@@ -290,14 +281,7 @@ class ExportPredictIT {
         assertThat(runExport(run, inside).assertBadInput(inside))
                 .contains("is inside the run directory");
         KilnCommand.Result engine =
-                KilnCommand.run(
-                        tmp,
-                        "predict",
-                        "--model",
-                        digitsExports.get("PyTorch").toString(),
-                        "--engine",
-                        "Foo",
-                        firstRow());
+                predict(digitsExports.get("PyTorch"), "--engine", "Foo", firstRow());
         assertThat(engine.assertBadInput(null)).contains("--engine Foo: unknown engine");
     }
 
@@ -310,14 +294,7 @@ class ExportPredictIT {
 
     @Test
     void predictWithARowOfTheWrongWidthIsRefused() {
-        KilnCommand.Result result =
-                KilnCommand.run(
-                        tmp,
-                        "predict",
-                        "--model",
-                        digitsExports.get("PyTorch").toString(),
-                        firstRow(),
-                        "1,2,3");
+        KilnCommand.Result result = predict(digitsExports.get("PyTorch"), firstRow(), "1,2,3");
         assertThat(result.assertBadInput(null))
                 .contains("1,2,3: 3 cells; the model reads 64 features");
         assertThat(result.stdout()).as("nothing predicted before the bad input").isBlank();
@@ -329,13 +306,7 @@ class ExportPredictIT {
                 Files.writeString(
                         tmp.resolve("bad-rows.csv"),
                         firstRow() + "\n" + firstRow().replaceFirst("^0", "x") + "\n");
-        KilnCommand.Result result =
-                KilnCommand.run(
-                        tmp,
-                        "predict",
-                        "--model",
-                        digitsExports.get("PyTorch").toString(),
-                        rows.toString());
+        KilnCommand.Result result = predict(digitsExports.get("PyTorch"), rows.toString());
         assertThat(result.assertBadInput(null))
                 .contains(rows + ":2: column 1: \"x\" is not a number");
     }
@@ -343,13 +314,7 @@ class ExportPredictIT {
     @Test
     void predictWithAnUnreadableImageIsRefused() throws IOException {
         Path fake = Files.writeString(tmp.resolve("not-an-image.png"), "these are my notes\n");
-        KilnCommand.Result result =
-                KilnCommand.run(
-                        tmp,
-                        "predict",
-                        "--model",
-                        imageExports.get("PyTorch").toString(),
-                        fake.toString());
+        KilnCommand.Result result = predict(imageExports.get("PyTorch"), fake.toString());
         assertThat(result.assertBadInput(null))
                 .contains(fake.toString())
                 .contains("cannot be decoded as an image");
@@ -357,13 +322,7 @@ class ExportPredictIT {
 
     @Test
     void predictWithADirectoryThatIsNoExportIsRefused() {
-        KilnCommand.Result result =
-                KilnCommand.run(
-                        tmp,
-                        "predict",
-                        "--model",
-                        digitsRuns.get("PyTorch").toString(),
-                        firstRow());
+        KilnCommand.Result result = predict(digitsRuns.get("PyTorch"), firstRow());
         assertThat(result.assertBadInput(null)).contains("model.json").contains("kiln export");
     }
 
@@ -373,6 +332,13 @@ class ExportPredictIT {
         KilnCommand.Result result = runExport(run, to);
         assertThat(result.exitCode()).as(result.describe()).isZero();
         return to;
+    }
+
+    /** {@code kiln predict --model <model> <args...>}, started in this test's directory. */
+    private KilnCommand.Result predict(Path model, String... args) {
+        List<String> command = new ArrayList<>(List.of("predict", "--model", model.toString()));
+        command.addAll(List.of(args));
+        return KilnCommand.run(tmp, command);
     }
 
     private static KilnCommand.Result runExport(Path run, Path to) {
@@ -387,17 +353,7 @@ class ExportPredictIT {
 
     private List<JsonObject> predictJson(Path export, String engine, String input) {
         KilnCommand.Result result =
-                KilnCommand.run(
-                        tmp,
-                        "predict",
-                        "--model",
-                        export.toString(),
-                        "--engine",
-                        engine,
-                        "--json",
-                        "--top-k",
-                        "1",
-                        input);
+                predict(export, "--engine", engine, "--json", "--top-k", "1", input);
         assertThat(result.exitCode()).as(result.describe()).isZero();
         List<JsonObject> lines = new ArrayList<>();
         for (String line : result.stdout().lines().toList()) {

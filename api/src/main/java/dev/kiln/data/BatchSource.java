@@ -22,6 +22,21 @@ public interface BatchSource extends AutoCloseable {
     TrainingBatch next(NDManager manager);
 
     /**
+     * Returns into how many shares this source cuts each batch it draws. 1 (the default): {@link
+     * #next} returns whole batches, and a trainer of several processes cuts out its own share.
+     * {@code N}: the source was built for one of {@code N} processes and {@link #next} returns
+     * only that process's share, the rows a cut of the drawn batch into {@code N} equal,
+     * contiguous parts would give it; so it gathers (decodes, augments) a {@code 1/N} of the
+     * rows. {@link #state()} is still the position in the drawn batches, the same on every
+     * process.
+     *
+     * @return 1, or the number of processes the drawn batches are shared by
+     */
+    default int shares() {
+        return 1;
+    }
+
+    /**
      * Returns the position of the next batch {@link #next} will return, as JSON-friendly values
      * (numbers and strings).
      *

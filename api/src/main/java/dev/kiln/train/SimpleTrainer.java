@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * {@link GradientReducer} and updates the model once, then copies its weights to the replicas:
  * the same update as accumulating over that many micro-batches.
  *
+ * <p>As one of several processes ({@link #setRank}), each step trains on this process's share of
+ * the global batch: the trainer cuts it from the whole batch, or the source gathers only that
+ * share when it was built for this rank ({@link BatchSource#shares()}); the processes' gradients
+ * are then summed by the {@link GradientReducer}.
+ *
  * <p>Every array of a step lives in a sub-manager closed at the end of the step, so memory stays
  * flat. The learning rate is whatever the optimizer holds; a scheduling hook sets it before each
  * step from the iteration.
@@ -271,6 +276,14 @@ public class SimpleTrainer extends TrainerBase {
                     devices,
                     execution);
         }
+        if (data.shares() != 1 && data.shares() != worldSize()) {
+            throw new IllegalStateException(
+                    "the batch source gives one of "
+                            + data.shares()
+                            + " shares of each batch, but the trainer is one of "
+                            + worldSize()
+                            + " processes");
+        }
         replicasInSync = false;
         try {
             super.train(startIter, maxIter);
@@ -289,7 +302,7 @@ public class SimpleTrainer extends TrainerBase {
             TrainingBatch batch = data.next(step);
             double dataTime = (nanoTime() - start) / 1e9;
             int processes = worldSize();
-            if (processes > 1) {
+            if (processes > 1 && data.shares() == 1) {
                 // every process draws the same global batch and trains on its share of it
                 batch = split(batch, processes, false).get(rank());
             }

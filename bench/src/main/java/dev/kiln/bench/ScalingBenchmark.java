@@ -1,5 +1,7 @@
 package dev.kiln.bench;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +23,11 @@ import picocli.CommandLine.Option;
  * examples_per_s=<x> efficiency=<e> allreduce_ms_per_step=<y> bucket_mb=<z>}: the medians over
  * the rounds, the efficiency being each round's two-worker throughput over twice that round's
  * one-worker throughput.
+ *
+ * <p>A run's throughput is its steady state: the global batch over the median step time ({@code
+ * time} in {@code metrics.json}, rank 0's) of the iterations after the first third, so that the
+ * JVMs' start and their compilation of the hot code, which two JVMs pay at once on two cores,
+ * are not charged to the training.
  */
 @Command(
         name = "scaling",
@@ -28,9 +35,7 @@ import picocli.CommandLine.Option;
         description = "Throughput of kiln train with 1 and 2 worker processes.")
 final class ScalingBenchmark implements Callable<Integer> {
 
-    private static final Pattern SPEED = Pattern.compile("\\(([0-9.]+) s / it\\)");
     private static final Pattern PARAMETERS = Pattern.compile("parameters: (\\d+)");
-    private static final Pattern ALLREDUCE = Pattern.compile("\"allreduce_time\":([0-9.Ee-]+)");
 
     @Option(
             names = "--kiln",
@@ -47,8 +52,8 @@ final class ScalingBenchmark implements Callable<Integer> {
 
     private static final List<Model> MODELS =
             List.of(
-                    new Model("cnn", "examples/images/images.conf", 150, 32),
-                    new Model("mlp", "examples/digits/digits-mlp.conf", 600, 64));
+                    new Model("cnn", "examples/images/images.conf", 300, 128),
+                    new Model("mlp", "examples/digits/digits-mlp.conf", 900, 64));
 
     @Override
     public Integer call() throws Exception {
@@ -112,6 +117,7 @@ final class ScalingBenchmark implements Callable<Integer> {
             command.add(Integer.toString(workers));
         }
         command.add("kiln.solver.max-iter=" + model.iterations());
+        command.add("kiln.solver.batch-size=" + model.batchSize());
         command.add("kiln.hooks=[]");
         command.add("kiln.writers=[json]");
         command.add("kiln.writer-period=10");
@@ -129,23 +135,29 @@ final class ScalingBenchmark implements Callable<Integer> {
         if (process.waitFor() != 0) {
             throw new IllegalStateException("training failed:\n" + output);
         }
-        Matcher speed = SPEED.matcher(output);
-        double secondsPerIteration = Double.NaN;
-        while (speed.find()) {
-            secondsPerIteration = Double.parseDouble(speed.group(1));
-        }
         Matcher parameters = PARAMETERS.matcher(output);
         double bucketMb = parameters.find() ? Long.parseLong(parameters.group(1)) * 4 / 1e6 : 0;
+        List<Double> times = new ArrayList<>();
         List<Double> reduces = new ArrayList<>();
-        Matcher m = ALLREDUCE.matcher(Files.readString(out.resolve("metrics.json")));
-        while (m.find()) {
-            reduces.add(Double.parseDouble(m.group(1)) * 1000);
+        for (String line : Files.readAllLines(out.resolve("metrics.json"))) {
+            JsonObject row = JsonParser.parseString(line).getAsJsonObject();
+            if (row.get("iteration").getAsLong() < model.iterations() / 3) {
+                continue; // the start: the JVM compiling the hot code
+            }
+            times.add(row.get("time").getAsDouble());
+            if (row.has("allreduce_time")) {
+                reduces.add(row.get("allreduce_time").getAsDouble() * 1000);
+            }
         }
-        double allreduce =
-                reduces.isEmpty()
-                        ? 0
-                        : median(reduces.stream().mapToDouble(Double::doubleValue).toArray());
-        return new Run(model.batchSize() / secondsPerIteration, allreduce, bucketMb);
+        if (times.isEmpty()) {
+            throw new IllegalStateException("no step times in " + out.resolve("metrics.json"));
+        }
+        double allreduce = reduces.isEmpty() ? 0 : median(reduces);
+        return new Run(model.batchSize() / median(times), allreduce, bucketMb);
+    }
+
+    private static double median(List<Double> values) {
+        return median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private static double median(double[] values) {

@@ -63,6 +63,10 @@ import org.slf4j.LoggerFactory;
  * for each row, the seed {@link Seeds#forExample}{@code (augmentSeed, epoch, row)}, so the
  * augmented values depend on neither the thread nor the timing, and a resumed run sees those of
  * the uninterrupted one.
+ *
+ * <p>Built for one of several processes, the source draws every batch whole from the sampler, as
+ * each process does, and gathers only its own share of the rows (see {@link
+ * BatchSource#shares()}): so the processes together decode and augment each row once.
  */
 public final class SampledBatchSource implements BatchSource {
 
@@ -84,6 +88,9 @@ public final class SampledBatchSource implements BatchSource {
     private final HostTable table;
     private final TrainingSampler sampler;
     private final int batchSize;
+    private final int drawn;
+    private final int firstRow;
+    private final int shares;
     private final int featureCount;
     private final int labelCount;
     private final Shape featureShape;
@@ -186,6 +193,48 @@ public final class SampledBatchSource implements BatchSource {
             int prefetch,
             int workers,
             long augmentSeed) {
+        this(table, sampler, batchSize, prefetch, workers, augmentSeed, 0, 1);
+    }
+
+    /**
+     * Creates a source for one of several processes and starts its threads: it draws batches of
+     * {@code drawnBatchSize} rows, the same on every process, and gathers only share {@code
+     * share} of each, its {@code drawnBatchSize / shares} contiguous rows (see {@link
+     * BatchSource#shares()}).
+     *
+     * @param table the rows
+     * @param sampler the index stream, over exactly the table's rows; this source owns it from
+     *     now on
+     * @param drawnBatchSize rows per drawn batch, a multiple of {@code shares}
+     * @param prefetch how many batches to prepare ahead, at least 1
+     * @param workers how many threads gather one batch, at least 1
+     * @param augmentSeed the seed from which each row's seed in each epoch is derived, for a
+     *     randomized table
+     * @param share which share this source gathers, {@code 0 <= share < shares}
+     * @param shares into how many shares each drawn batch is cut, at least 1
+     */
+    public SampledBatchSource(
+            HostTable table,
+            TrainingSampler sampler,
+            int drawnBatchSize,
+            int prefetch,
+            int workers,
+            long augmentSeed,
+            int share,
+            int shares) {
+        if (shares < 1 || share < 0 || share >= shares || drawnBatchSize % shares != 0) {
+            throw new IllegalArgumentException(
+                    "cannot cut batches of "
+                            + drawnBatchSize
+                            + " rows into "
+                            + shares
+                            + " equal shares and take share "
+                            + share);
+        }
+        int batchSize = drawnBatchSize / shares;
+        this.drawn = drawnBatchSize;
+        this.firstRow = share * batchSize;
+        this.shares = shares;
         if (sampler.size() != table.rowCount()) {
             throw new IllegalArgumentException(
                     "sampler covers "
@@ -264,6 +313,44 @@ public final class SampledBatchSource implements BatchSource {
     }
 
     /**
+     * Creates a batch source for one of several processes: over a {@link HostTable}, a {@link
+     * SampledBatchSource} that gathers only share {@code share} of {@code shares} of each drawn
+     * batch; over any other dataset, a {@link DatasetBatchSource} of whole batches (its {@link
+     * BatchSource#shares()} is 1, and the trainer cuts out its share).
+     *
+     * @param dataset the dataset
+     * @param sampler the index stream over the dataset's records
+     * @param batchSize records per drawn batch, a multiple of {@code shares}
+     * @param workers threads that gather a batch of a {@link HostTable}, at least 1
+     * @param augmentSeed the seed of a randomized table's per-row seeds
+     * @param share this process's share, {@code 0 <= share < shares}
+     * @param shares the number of processes
+     * @return the batch source
+     */
+    public static BatchSource forDataset(
+            RandomAccessDataset dataset,
+            TrainingSampler sampler,
+            int batchSize,
+            int workers,
+            long augmentSeed,
+            int share,
+            int shares) {
+        if (shares == 1 || !(dataset instanceof HostTable table)) {
+            return forDataset(dataset, sampler, batchSize, workers, augmentSeed);
+        }
+        int rows = batchSize / Math.max(1, shares);
+        return new SampledBatchSource(
+                table,
+                sampler,
+                batchSize,
+                defaultPrefetch(rows, table.featureCount()),
+                workers,
+                augmentSeed,
+                share,
+                shares);
+    }
+
+    /**
      * Returns how many threads gather one batch: 1 for batches too small to share out.
      *
      * @return the number of gathering threads
@@ -273,12 +360,18 @@ public final class SampledBatchSource implements BatchSource {
     }
 
     /**
-     * Returns the number of rows in each batch.
+     * Returns the number of rows in each batch {@link #next} returns: those of a drawn batch
+     * divided by {@link #shares()}.
      *
      * @return the batch size
      */
     public int batchSize() {
         return batchSize;
+    }
+
+    @Override
+    public int shares() {
+        return shares;
     }
 
     /**
@@ -489,12 +582,16 @@ public final class SampledBatchSource implements BatchSource {
                 return; // Asked to stop.
             }
             try {
-                for (int i = 0; i < batchSize; i++) {
-                    rows[i] = sampler.nextIndex();
-                    seeds[i] =
-                            randomized
-                                    ? Seeds.forExample(augmentSeed, sampler.epoch(), rows[i])
-                                    : 0;
+                for (int i = 0; i < drawn; i++) {
+                    int row = sampler.nextIndex();
+                    int j = i - firstRow;
+                    if (j >= 0 && j < batchSize) {
+                        rows[j] = row;
+                        seeds[j] =
+                                randomized
+                                        ? Seeds.forExample(augmentSeed, sampler.epoch(), row)
+                                        : 0;
+                    }
                 }
                 slot.after = sampler.position();
                 gather(slot, rows, seeds);

@@ -150,6 +150,9 @@ public class DefaultTrainer implements AutoCloseable {
         LOG.info("Model summary of {}:\n{}", config.modelType(), modelSummary.text());
         optimizer = buildOptimizer(model);
         optimizer.setParameterGroups(groups);
+        if (collective != null) {
+            requireGlobalBatchSplits(collective.worldSize());
+        }
         batches = buildBatchSource(trainData.examples());
         loss = buildLoss();
         trainer = new SimpleTrainer(model, manager, loss, optimizer, batches);
@@ -161,7 +164,6 @@ public class DefaultTrainer implements AutoCloseable {
                     ReplicaThreads.forEngine(engine, devices.size()));
         }
         if (collective != null) {
-            requireGlobalBatchSplits(collective.worldSize());
             trainer.setRank(collective.rank(), collective.worldSize());
             trainer.setGradientReducer(new AllReduceGradients(collective));
         }
@@ -226,7 +228,7 @@ public class DefaultTrainer implements AutoCloseable {
     }
 
     private void requireGlobalBatchSplits(int processes) {
-        int devices = trainer.workers();
+        int devices = this.devices.size();
         long pieces = (long) processes * devices * config.accumulateSteps();
         if (config.batchSize() % pieces != 0) {
             throw new IllegalArgumentException(
@@ -455,7 +457,8 @@ public class DefaultTrainer implements AutoCloseable {
     }
 
     /**
-     * Builds the endless, seeded, prefetched stream of training batches.
+     * Builds the endless, seeded, prefetched stream of training batches; as one of several
+     * processes, of this process's shares of them.
      *
      * @param examples the training examples
      * @return the batch source
@@ -464,12 +467,15 @@ public class DefaultTrainer implements AutoCloseable {
         TrainingSampler sampler =
                 new TrainingSampler(
                         Math.toIntExact(examples.size()), true, seeds.derive("sampler"));
+        // as one of several processes, gather only this process's share of each batch
         return SampledBatchSource.forDataset(
                 examples,
                 sampler,
                 config.batchSize(),
                 config.dataWorkers(),
-                seeds.derive("augment"));
+                seeds.derive("augment"),
+                collective != null ? collective.rank() : 0,
+                collective != null ? collective.worldSize() : 1);
     }
 
     /**

@@ -8,8 +8,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +29,7 @@ class PluginsCommandIT {
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(result.stderr()).as(result.describe()).isEmpty();
-        List<String> lines = result.stdout().lines().filter(l -> !l.isBlank()).toList();
+        List<String> lines = result.stdout().lines().takeWhile(l -> !l.isBlank()).toList();
         assertThat(lines.get(0).split("\\s+"))
                 .containsExactly("KIND", "NAME", "JAR", "DESCRIPTION");
         List<String[]> rows = lines.stream().skip(1).map(l -> l.split("\\s+", 4)).toList();
@@ -70,7 +74,13 @@ class PluginsCommandIT {
             throws IOException {
         KilnCommand.Result result = KilnCommand.run(tmp, "plugins");
         assertThat(result.exitCode()).as(result.describe()).isZero();
-        List<String[]> rows = result.stdout().lines().skip(1).map(l -> l.split("\\s+", 4)).toList();
+        List<String[]> rows =
+                result.stdout()
+                        .lines()
+                        .takeWhile(l -> !l.isBlank())
+                        .skip(1)
+                        .map(l -> l.split("\\s+", 4))
+                        .toList();
         assertThat(rows)
                 .filteredOn(r -> r[0].equals("collective"))
                 .extracting(r -> r[1], r -> r[2].replaceAll("-[0-9][^/]*\\.jar$", ".jar"))
@@ -100,6 +110,34 @@ class PluginsCommandIT {
                                     n.startsWith("xgboost4j")
                                             || n.startsWith("jackson-")
                                             || n.startsWith("kiln-collective"));
+        }
+    }
+
+    @Test
+    void everyPluginJarIsListedWithItsPathAndSha256() throws Exception {
+        KilnCommand.Result result = KilnCommand.run(tmp, "plugins");
+        assertThat(result.exitCode()).as(result.describe()).isZero();
+        List<String> section =
+                result.stdout().lines().dropWhile(l -> !l.isBlank()).skip(1).toList();
+        assertThat(section.get(0).split("\\s+")).containsExactly("SHA-256", "PLUGIN", "JAR");
+        Map<Path, String> listed = new HashMap<>();
+        for (String line : section.subList(1, section.size())) {
+            String[] parts = line.split("\\s+", 2);
+            listed.put(Path.of(parts[1]), parts[0]);
+        }
+        Path plugins = KilnCommand.distribution().resolve("plugins").toAbsolutePath().normalize();
+        List<Path> jars;
+        try (Stream<Path> files = Files.walk(plugins)) {
+            jars = files.filter(p -> p.toString().endsWith(".jar")).toList();
+        }
+        assertThat(listed.keySet()).containsExactlyInAnyOrderElementsOf(jars);
+        for (Path jar : jars) {
+            String expected =
+                    HexFormat.of()
+                            .formatHex(
+                                    MessageDigest.getInstance("SHA-256")
+                                            .digest(Files.readAllBytes(jar)));
+            assertThat(listed.get(jar)).as(jar.toString()).isEqualTo(expected);
         }
     }
 

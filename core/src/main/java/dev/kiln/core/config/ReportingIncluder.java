@@ -5,12 +5,14 @@ import com.typesafe.config.ConfigIncludeContext;
 import com.typesafe.config.ConfigIncluder;
 import com.typesafe.config.ConfigIncluderClasspath;
 import com.typesafe.config.ConfigIncluderFile;
+import com.typesafe.config.ConfigIncluderURL;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import java.io.File;
 import java.io.IOException;
 import java.net.MalformedURLException;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,11 +39,13 @@ import java.util.regex.Pattern;
  * no such file exists it may still name a class path resource, as in Typesafe Config. A name without
  * the extension {@code .conf}, {@code .json} or {@code .properties} reads every one of those that
  * exists. {@code include file("...")} is relative to the working directory, {@code include
- * classpath("...")} reads resources; {@code include url(...)} is left to Typesafe Config. Each file
+ * classpath("...")} reads resources. A URL ({@code include url("...")}, or a quoted name that is
+ * one) is read only when it is a {@code file:} URL: a config names files, and reading it never
+ * reaches the network (see docs/security.md); any other URL is a problem that says so. Each file
  * included is read with an includer of its own, so that a missing include in it names it.
  */
 final class ReportingIncluder
-        implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderClasspath {
+        implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderClasspath, ConfigIncluderURL {
 
     private static final String[] EXTENSIONS = {".conf", ".json", ".properties"};
     private static final ConfigSyntax[] SYNTAXES = {
@@ -85,8 +89,9 @@ final class ReportingIncluder
 
     @Override
     public ConfigObject include(ConfigIncludeContext context, String what) {
-        if (isUrl(what)) {
-            return fallback.include(context, what);
+        URL url = asUrl(what);
+        if (url != null) {
+            return include(context, url, "include \"" + what + "\"");
         }
         Path base = file.toAbsolutePath().getParent();
         Path named = Path.of(what);
@@ -228,12 +233,38 @@ final class ReportingIncluder
         return folder.endsWith("/") ? folder : folder + "/";
     }
 
-    private static boolean isUrl(String what) {
+    @Override
+    public ConfigObject includeURL(ConfigIncludeContext context, URL what) {
+        return include(context, what, "include url(\"" + what + "\")");
+    }
+
+    /** A {@code file:} URL is the file it names; any other URL is refused. */
+    private ConfigObject include(ConfigIncludeContext context, URL url, String include) {
+        if (!"file".equalsIgnoreCase(url.getProtocol())) {
+            return missing(
+                    include,
+                    "Kiln reads configs from files only, never from the network; download it and"
+                            + " include the file");
+        }
+        File named;
         try {
-            new URL(what);
-            return true;
+            named = new File(url.toURI());
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return missing(include, "not a file name: " + e.getMessage());
+        }
+        Map<Path, ConfigSyntax> found = existing(candidates(named.toPath(), named.getName()));
+        if (!found.isEmpty()) {
+            return parse(context, found);
+        }
+        return missing(include, "no such file");
+    }
+
+    /** @return the URL the include names, or null when it is a file or resource name */
+    private static URL asUrl(String what) {
+        try {
+            return new URL(what);
         } catch (MalformedURLException e) {
-            return false;
+            return null;
         }
     }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
 
@@ -105,6 +107,30 @@ class ConfigLoaderTest {
                                 + ":3: include \"missing.conf\": no such file (relative to "
                                 + tmp
                                 + "/)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "include url(\"http://127.0.0.1:9/run.conf\")",
+                "include \"https://example.org/run.conf\"",
+                "include required(url(\"ftp://example.org/run.conf\"))"
+            })
+    void anIncludeOfANetworkUrlIsRefusedWithoutReadingIt(String include) {
+        Path main = write(tmp, "main.conf", "kiln.seed = 5\n" + include + "\n");
+
+        assertThatThrownBy(() -> ConfigLoader.builder().files(List.of(main)).load())
+                .isInstanceOf(KilnConfigException.class)
+                .hasMessageStartingWith(main + ":2: include")
+                .hasMessageContaining("files only, never from the network");
+    }
+
+    @Test
+    void anIncludeOfAFileUrlReadsTheFile() {
+        Path part = write(tmp, "part.conf", "kiln.seed = 9\n");
+        Path main = write(tmp, "main.conf", "include url(\"" + part.toUri() + "\")\n");
+
+        assertThat(ConfigLoader.builder().files(List.of(main)).load().seed()).isEqualTo(9);
     }
 
     @Test

@@ -4,8 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of {@code kiln-bench.jar}: {@code java -jar bench/target/kiln-bench.jar overhead} (or {@code
- * checkpoint}, {@code writers}, {@code images}).
+ * Entry point of {@code kiln-bench.jar}: {@code java -jar bench/target/kiln-bench.jar overhead} (or
+ * {@code checkpoint}, {@code writers}, {@code images}, {@code collective}, {@code scaling}, {@code
+ * soak}, {@code long-run}; {@code bench/soak.sh} runs the last two for both engines).
  * Each benchmark prints one {@code RESULT ...} line per measurement on standard output; logs go to
  * standard error.
  */
@@ -19,7 +20,9 @@ import picocli.CommandLine.Command;
             ImagesBenchmark.class,
             ImageFolderWriter.class,
             CollectiveBenchmark.class,
-            ScalingBenchmark.class
+            ScalingBenchmark.class,
+            SoakBenchmark.class,
+            LongRunBenchmark.class
         },
         description = "Kiln's benchmarks.")
 public final class BenchMain {

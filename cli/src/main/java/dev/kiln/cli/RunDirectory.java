@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The directory of one run: {@code config.conf} (the resolved config), {@code model_summary.txt}
- * (the model's parameters) and {@code log.txt} (the log), beside what hooks and writers put there. An existing directory that already holds a run is
- * never written over.
+ * (the model's parameters) and {@code log.txt} (the log), beside what hooks and writers put there.
+ * An existing directory that already holds a run is never written over, and one run at a time
+ * writes to a directory: {@link #create} and {@link #openForResume} take its {@link RunLock}.
  */
 final class RunDirectory {
 
@@ -51,6 +52,7 @@ final class RunDirectory {
                     "cannot create output directory " + path + ": " + reason(e),
                     e);
         }
+        RunLock.acquire(path);
         return new RunDirectory(path);
     }
 
@@ -65,6 +67,7 @@ final class RunDirectory {
     static RunDirectory openForResume(Path path) {
         requireResumable(path);
         if (Files.isRegularFile(path.resolve(CONFIG_FILE))) {
+            RunLock.acquire(path);
             return new RunDirectory(path);
         }
         return create(path);
@@ -98,7 +101,7 @@ final class RunDirectory {
     /**
      * Checks, without creating anything, that a run may use the directory: it is absent and can
      * be created (its nearest existing ancestor is a writable directory), or it is an empty
-     * directory.
+     * directory (but for the lock file of a run that ended before it wrote anything).
      *
      * @param path where
      * @throws CliFailure (exit 2) when it holds files already, is not a directory, or cannot be
@@ -112,7 +115,7 @@ final class RunDirectory {
         requireCreatable(path);
         if (Files.isDirectory(path)) {
             try (Stream<Path> entries = Files.list(path)) {
-                if (entries.findAny().isPresent()) {
+                if (entries.anyMatch(e -> !e.getFileName().toString().equals(RunLock.FILE))) {
                     throw new CliFailure(
                             CliFailure.BAD_INPUT,
                             "output directory "

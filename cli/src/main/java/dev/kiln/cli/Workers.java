@@ -57,7 +57,11 @@ final class Workers {
             List<String> command = new ArrayList<>();
             command.add(ProcessHandle.current().info().command().orElse("java"));
             for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (!option.startsWith("-Djava.io.tmpdir=")) {
+                // kiln.stderr names a descriptor of this process (bin/kiln's 3), which a worker
+                // does not inherit: there, descriptor 3 is whatever the JVM opened (its
+                // lib/modules)
+                if (!option.startsWith("-Djava.io.tmpdir=")
+                        && !option.startsWith("-D" + KilnMain.STANDARD_ERROR + "=")) {
                     command.add(option);
                 }
             }

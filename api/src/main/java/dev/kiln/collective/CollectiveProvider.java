@@ -36,8 +36,11 @@ public interface CollectiveProvider {
      * @param timeout how long any one operation (joining included) may wait for a peer before it
      *     fails with a {@link CollectiveException}
      * @return this rank's collective
-     * @throws CollectiveException if joining fails or times out, or the group disagrees with the
-     *     given rank or world size
+     * @throws CoordinatorUnreachableException if the coordinator cannot be reached at the address
+     *     in {@code coordinates}; bounded by {@code timeout}
+     * @throws CollectiveException if joining fails otherwise or times out (the coordinator was
+     *     reached, but not every rank joined), or the group disagrees with the given rank or world
+     *     size
      */
     Collective join(Map<String, String> coordinates, int rank, int worldSize, Duration timeout);
 }

@@ -4,6 +4,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -35,7 +37,9 @@ public final class KilnMain {
     }
 
     private static void useStandardError(String path) {
-        if (path == null) {
+        // only a terminal or a pipe, as bin/kiln passes: never append to a regular file that
+        // happens to hold that descriptor number (a process started without it)
+        if (path == null || Files.isRegularFile(Path.of(path))) {
             return;
         }
         try {

@@ -3,8 +3,10 @@ package dev.kiln.cli;
 import com.google.inject.Guice;
 import com.typesafe.config.Config;
 import dev.kiln.collective.Collective;
+import dev.kiln.collective.CollectiveException;
 import dev.kiln.collective.CollectiveProvider;
 import dev.kiln.collective.Coordinator;
+import dev.kiln.collective.CoordinatorUnreachableException;
 import dev.kiln.core.config.ConfigValidator;
 import dev.kiln.core.config.KilnConfig;
 import dev.kiln.core.model.ModelSummary;
@@ -21,9 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -249,9 +252,15 @@ final class TrainCommand implements Callable<Integer> {
                 .create(chosen, CollectiveProvider.class);
     }
 
-    /** Joins the collective as the rank the launcher gave this worker. */
+    /**
+     * Joins the collective as the rank the launcher gave this worker.
+     *
+     * @throws CliFailure exit 2 when this worker has no coordinates or its coordinator cannot be
+     *     reached (the coordinates are wrong, or the launcher is gone); exit 1 when joining failed
+     *     otherwise, such as a group that did not form within {@code kiln.distributed.timeout}
+     */
     private Collective join(KilnRun run) {
-        Map<String, String> coordinates = new HashMap<>();
+        Map<String, String> coordinates = new TreeMap<>();
         System.getenv()
                 .forEach(
                         (key, value) -> {
@@ -260,7 +269,58 @@ final class TrainCommand implements Callable<Integer> {
                                         key.substring(Workers.COORDINATE_PREFIX.length()), value);
                             }
                         });
-        return collective(run).join(coordinates, rank, worldSize, timeout(run.config()));
+        if (coordinates.isEmpty()) {
+            throw new CliFailure(
+                    CliFailure.BAD_INPUT,
+                    "--rank "
+                            + rank
+                            + " --world-size "
+                            + worldSize
+                            + ": this worker has no coordinates of the collective (environment"
+                            + " variables "
+                            + Workers.COORDINATE_PREFIX
+                            + "*); kiln train --nproc N starts the workers with them",
+                    null);
+        }
+        try {
+            return collective(run).join(coordinates, rank, worldSize, timeout(run.config()));
+        } catch (CoordinatorUnreachableException e) {
+            StringBuilder given = new StringBuilder();
+            coordinates.forEach(
+                    (key, value) ->
+                            given.append(given.length() == 0 ? "" : ", ")
+                                    .append(Workers.COORDINATE_PREFIX)
+                                    .append(key)
+                                    .append('=')
+                                    .append(value));
+            throw new CliFailure(
+                    CliFailure.BAD_INPUT,
+                    e.getMessage()
+                            + " (this worker's coordinates, from its environment: "
+                            + given
+                            + ")",
+                    e);
+        } catch (CollectiveException e) {
+            throw new CliFailure(
+                    CliFailure.TRAINING_FAILED, e.getMessage() + timeoutNote(run.config()), e);
+        }
+    }
+
+    /** @return what to append to a collective's failure: the key of its timeout, and its value */
+    private static String timeoutNote(KilnConfig config) {
+        long ms = timeout(config).toMillis();
+        return "; the collective's timeout is kiln.distributed.timeout = "
+                + (ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms");
+    }
+
+    /** @return the collective's failure that is {@code e} or one of its causes */
+    private static Optional<CollectiveException> collectiveCause(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof CollectiveException collective) {
+                return Optional.of(collective);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -375,7 +435,13 @@ final class TrainCommand implements Callable<Integer> {
                         throw CliFailure.badInput(e);
                     }
                     throw new CliFailure(
-                            CliFailure.TRAINING_FAILED, "training failed: " + describe(e), e);
+                            CliFailure.TRAINING_FAILED,
+                            "training failed: "
+                                    + describe(e)
+                                    + (collectiveCause(e).isPresent()
+                                            ? timeoutNote(run.config())
+                                            : ""),
+                            e);
                 }
                 exitCode = signals.exitCode();
             }

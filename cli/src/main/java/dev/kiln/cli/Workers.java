@@ -57,7 +57,11 @@ final class Workers {
             List<String> command = new ArrayList<>();
             command.add(ProcessHandle.current().info().command().orElse("java"));
             for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (!option.startsWith("-Djava.io.tmpdir=")) {
+                // kiln.stderr names a descriptor of this process (bin/kiln's 3), which a worker
+                // does not inherit: there, descriptor 3 is whatever the JVM opened (its
+                // lib/modules)
+                if (!option.startsWith("-Djava.io.tmpdir=")
+                        && !option.startsWith("-D" + KilnMain.STANDARD_ERROR + "=")) {
                     command.add(option);
                 }
             }
@@ -155,8 +159,22 @@ final class Workers {
         for (Process other : processes) {
             other.waitFor(Math.max(0, settle - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
-        for (Process other : processes) {
-            if (other.isAlive()) {
+        for (int r = 0; r < processes.size(); r++) {
+            Process other = processes.get(r);
+            if (!other.isAlive()) {
+                continue;
+            }
+            if (stopped(other.pid())) {
+                // a stopped process holds SIGTERM until it continues: only SIGKILL ends it
+                System.err.println(
+                        "kiln: rank "
+                                + r
+                                + " (pid "
+                                + other.pid()
+                                + ") is stopped (SIGSTOP, or a debugger) and cannot finish its"
+                                + " step; killing it");
+                other.destroyForcibly();
+            } else {
                 other.destroy();
             }
         }
@@ -166,6 +184,22 @@ final class Workers {
             }
         }
         return code == CliFailure.BAD_INPUT ? code : CliFailure.TRAINING_FAILED;
+    }
+
+    /**
+     * @return whether the process is stopped (state {@code T} or {@code t} in Linux's {@code
+     *     /proc/PID/stat}); false where that cannot be read
+     */
+    static boolean stopped(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // "pid (command) state ...": the command may hold spaces and parentheses
+            int end = stat.lastIndexOf(')');
+            char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
+            return state == 'T' || state == 't';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private void printTail(int rank) {

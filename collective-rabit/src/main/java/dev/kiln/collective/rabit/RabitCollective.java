@@ -40,6 +40,9 @@ final class RabitCollective implements Collective {
     /** Rabit's key for the longest wait on a peer, in seconds ({@code dmlc_timeout_sec} is not). */
     static final String TIMEOUT_KEY = "dmlc_timeout";
 
+    /** Rabit's key for the number of attempts of each connection. */
+    static final String RETRY_KEY = "dmlc_retry";
+
     private static final long WATCHDOG_MARGIN_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final int rank;
@@ -97,27 +100,25 @@ final class RabitCollective implements Collective {
                         + TimeUnit.SECONDS.toNanos(connectSeconds(coordinates, where));
         CollectiveWatchdog watchdog =
                 new CollectiveWatchdog("kiln-collective-watchdog-rank-" + rank, onHang);
+        String tracker = config.get("dmlc_tracker_uri") + ":" + config.get("dmlc_tracker_port");
         long started = System.nanoTime();
-        watchdog.begin(
-                where
-                        + " at "
-                        + config.get("dmlc_tracker_uri")
-                        + ":"
-                        + config.get("dmlc_tracker_port"),
-                joinLimit);
+        watchdog.begin(where + " at " + tracker, joinLimit);
+        int verbosity = quiet();
         try {
             Communicator.init(config);
         } catch (XGBoostError e) {
             watchdog.close();
-            throw new CollectiveException(
-                    where
-                            + " failed after "
-                            + CollectiveWatchdog.seconds(System.nanoTime() - started)
-                            + ": "
-                            + summary(e.getMessage()),
+            throw JoinFailure.of(
+                    rank,
+                    worldSize,
+                    tracker,
+                    (int) config.get(RETRY_KEY),
+                    timeoutSeconds,
+                    System.nanoTime() - started,
                     e);
         } finally {
             watchdog.end();
+            restore(verbosity);
         }
         int joinedRank;
         int joinedWorld;
@@ -196,7 +197,43 @@ final class RabitCollective implements Collective {
         int width = Integer.toString(worldSize - 1).length();
         config.put("dmlc_task_id", String.format(Locale.ROOT, "%0" + width + "d", rank));
         config.put(TIMEOUT_KEY, (int) Math.min(Integer.MAX_VALUE, timeoutSeconds));
+        config.put(RETRY_KEY, attempts(timeoutSeconds));
         return config;
+    }
+
+    /**
+     * How many times Rabit tries each connection (its {@code dmlc_retry}, 3 by default): it sleeps
+     * 2 s before the second attempt and 4 s before the third, so 3 attempts only when those 6 s
+     * fit in the timeout, else 1. (Two would end on a misleading error: a second {@code connect}
+     * on the socket of a refused first one fails with "Software caused connection abort".)
+     */
+    static int attempts(long timeoutSeconds) {
+        return timeoutSeconds >= 6 ? 3 : 1;
+    }
+
+    /**
+     * Silences XGBoost's warnings on this thread while joining: it logs every failed connection
+     * attempt to stderr, and the failure is reported once, by the exception.
+     *
+     * @return the verbosity to restore, or -1 if it could not be changed
+     */
+    private static int quiet() {
+        try {
+            return KilnRabitBridge.verbosity(0);
+        } catch (XGBoostError | RuntimeException e) {
+            LOG.debug("cannot silence XGBoost's warnings", e);
+            return -1;
+        }
+    }
+
+    private static void restore(int verbosity) {
+        if (verbosity >= 0) {
+            try {
+                KilnRabitBridge.verbosity(verbosity);
+            } catch (XGBoostError | RuntimeException e) {
+                LOG.debug("cannot restore XGBoost's verbosity", e);
+            }
+        }
     }
 
     /** @return how long one call may take before the watchdog acts: twice the timeout, plus 10 s */

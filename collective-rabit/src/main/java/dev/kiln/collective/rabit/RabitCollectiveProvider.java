@@ -18,7 +18,15 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  *   <li>{@link #coordinate} starts the tracker on 127.0.0.1 and an ephemeral port; its
  *       coordinates are {@code dmlc_tracker_uri}, {@code dmlc_tracker_port} and {@code
  *       kiln_connect_timeout_s}. (A Spark driver that is not on the workers' host would need the
- *       tracker on another interface; that is for the Spark module to add.)
+ *       tracker on another interface; that is for the Spark module to add.) The tracker itself
+ *       waits for the ranks without a limit: Rabit's tracker counts its wait from its own start,
+ *       before the workers' JVMs have even started, so a limit shorter than their start-up
+ *       refuses them all (with {@code kiln.distributed.timeout = 1s} every {@code --nproc} run
+ *       failed so, and 5 s sometimes did on a busy 2-core machine). The wait stays bounded where
+ *       it matters: each rank that joined waits for the others at most the timeout given at
+ *       {@link #join}, and the launcher closes the coordinator when its workers ended. The connect
+ *       timeout goes to the ranks as {@code kiln_connect_timeout_s}, which bounds the watchdog of
+ *       their join.
  *   <li>{@link #join} initialises the calling thread's communicator with task id {@code rank},
  *       zero-padded so that the tracker, which orders task ids as strings, gives rank {@code
  *       rank}; with {@code dmlc_timeout} set from the timeout (rounded up to whole seconds); and
@@ -49,9 +57,8 @@ public final class RabitCollectiveProvider implements CollectiveProvider {
         long seconds = wholeSeconds(connectTimeout, "connect timeout");
         RabitTracker tracker;
         try {
-            tracker =
-                    new RabitTracker(
-                            worldSize, HOST, 0, (int) Math.min(Integer.MAX_VALUE, seconds));
+            // no timeout of the tracker's own: see the class comment
+            tracker = new RabitTracker(worldSize, HOST, 0, 0);
         } catch (XGBoostError e) {
             throw new CollectiveException(
                     "coordinator: creating the Rabit tracker for "

@@ -1,6 +1,8 @@
 package ml.dmlc.xgboost4j.java;
 
 import java.nio.ByteBuffer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Kiln's way into XGBoost4J's package-private all-reduce entry point.
@@ -27,7 +29,32 @@ public final class KilnRabitBridge {
     /** {@code Communicator.OpType.MAX}'s native code. */
     public static final int MAX = Communicator.OpType.MAX.getOperand();
 
+    private static final Pattern VERBOSITY = Pattern.compile("\"verbosity\"\\s*:\\s*(\\d+)");
+
     private KilnRabitBridge() {}
+
+    /**
+     * Sets XGBoost's verbosity for the calling thread (XGBoost keeps its global configuration per
+     * thread): 0 silent, 1 warnings (the default), 2 info, 3 debug.
+     *
+     * @param level the new level
+     * @return the previous level
+     * @throws XGBoostError with the library's message if the native call failed
+     */
+    public static int verbosity(int level) throws XGBoostError {
+        String[] config = new String[1];
+        check(XGBoostJNI.XGBGetGlobalConfig(config));
+        Matcher m = VERBOSITY.matcher(config[0] == null ? "" : config[0]);
+        int previous = m.find() ? Integer.parseInt(m.group(1)) : 1;
+        check(XGBoostJNI.XGBSetGlobalConfig("{\"verbosity\": " + level + "}"));
+        return previous;
+    }
+
+    private static void check(int rc) throws XGBoostError {
+        if (rc != 0) {
+            throw new XGBoostError(XGBoostJNI.XGBGetLastError());
+        }
+    }
 
     /**
      * All-reduces {@code count} elements of {@code direct} from its address (not its position), in

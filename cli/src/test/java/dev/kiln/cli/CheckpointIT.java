@@ -180,6 +180,30 @@ class CheckpointIT {
         return Files.readAllBytes(outputDir.resolve("model_final").resolve("model.safetensors"));
     }
 
+    @Test
+    void aResumeInARunDirectoryWithoutACheckpointRewritesTheMetricsFromIterationZero()
+            throws Exception {
+        // A run that wrote metrics but no checkpoint, as one killed before its first save.
+        Path run = tmp.resolve("early");
+        Result first = finish(command(run, "PyTorch", "kiln.hooks=[]", "kiln.solver.max-iter=60"));
+        assertThat(first.exitCode()).as(first.output()).isZero();
+        assertThat(metrics(run)).isNotEmpty();
+        assertThat(run.resolve("last_checkpoint")).doesNotExist();
+
+        Result resumed =
+                finish(
+                        command(
+                                run,
+                                "PyTorch",
+                                "--resume",
+                                "kiln.hooks=[]",
+                                "kiln.solver.max-iter=60"));
+        assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+        assertThat(resumed.output()).contains("Starting training from iteration 0");
+        // metrics() fails on an iteration written twice
+        assertThat(metrics(run).keySet()).containsExactly(9L, 19L, 29L, 39L, 49L, 59L);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void killedOrStoppedRunsResumeToTheSameParameters(String engine) throws Exception {

@@ -20,6 +20,7 @@ public final class PeriodicWriter extends HookBase {
 
     private final List<EventWriter> writers;
     private final int period;
+    private final boolean resuming;
     private long lastWritten = -1;
 
     /**
@@ -29,11 +30,26 @@ public final class PeriodicWriter extends HookBase {
      * @param period write every this many iterations; at least 1
      */
     public PeriodicWriter(List<? extends EventWriter> writers, int period) {
+        this(writers, period, false);
+    }
+
+    /**
+     * Creates the hook for a run that may continue an earlier one in its directory.
+     *
+     * @param writers the writers, called in order
+     * @param period write every this many iterations; at least 1
+     * @param resuming whether the run resumes (as {@code kiln.resume} asks): then the writers
+     *     hear {@link EventWriter#resumeAt} before training even when it starts at iteration 0,
+     *     as a run resumed in a directory without a checkpoint does, so that they drop what the
+     *     interrupted run wrote
+     */
+    public PeriodicWriter(List<? extends EventWriter> writers, int period, boolean resuming) {
         if (period < 1) {
             throw new IllegalArgumentException("writer period must be at least 1, was " + period);
         }
         this.writers = List.copyOf(writers);
         this.period = period;
+        this.resuming = resuming;
     }
 
     @Override
@@ -43,7 +59,7 @@ public final class PeriodicWriter extends HookBase {
 
     @Override
     public void beforeTrain() {
-        if (trainer().startIter() > 0) {
+        if (resuming || trainer().startIter() > 0) {
             for (EventWriter w : writers) {
                 w.resumeAt(trainer().startIter());
             }

@@ -47,6 +47,22 @@ class PeriodicWriterTest {
     }
 
     @Test
+    void aResumingRunThatStartsAtZeroStillTellsTheWriters() {
+        RecordingWriter fresh = new RecordingWriter();
+        StepTrainer trainer = new StepTrainer();
+        trainer.registerHooks(new PeriodicWriter(List.of(fresh), 4));
+        trainer.train(0, 4);
+        assertThat(fresh.calls).containsExactly("write@3", "close");
+
+        // --resume in a directory whose run was killed before its first checkpoint
+        RecordingWriter resumed = new RecordingWriter();
+        StepTrainer again = new StepTrainer();
+        again.registerHooks(new PeriodicWriter(List.of(resumed), 4, true));
+        again.train(0, 4);
+        assertThat(resumed.calls).containsExactly("resumeAt0", "write@3", "close");
+    }
+
+    @Test
     void aStopOrResumeBetweenPeriodsIsWrittenAtTheEnd() {
         RecordingWriter w = new RecordingWriter();
         StepTrainer trainer = new StepTrainer();

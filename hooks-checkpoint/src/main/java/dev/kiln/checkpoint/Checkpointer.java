@@ -21,6 +21,7 @@ import dev.kiln.train.WeightsSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -655,6 +656,8 @@ public final class Checkpointer {
                 throw new CheckpointException(file + " is empty");
             }
             return state;
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException(file + " is not UTF-8 text: " + e, e);
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + file + ": " + e, e);
         } catch (JsonParseException e) {

@@ -209,10 +209,12 @@ public final class SafeTensors {
     }
 
     /**
-     * Reads the string metadata of a safetensors file.
+     * Reads the string metadata of a safetensors file, checking the header as {@link #check} does.
      *
      * @param file the file
      * @return the {@code __metadata__} entries; empty if there are none
+     * @throws TensorFileException naming the file and what is wrong, if it is unreadable or not a
+     *     well-formed safetensors file, or its metadata is not an object of strings
      */
     public static Map<String, String> metadata(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +109,8 @@ public final class Checkpointer {
         this.model = builder.model;
         this.optimizer = builder.optimizer;
         this.manager = builder.manager;
-        this.runInfo = Map.copyOf(builder.runInfo);
+        // In the order given: trainer.json has the same bytes every run.
+        this.runInfo = Collections.unmodifiableMap(new LinkedHashMap<>(builder.runInfo));
         this.files = builder.files;
         this.updateLast = builder.updateLast;
     }

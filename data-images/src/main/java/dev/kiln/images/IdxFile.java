@@ -33,8 +33,8 @@ public record IdxFile(int[] dims, byte[] values) {
     /**
      * @param file an IDX file, gzip-compressed or not
      * @return its dimensions and values
-     * @throws DataFormatException naming the file, when it is not an IDX file of unsigned bytes or
-     *     is shorter than its dimensions say
+     * @throws DataFormatException naming the file, when it is not an IDX file of unsigned bytes, is
+     *     shorter than its dimensions say, or its gzip stream is damaged (its checksum included)
      * @throws UncheckedIOException when it cannot be read
      */
     public static IdxFile read(Path file) {
@@ -91,16 +91,14 @@ public record IdxFile(int[] dims, byte[] values) {
             }
         }
         long header = 4 + 4L * count;
-        byte[] values;
+        byte[] values = null;
         try {
-            if (available != UNKNOWN_SIZE) {
-                values = total > available - header ? null : new byte[(int) total];
-                if (values != null) {
-                    in.readFully(values);
-                }
-            } else {
+            if (available == UNKNOWN_SIZE) {
                 values = in.readNBytes((int) total);
                 drain(in); // to the end of the stream, where its checksum is checked
+            } else if (total <= available - header) {
+                values = new byte[(int) total];
+                in.readFully(values);
             }
         } catch (EOFException e) {
             values = null;

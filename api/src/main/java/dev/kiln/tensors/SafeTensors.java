@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -17,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,7 +158,7 @@ public final class SafeTensors {
         }
     }
 
-    private record Header(List<Entry> entries, long dataStart) {}
+    private record Header(List<Entry> entries, Map<String, String> metadata, long dataStart) {}
 
     private static Header header(Path file, FileChannel channel) throws IOException {
         long size = channel.size();
@@ -187,7 +189,8 @@ public final class SafeTensors {
         readFully(channel, headerBytes, 8);
         JsonObject header = parseHeader(file, headerBytes.array());
         long dataStart = 8 + headerLength;
-        return new Header(entries(file, header, size - dataStart), dataStart);
+        return new Header(
+                entries(file, header, size - dataStart), metadata(file, header), dataStart);
     }
 
     /** @return the bytes as text when they are all printable ASCII, else null */
@@ -206,32 +209,46 @@ public final class SafeTensors {
     }
 
     /**
-     * Reads the string metadata of a safetensors file.
+     * Reads the string metadata of a safetensors file, checking the header as {@link #check} does.
      *
      * @param file the file
      * @return the {@code __metadata__} entries; empty if there are none
+     * @throws TensorFileException naming the file and what is wrong, if it is unreadable or not a
+     *     well-formed safetensors file, or its metadata is not an object of strings
      */
     public static Map<String, String> metadata(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(channel, lengthBytes, 0);
-            long headerLength = lengthBytes.flip().getLong();
-            if (headerLength < 2 || headerLength > Math.min(MAX_HEADER_BYTES, channel.size() - 8)) {
-                throw invalid(file, "the header length " + headerLength + " does not fit the file");
-            }
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-            readFully(channel, headerBytes, 8);
-            JsonObject header = parseHeader(file, headerBytes.array());
-            Map<String, String> result = new LinkedHashMap<>();
-            if (header.has(METADATA) && header.get(METADATA).isJsonObject()) {
-                header.getAsJsonObject(METADATA)
-                        .entrySet()
-                        .forEach(e -> result.put(e.getKey(), e.getValue().getAsString()));
-            }
-            return result;
+            return header(file, channel).metadata;
         } catch (IOException e) {
             throw new TensorFileException("cannot read " + file + ": " + e, e);
         }
+    }
+
+    /** @return the string entries of {@code __metadata__}, which must hold only strings */
+    private static Map<String, String> metadata(Path file, JsonObject header) {
+        Map<String, String> result = new LinkedHashMap<>();
+        JsonElement metadata = header.get(METADATA);
+        if (metadata == null) {
+            return result;
+        }
+        if (!metadata.isJsonObject()) {
+            throw invalid(file, METADATA + " is " + brief(metadata) + ", not an object of strings");
+        }
+        for (Map.Entry<String, JsonElement> e : metadata.getAsJsonObject().entrySet()) {
+            JsonElement value = e.getValue();
+            if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+                throw invalid(
+                        file,
+                        METADATA
+                                + " holds "
+                                + e.getKey()
+                                + " = "
+                                + brief(value)
+                                + ", not a string");
+            }
+            result.put(e.getKey(), value.getAsString());
+        }
+        return result;
     }
 
     private record Entry(String name, DataType dataType, Shape shape, long begin, long end) {}
@@ -257,41 +274,7 @@ public final class SafeTensors {
                 continue;
             }
             try {
-                JsonObject info = item.getValue().getAsJsonObject();
-                DataType type = dataType(info.get("dtype").getAsString());
-                if (type == null) {
-                    throw invalid(file, name + " has the unknown dtype " + info.get("dtype"));
-                }
-                JsonArray dims = info.getAsJsonArray("shape");
-                long[] shape = new long[dims.size()];
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = dims.get(i).getAsLong();
-                    if (shape[i] < 0) {
-                        throw invalid(file, name + " has a negative dimension");
-                    }
-                }
-                JsonArray offsets = info.getAsJsonArray("data_offsets");
-                long begin = offsets.get(0).getAsLong();
-                long end = offsets.get(1).getAsLong();
-                Shape s = new Shape(shape);
-                if (offsets.size() != 2
-                        || begin < 0
-                        || end < begin
-                        || end > dataLength
-                        || end - begin != s.size() * type.getNumOfBytes()) {
-                    throw invalid(
-                            file,
-                            name
-                                    + " has data_offsets "
-                                    + offsets
-                                    + " that do not fit its "
-                                    + type
-                                    + s
-                                    + " in "
-                                    + dataLength
-                                    + " bytes of data (truncated?)");
-                }
-                entries.add(new Entry(name, type, s, begin, end));
+                entries.add(entry(file, name, item.getValue(), dataLength));
             } catch (RuntimeException e) {
                 if (e instanceof TensorFileException c) {
                     throw c;
@@ -312,6 +295,118 @@ public final class SafeTensors {
                     file, "the arrays cover " + next + " bytes but the file holds " + dataLength);
         }
         return entries;
+    }
+
+    private static Entry entry(Path file, String name, JsonElement value, long dataLength) {
+        if (!value.isJsonObject()) {
+            throw invalid(
+                    file,
+                    name
+                            + " has a malformed entry: "
+                            + brief(value)
+                            + " is not an object of dtype, shape and data_offsets");
+        }
+        JsonObject info = value.getAsJsonObject();
+        JsonElement code = info.get("dtype");
+        DataType type =
+                code != null && code.isJsonPrimitive() && code.getAsJsonPrimitive().isString()
+                        ? dataType(code.getAsString())
+                        : null;
+        if (type == null) {
+            throw invalid(
+                    file,
+                    name
+                            + " has the unknown dtype "
+                            + brief(code)
+                            + " (expected one of "
+                            + CODES.values()
+                            + ")");
+        }
+        long[] shape = numbers(file, name, "shape", info.get("shape"), -1);
+        long elements = 1;
+        for (long dim : shape) {
+            if (dim < 0) {
+                throw invalid(file, name + " has a negative dimension");
+            }
+            try {
+                elements = Math.multiplyExact(elements, dim);
+            } catch (ArithmeticException e) {
+                throw invalid(file, name + " has too many elements: " + Arrays.toString(shape));
+            }
+        }
+        long[] offsets = numbers(file, name, "data_offsets", info.get("data_offsets"), 2);
+        long begin = offsets[0];
+        long end = offsets[1];
+        Shape s = new Shape(shape);
+        if (begin < 0
+                || end < begin
+                || end > dataLength
+                || elements > dataLength
+                || end - begin != elements * type.getNumOfBytes()) {
+            throw invalid(
+                    file,
+                    name
+                            + " has data_offsets "
+                            + brief(info.get("data_offsets"))
+                            + " that do not fit its "
+                            + type
+                            + s
+                            + " in "
+                            + dataLength
+                            + " bytes of data (truncated?)");
+        }
+        return new Entry(name, type, s, begin, end);
+    }
+
+    /**
+     * @param count how many numbers are expected, or -1 for any number
+     * @return the whole numbers of a JSON array
+     */
+    private static long[] numbers(
+            Path file, String name, String key, JsonElement value, int count) {
+        if (value == null
+                || !value.isJsonArray()
+                || (count >= 0 && value.getAsJsonArray().size() != count)) {
+            throw invalid(
+                    file,
+                    name
+                            + " has the "
+                            + key
+                            + " "
+                            + brief(value)
+                            + ", not an array of "
+                            + (count >= 0 ? count + " " : "")
+                            + "whole numbers");
+        }
+        JsonArray array = value.getAsJsonArray();
+        long[] numbers = new long[array.size()];
+        for (int i = 0; i < numbers.length; i++) {
+            JsonElement n = array.get(i);
+            try {
+                if (!n.isJsonPrimitive() || !n.getAsJsonPrimitive().isNumber()) {
+                    throw new NumberFormatException();
+                }
+                numbers[i] = new BigDecimal(n.getAsString()).longValueExact();
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw invalid(
+                        file,
+                        name
+                                + " has the "
+                                + key
+                                + " "
+                                + brief(value)
+                                + ": "
+                                + brief(n)
+                                + " is not a whole number");
+            }
+        }
+        return numbers;
+    }
+
+    /** @return a JSON value's text, shortened for a message */
+    private static String brief(JsonElement value) {
+        String text = String.valueOf(value);
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 
     private static String code(DataType type, String name) {

@@ -26,6 +26,9 @@ public final class IdxDataset extends RandomAccessDataset implements HostTable {
 
     private static final float SCALE = 1f / 255f;
 
+    /** The most pixels of one image, so that a batch of its floats still fits in an array. */
+    private static final int MAX_PIXELS = 1 << 24;
+
     private final byte[] pixels;
     private final byte[] labels;
     private final int count;
@@ -87,6 +90,21 @@ public final class IdxDataset extends RandomAccessDataset implements HostTable {
                     1,
                     "images need 3 dimensions (count, height, width) but the file has "
                             + Arrays.toString(imageFile.dims()));
+        }
+        int[] imageDims = imageFile.dims();
+        if (imageDims[1] < 1
+                || imageDims[2] < 1
+                || (long) imageDims[1] * imageDims[2] > MAX_PIXELS) {
+            throw new DataFormatException(
+                    images,
+                    1,
+                    "images of "
+                            + imageDims[1]
+                            + "x"
+                            + imageDims[2]
+                            + " pixels; each needs a height and width of at least 1 and at most "
+                            + MAX_PIXELS
+                            + " pixels");
         }
         if (labelFile.dims().length != 1) {
             throw new DataFormatException(

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * One IDX file of unsigned bytes, the format of MNIST and Fashion-MNIST: a magic number (two zero
@@ -26,11 +27,14 @@ public record IdxFile(int[] dims, byte[] values) {
     /** The largest file read: one Fashion-MNIST training set is 47 MB uncompressed. */
     private static final long MAX_VALUES = 1L << 30;
 
+    /** The size of a compressed file's content, unknown until it is read. */
+    private static final long UNKNOWN_SIZE = -1;
+
     /**
      * @param file an IDX file, gzip-compressed or not
      * @return its dimensions and values
-     * @throws DataFormatException naming the file, when it is not an IDX file of unsigned bytes or
-     *     is shorter than its dimensions say
+     * @throws DataFormatException naming the file, when it is not an IDX file of unsigned bytes, is
+     *     shorter than its dimensions say, or its gzip stream is damaged (its checksum included)
      * @throws UncheckedIOException when it cannot be read
      */
     public static IdxFile read(Path file) {
@@ -39,16 +43,24 @@ public record IdxFile(int[] dims, byte[] values) {
             int b0 = raw.read();
             int b1 = raw.read();
             raw.reset();
-            InputStream in = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw) : raw;
-            return read(file, new DataInputStream(in));
+            boolean gzip = b0 == 0x1f && b1 == 0x8b;
+            InputStream in = gzip ? new GZIPInputStream(raw) : raw;
+            // Uncompressed, the file's size bounds what it holds; compressed, the values are
+            // read as they come: a header claiming more than the file holds allocates nothing
+            // for what is not there.
+            long available = gzip ? UNKNOWN_SIZE : Files.size(file);
+            return read(file, new DataInputStream(in), available);
         } catch (EOFException e) {
             throw new DataFormatException(file, 1, "the file ends before its header does");
+        } catch (ZipException e) {
+            throw new DataFormatException(
+                    file, 1, "not a valid gzip-compressed file: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
-    private static IdxFile read(Path file, DataInputStream in) throws IOException {
+    private static IdxFile read(Path file, DataInputStream in, long available) throws IOException {
         int zero0 = in.readUnsignedByte();
         int zero1 = in.readUnsignedByte();
         int type = in.readUnsignedByte();
@@ -78,10 +90,20 @@ public record IdxFile(int[] dims, byte[] values) {
                         file, 1, "dimensions " + Arrays.toString(dims) + " are too large");
             }
         }
-        byte[] values = new byte[(int) total];
+        long header = 4 + 4L * count;
+        byte[] values = null;
         try {
-            in.readFully(values);
+            if (available == UNKNOWN_SIZE) {
+                values = in.readNBytes((int) total);
+                drain(in); // to the end of the stream, where its checksum is checked
+            } else if (total <= available - header) {
+                values = new byte[(int) total];
+                in.readFully(values);
+            }
         } catch (EOFException e) {
+            values = null;
+        }
+        if (values == null || values.length < total) {
             throw new DataFormatException(
                     file,
                     1,
@@ -92,5 +114,12 @@ public record IdxFile(int[] dims, byte[] values) {
                             + " say");
         }
         return new IdxFile(dims, values);
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[8192];
+        while (in.read(buffer) >= 0) {
+            // discard what follows the values
+        }
     }
 }

@@ -263,7 +263,7 @@ public final class CheckpointHook extends HookBase implements Resumer {
                     savedEngine,
                     now.get("engine"));
         }
-        TrainerState state = TrainerStates.fromJson(checkpoint.state());
+        TrainerState state = TrainerStates.fromJson(checkpoint.path(), checkpoint.state());
         trainer.loadState(state);
         LOG.info(
                 "Resuming from checkpoint {} at iteration {}",
@@ -280,7 +280,7 @@ public final class CheckpointHook extends HookBase implements Resumer {
     @Override
     public long restore(TrainerBase trainer, Path checkpoint) {
         LoadedCheckpoint loaded = checkpointer.load(checkpoint);
-        TrainerState state = TrainerStates.fromJson(loaded.state());
+        TrainerState state = TrainerStates.fromJson(loaded.path(), loaded.state());
         trainer.loadState(state);
         LOG.info("Restored checkpoint {} of iteration {}", loaded.name(), state.iteration());
         return state.iteration();

@@ -21,6 +21,7 @@ import dev.kiln.train.WeightsSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +109,8 @@ public final class Checkpointer {
         this.model = builder.model;
         this.optimizer = builder.optimizer;
         this.manager = builder.manager;
-        this.runInfo = Map.copyOf(builder.runInfo);
+        // In the order given: trainer.json has the same bytes every run.
+        this.runInfo = Collections.unmodifiableMap(new LinkedHashMap<>(builder.runInfo));
         this.files = builder.files;
         this.updateLast = builder.updateLast;
     }
@@ -655,6 +658,8 @@ public final class Checkpointer {
                 throw new CheckpointException(file + " is empty");
             }
             return state;
+        } catch (CharacterCodingException e) {
+            throw new CheckpointException(file + " is not UTF-8 text: " + e, e);
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + file + ": " + e, e);
         } catch (JsonParseException e) {

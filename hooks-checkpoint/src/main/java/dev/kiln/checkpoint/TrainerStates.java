@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import dev.kiln.train.TrainerState;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -56,24 +57,67 @@ final class TrainerStates {
     /**
      * Reads what {@link #toJson} wrote.
      *
+     * @param checkpoint the checkpoint's directory, for messages
      * @param json the content of {@code trainer.json}
      * @return the state
-     * @throws CheckpointException if the iteration is missing
+     * @throws CheckpointException naming the checkpoint, if the iteration is not a whole number of
+     *     at least 0, or {@code hooks} is not an object of each hook's object, or a value is null
      */
-    @SuppressWarnings("unchecked")
-    static TrainerState fromJson(Map<String, Object> json) {
-        if (!(json.get("iteration") instanceof Number iteration)) {
-            throw new CheckpointException("trainer.json has no iteration");
+    static TrainerState fromJson(Path checkpoint, Map<String, Object> json) {
+        Object iteration = json.get("iteration");
+        if (!(iteration instanceof Long n) || n < 0) {
+            throw damaged(
+                    checkpoint,
+                    (iteration == null ? "it has no iteration" : "its iteration is " + iteration)
+                            + ", not a whole number of at least 0");
         }
         Map<String, Map<String, Object>> hooks = new LinkedHashMap<>();
         if (json.get("hooks") instanceof Map<?, ?> saved) {
-            saved.forEach((k, v) -> hooks.put((String) k, (Map<String, Object>) v));
+            for (Map.Entry<?, ?> hook : saved.entrySet()) {
+                if (!(hook.getValue() instanceof Map<?, ?> state)) {
+                    throw damaged(
+                            checkpoint,
+                            "the state of the hook "
+                                    + hook.getKey()
+                                    + " is "
+                                    + hook.getValue()
+                                    + ", not an object");
+                }
+                hooks.put(
+                        (String) hook.getKey(), copy(checkpoint, "hooks." + hook.getKey(), state));
+            }
+        } else if (json.get("hooks") != null) {
+            throw damaged(checkpoint, "its hooks are " + json.get("hooks") + ", not an object");
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         if (json.get("trainer") instanceof Map<?, ?> saved) {
-            saved.forEach((k, v) -> extra.put((String) k, v));
+            extra = copy(checkpoint, "trainer", saved);
+        } else if (json.get("trainer") != null) {
+            throw damaged(checkpoint, "its trainer is " + json.get("trainer") + ", not an object");
         }
-        return new TrainerState(iteration.longValue(), hooks, extra);
+        return new TrainerState(n, hooks, extra);
+    }
+
+    /** @return the map's entries, none of which may be null (a state never holds null) */
+    private static Map<String, Object> copy(Path checkpoint, String where, Map<?, ?> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            if (entry.getValue() == null) {
+                throw damaged(checkpoint, where + "." + entry.getKey() + " is null");
+            }
+            copy.put((String) entry.getKey(), entry.getValue());
+        }
+        return copy;
+    }
+
+    private static CheckpointException damaged(Path checkpoint, String why) {
+        return new CheckpointException(
+                "checkpoint "
+                        + checkpoint
+                        + " is damaged: "
+                        + Checkpointer.STATE_FILE
+                        + ": "
+                        + why);
     }
 
     /**

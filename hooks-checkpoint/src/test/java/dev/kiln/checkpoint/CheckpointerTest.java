@@ -79,6 +79,16 @@ class CheckpointerTest {
     }
 
     @Test
+    void keepsTheRunInfoInItsOrderSoThatTrainerJsonHasTheSameBytesEveryRun() {
+        Map<String, Object> info = new java.util.LinkedHashMap<>();
+        for (String key : new String[] {"engine", "seed", "config_digest", "config", "a", "b"}) {
+            info.put(key, key.length());
+        }
+        assertThat(Checkpointer.builder(tmp, null).runInfo(info).build().runInfo().keySet())
+                .containsExactly("engine", "seed", "config_digest", "config", "a", "b");
+    }
+
+    @Test
     void writesSafetensorsThatNamePhysicalParametersAndALastCheckpointFile() throws Exception {
         Path dir = tmp.resolve("ckpt");
         try (KilnRun run = trained("PyTorch", 3);

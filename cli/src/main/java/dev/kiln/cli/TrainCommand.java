@@ -394,6 +394,7 @@ final class TrainCommand implements Callable<Integer> {
             collective = distributed ? join(run) : null;
             if (collective != null) {
                 trainer.setCollective(collective);
+                trainer.setLocalRank(Workers.localRank());
             }
             try {
                 trainer.setUp();

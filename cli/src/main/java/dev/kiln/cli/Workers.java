@@ -27,6 +27,13 @@ final class Workers {
     /** The prefix of the environment variables that carry the collective's coordinates. */
     static final String COORDINATE_PREFIX = "KILN_COLLECTIVE_";
 
+    /**
+     * The environment variable that tells a worker its rank among the workers of its host (here
+     * all of them), so that on GPUs each takes GPUs of its own (see {@code
+     * DefaultTrainer.setLocalRank}).
+     */
+    static final String LOCAL_RANK = "KILN_LOCAL_RANK";
+
     private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
     private static final Duration GRACE = Duration.ofSeconds(10);
     private static final Duration SETTLE = Duration.ofSeconds(3);
@@ -80,6 +87,7 @@ final class Workers {
             ProcessBuilder builder = new ProcessBuilder(command);
             coordinates.forEach(
                     (key, value) -> builder.environment().put(COORDINATE_PREFIX + key, value));
+            builder.environment().put(LOCAL_RANK, Integer.toString(rank));
             builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
             builder.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
             Path log = workers.scratch.resolve("rank-" + rank + ".log");
@@ -97,6 +105,30 @@ final class Workers {
                 threads,
                 workers.processes.stream().map(Process::pid).toList());
         return workers;
+    }
+
+    /**
+     * @return this worker's rank among the workers of its host, from {@link #LOCAL_RANK}; 0 when
+     *     it is not set (a worker that a launcher other than {@code --nproc} started)
+     * @throws CliFailure (exit 2) when it is set but not a whole number of at least 0
+     */
+    static int localRank() {
+        String value = System.getenv(LOCAL_RANK);
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            int rank = Integer.parseInt(value.strip());
+            if (rank >= 0) {
+                return rank;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CliFailure(
+                CliFailure.BAD_INPUT,
+                LOCAL_RANK + " must be a whole number of at least 0, got \"" + value + "\"",
+                null);
     }
 
     /** Asks every worker still running to stop after an agreed step (SIGTERM). */

@@ -100,6 +100,7 @@ public class DefaultTrainer implements AutoCloseable {
     private SimpleTrainer trainer;
     private Resumer resumer;
     private Collective collective;
+    private int localRank;
 
     /**
      * Creates a trainer; nothing is built until {@link #setUp()} or {@link #train()}.
@@ -126,6 +127,18 @@ public class DefaultTrainer implements AutoCloseable {
                 config.devices().isPresent()
                         ? Devices.parseAll(config.config(), "kiln.devices", engine)
                         : List.of(Devices.parse(config.device(), engine));
+        if (localRank > 0) {
+            devices = Devices.forLocalRank(devices, localRank);
+            Devices.requireAvailable(
+                    devices,
+                    engine,
+                    "process "
+                            + localRank
+                            + " of this host takes the GPUs after those of the processes before"
+                            + " it ("
+                            + devices.size()
+                            + " per process)");
+        }
         device = devices.get(0);
         seeds = Seeds.of(config.seed()).engine(engine);
         manager = engine.newBaseManager(device);
@@ -225,6 +238,24 @@ public class DefaultTrainer implements AutoCloseable {
             throw new IllegalStateException("set the collective before setUp()");
         }
         this.collective = joined;
+    }
+
+    /**
+     * Makes this the {@code localRank}-th of several processes on one host (as {@code kiln train
+     * --nproc} starts them): it trains on GPUs of its own, those of the config moved on by {@code
+     * localRank} times their number (see {@link Devices#forLocalRank}); CPU devices are shared.
+     * Call before {@link #setUp()}.
+     *
+     * @param localRank the process's rank among those on its host, at least 0
+     */
+    public void setLocalRank(int localRank) {
+        if (trainer != null) {
+            throw new IllegalStateException("set the local rank before setUp()");
+        }
+        if (localRank < 0) {
+            throw new IllegalArgumentException("local rank must be at least 0: " + localRank);
+        }
+        this.localRank = localRank;
     }
 
     private void requireGlobalBatchSplits(int processes) {
@@ -524,7 +555,7 @@ public class DefaultTrainer implements AutoCloseable {
         for (String name : config.hooks()) {
             hooks.add(create(ExtensionPoints.HOOK, name));
         }
-        hooks.add(new PeriodicWriter(buildWriters(), config.writerPeriod()));
+        hooks.add(new PeriodicWriter(buildWriters(), config.writerPeriod(), config.resume()));
         return hooks;
     }
 

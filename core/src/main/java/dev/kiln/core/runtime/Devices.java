@@ -81,6 +81,47 @@ public final class Devices {
     }
 
     /**
+     * The devices of one of several processes on one host: every GPU of {@code devices} moved on
+     * by {@code localRank x devices.size()}, so that the processes of {@code kiln train --nproc N}
+     * each train on GPUs of their own ({@code gpu:0} gives {@code gpu:r} to local rank r; {@code
+     * [gpu:0, gpu:1]} gives rank 1 {@code [gpu:2, gpu:3]}). CPUs stay as they are. Whether the
+     * engine has the GPUs is for {@link #requireAvailable} to check.
+     *
+     * @param devices the devices the config names, in order
+     * @param localRank the process's rank among those on its host, at least 0
+     * @return the devices of that process
+     */
+    public static List<Device> forLocalRank(List<Device> devices, int localRank) {
+        List<Device> moved = new ArrayList<>(devices.size());
+        for (Device device : devices) {
+            moved.add(
+                    device.isGpu()
+                            ? Device.gpu(device.getDeviceId() + localRank * devices.size())
+                            : device);
+        }
+        return moved;
+    }
+
+    /**
+     * Checks that the engine has every device.
+     *
+     * @param devices the devices
+     * @param engine the engine that will run on them
+     * @param why what asks for them, for the message
+     * @throws IllegalArgumentException naming the first missing device, why it was asked for and
+     *     what the engine has
+     */
+    public static void requireAvailable(List<Device> devices, Engine engine, String why) {
+        for (Device device : devices) {
+            try {
+                parse(device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu", engine);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(why + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
      * Parses a device name without checking that it exists.
      *
      * @param spec {@code cpu}, {@code gpu} or {@code gpu:N}

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,6 +44,31 @@ class DevicesTest {
                                 + " sees "
                                 + gpus)
                 .hasMessageContaining("available devices: cpu");
+    }
+
+    @org.junit.jupiter.api.Test
+    void eachProcessOfAHostTakesGpusOfItsOwnAndSharesTheCpu() {
+        List<Device> one = List.of(Device.gpu(0));
+        assertThat(Devices.forLocalRank(one, 0)).containsExactly(Device.gpu(0));
+        assertThat(Devices.forLocalRank(one, 3)).containsExactly(Device.gpu(3));
+        List<Device> two = List.of(Device.gpu(0), Device.gpu(1));
+        assertThat(Devices.forLocalRank(two, 1)).containsExactly(Device.gpu(2), Device.gpu(3));
+        assertThat(Devices.forLocalRank(List.of(Device.gpu(1)), 1)).containsExactly(Device.gpu(2));
+        List<Device> cpus = List.of(Device.cpu(), Device.cpu());
+        assertThat(Devices.forLocalRank(cpus, 1)).isEqualTo(cpus);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aProcessWhoseGpusTheEngineLacksIsToldWhy(String engineName) {
+        Engine engine = Engine.getEngine(engineName);
+        List<Device> moved = Devices.forLocalRank(List.of(Device.gpu(0)), engine.getGpuCount());
+        assertThatThrownBy(() -> Devices.requireAvailable(moved, engine, "process 1 of this host"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(
+                        "process 1 of this host: device \"gpu:" + engine.getGpuCount() + "\"")
+                .hasMessageContaining("available devices: cpu");
+        Devices.requireAvailable(List.of(Device.cpu()), engine, "the cpu is always there");
     }
 
     @ParameterizedTest

@@ -3,6 +3,8 @@ package dev.kiln.images;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.data.DataFormatException;
+import dev.kiln.testkit.fuzz.ByteMutations;
+import dev.kiln.testkit.fuzz.Mutant;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.kiln.tensors;
+package dev.kiln.testkit.fuzz;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -8,12 +8,12 @@ import java.util.SplittableRandom;
  * bytes, truncation and junk appended. Half the positions fall in the first 64 bytes, where the
  * headers are.
  */
-final class ByteMutations {
+public final class ByteMutations {
 
     private ByteMutations() {}
 
     /** @return one of the mutations, chosen by {@code random} */
-    static Mutant any(byte[] original, SplittableRandom random) {
+    public static Mutant any(byte[] original, SplittableRandom random) {
         return switch (random.nextInt(4)) {
             case 0 -> flip(original, random);
             case 1 -> overwrite(original, random);
@@ -23,7 +23,7 @@ final class ByteMutations {
     }
 
     /** @return the bytes with 1 to 8 bits flipped */
-    static Mutant flip(byte[] original, SplittableRandom random) {
+    public static Mutant flip(byte[] original, SplittableRandom random) {
         byte[] bytes = original.clone();
         int flips = 1 + random.nextInt(8);
         int[] at = new int[flips];
@@ -35,7 +35,7 @@ final class ByteMutations {
     }
 
     /** @return the bytes with a run of 1 to 16 random bytes written over them */
-    static Mutant overwrite(byte[] original, SplittableRandom random) {
+    public static Mutant overwrite(byte[] original, SplittableRandom random) {
         byte[] bytes = original.clone();
         int at = position(bytes.length, random);
         int n = Math.min(1 + random.nextInt(16), bytes.length - at);
@@ -46,13 +46,13 @@ final class ByteMutations {
     }
 
     /** @return the first 0 to length-1 bytes */
-    static Mutant truncate(byte[] original, SplittableRandom random) {
+    public static Mutant truncate(byte[] original, SplittableRandom random) {
         int n = random.nextInt(original.length);
         return new Mutant("truncate to " + n + " bytes", Arrays.copyOf(original, n));
     }
 
     /** @return the bytes followed by 1 to 4096 random bytes */
-    static Mutant extend(byte[] original, SplittableRandom random) {
+    public static Mutant extend(byte[] original, SplittableRandom random) {
         int n = 1 + random.nextInt(4096);
         byte[] bytes = Arrays.copyOf(original, original.length + n);
         for (int i = original.length; i < bytes.length; i++) {

@@ -1,4 +1,4 @@
-package dev.kiln.tensors;
+package dev.kiln.testkit.fuzz;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -16,10 +16,10 @@ import java.util.SplittableRandom;
  * duplicated, a value of another type, a huge, negative, fractional or off-by-one number, a deep
  * nesting, or a character of the text changed.
  */
-final class JsonMutations {
+public final class JsonMutations {
 
     /** Numbers that break careless parsing: beyond long, beyond int, negative, fractional. */
-    static final List<JsonPrimitive> EDGE_NUMBERS =
+    public static final List<JsonPrimitive> EDGE_NUMBERS =
             List.of(
                     new JsonPrimitive(0),
                     new JsonPrimitive(-1),
@@ -66,7 +66,7 @@ final class JsonMutations {
      * @param random chooses the mutation
      * @return the mutated document's text and its description
      */
-    static Mutant any(JsonObject document, SplittableRandom random) {
+    public static Mutant any(JsonObject document, SplittableRandom random) {
         JsonObject copy = document.deepCopy();
         List<Slot> slots = new ArrayList<>();
         collect(copy, slots);
@@ -124,7 +124,7 @@ final class JsonMutations {
     }
 
     /** @return the text with one character inserted, deleted or replaced */
-    static Mutant text(String json, SplittableRandom random) {
+    public static Mutant text(String json, SplittableRandom random) {
         StringBuilder text = new StringBuilder(json);
         int at = random.nextInt(text.length());
         String chars = "{}[]\",:0-9.eE\\ ntf\u0000\u00ff";

@@ -1,4 +1,4 @@
-package dev.kiln.tensors;
+package dev.kiln.testkit.fuzz;
 
 /**
  * A mutated copy of a file and how it was made, for the failure message of a fuzz test.
@@ -6,4 +6,4 @@ package dev.kiln.tensors;
  * @param description the mutation, such as {@code flip 3 bits at [12, 40, 41]}
  * @param bytes the mutated content
  */
-record Mutant(String description, byte[] bytes) {}
+public record Mutant(String description, byte[] bytes) {}

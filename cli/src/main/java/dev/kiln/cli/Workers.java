@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class Workers {
 
     /** The prefix of the environment variables that carry the collective's coordinates. */
-    static final String COORDINATE_PREFIX = "KILN_COLLECTIVE_";
+    static final String COORDINATE_PREFIX = WorkerLauncher.COORDINATE_PREFIX;
 
     private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
     private static final Duration GRACE = Duration.ofSeconds(10);

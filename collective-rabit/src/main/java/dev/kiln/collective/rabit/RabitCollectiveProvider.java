@@ -15,10 +15,11 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * tracker.
  *
  * <ul>
- *   <li>{@link #coordinate} starts the tracker on 127.0.0.1 and an ephemeral port; its
- *       coordinates are {@code dmlc_tracker_uri}, {@code dmlc_tracker_port} and {@code
- *       kiln_connect_timeout_s}. (A Spark driver that is not on the workers' host would need the
- *       tracker on another interface; that is for the Spark module to add.)
+ *   <li>{@link #coordinate(int, Duration)} starts the tracker on 127.0.0.1 and an ephemeral port,
+ *       {@link #coordinate(String, int, Duration)} on the given address of this machine (a Spark
+ *       driver's, which executors on other hosts reach; {@code kiln.distributed.host}); its
+ *       coordinates are {@code dmlc_tracker_uri} (that address), {@code dmlc_tracker_port} and
+ *       {@code kiln_connect_timeout_s}.
  *   <li>{@link #join} initialises the calling thread's communicator with task id {@code rank},
  *       zero-padded so that the tracker, which orders task ids as strings, gives rank {@code
  *       rank}; with {@code dmlc_timeout} set from the timeout (rounded up to whole seconds); and
@@ -38,11 +39,16 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
         description = "all-reduce across worker processes with XGBoost4J's Rabit communicator")
 public final class RabitCollectiveProvider implements CollectiveProvider {
 
-    /** The interface the tracker binds. */
+    /** The interface the tracker binds unless given another. */
     static final String HOST = "127.0.0.1";
 
     @Override
     public Coordinator coordinate(int worldSize, Duration connectTimeout) {
+        return coordinate(HOST, worldSize, connectTimeout);
+    }
+
+    @Override
+    public Coordinator coordinate(String host, int worldSize, Duration connectTimeout) {
         if (worldSize < 1) {
             throw new IllegalArgumentException("world size must be at least 1: " + worldSize);
         }
@@ -51,12 +57,14 @@ public final class RabitCollectiveProvider implements CollectiveProvider {
         try {
             tracker =
                     new RabitTracker(
-                            worldSize, HOST, 0, (int) Math.min(Integer.MAX_VALUE, seconds));
+                            worldSize, host, 0, (int) Math.min(Integer.MAX_VALUE, seconds));
         } catch (XGBoostError e) {
             throw new CollectiveException(
                     "coordinator: creating the Rabit tracker for "
                             + worldSize
-                            + " ranks failed: "
+                            + " ranks on "
+                            + host
+                            + " failed: "
                             + RabitCollective.summary(e.getMessage()),
                     e);
         }

@@ -32,7 +32,7 @@ java_options=(-XX:+IgnoreUnrecognizedVMOptions
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # Kiln's logging (logback, in lib/) rather than Spark's log4j, without SLF4J's warning about two.
 exec "$JAVA" "${java_options[@]}" -Dai.djl.offline=true -Dkiln.home="$dist" \
-  -Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider \
+  -Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider -Dslf4j.internal.verbosity=WARN \
   -Dspark.master='local-cluster[2,1,2048]' -Dspark.app.name=kiln-local-try \
   -Dspark.jars="$jar" -Dspark.kiln.home="$dist" \
   -cp "$dist/lib/*:$jar:$spark_home/jars/*" dev.kiln.spark.KilnSpark --workers 2 "$@"

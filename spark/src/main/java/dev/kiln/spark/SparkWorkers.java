@@ -113,8 +113,8 @@ final class SparkWorkers implements WorkerLauncher {
         try {
             // the shuffle makes the barrier stage one Spark retries (see the class comment)
             JavaRDD.fromRDD(trained, tag).repartition(1).count();
-        } catch (RuntimeException e) {
-            throw new CliFailure(CliFailure.TRAINING_FAILED, failure(e), null);
+        } catch (Exception e) { // SparkException, checked, though Scala does not declare it
+            throw new CliFailure(CliFailure.TRAINING_FAILED, failure(e), e);
         }
         LOG.info("Done: the {} workers ended", n);
         return 0;

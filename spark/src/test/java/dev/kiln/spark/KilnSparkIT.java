@@ -87,6 +87,8 @@ class KilnSparkIT {
                 engine,
                 "--output-dir",
                 outputDir.toString(),
+                // the test's working directory is spark/, the config's data path the repository's
+                "kiln.data.train.path=" + repository().resolve("examples/digits/digits.csv.gz"),
                 "kiln.solver.max-iter=300",
                 "kiln.checkpoint.period=50",
                 "kiln.writer-period=10");
@@ -177,6 +179,8 @@ class KilnSparkIT {
             }
         }
         command.add("-D" + SLF4J_PROVIDER);
+        command.add("-Dslf4j.internal.verbosity=WARN");
+        command.add("-Dkiln.home=" + KilnCommand.distribution());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(KilnSpark.class.getName());

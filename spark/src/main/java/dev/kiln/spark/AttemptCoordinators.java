@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The protocol, one line each way per connection: the task sends its stage attempt number; the
  * service answers with the coordinates as {@code key=value} lines and an empty line, or a line
- * {@code error=<message>}. See {@link WorkerTask#coordinates}.
+ * {@code error=<message>}. See {@link WorkerTask#coordinates}. A task whose worker refused its
+ * input (exit code 2: a config, data or run directory problem that only the executor sees, such as
+ * a data file that is not on shared storage) sends {@code bad-input <message>} instead and gets no
+ * answer: the driver then stops the job rather than let Spark retry what would fail alike.
  */
 final class AttemptCoordinators implements AutoCloseable {
 
@@ -37,9 +41,16 @@ final class AttemptCoordinators implements AutoCloseable {
     private final ServerSocket server;
     private final Thread thread;
     private final Map<Integer, Coordinator> byAttempt = new TreeMap<>();
+    private final Consumer<String> onBadInput;
+    private volatile String badInput;
 
-    private AttemptCoordinators(Coordinators coordinators, ServerSocket server) {
+    /** The request of a task whose worker refused its input: the line's prefix. */
+    static final String BAD_INPUT = "bad-input ";
+
+    private AttemptCoordinators(
+            Coordinators coordinators, ServerSocket server, Consumer<String> onBadInput) {
         this.coordinators = coordinators;
+        this.onBadInput = onBadInput;
         this.server = server;
         this.thread = new Thread(this::serve, "kiln-attempt-coordinators");
         thread.setDaemon(true);
@@ -49,13 +60,16 @@ final class AttemptCoordinators implements AutoCloseable {
      * Starts the service.
      *
      * @param coordinators starts one coordinator; the service listens on their address
+     * @param onBadInput called once, with the worker's message, when a worker refused its input
+     *     (exit code 2): another attempt would fail alike
      * @return the running service
      * @throws IOException when it cannot listen there
      */
-    static AttemptCoordinators start(Coordinators coordinators) throws IOException {
+    static AttemptCoordinators start(Coordinators coordinators, Consumer<String> onBadInput)
+            throws IOException {
         ServerSocket server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getByName(coordinators.host()), 0));
-        AttemptCoordinators service = new AttemptCoordinators(coordinators, server);
+        AttemptCoordinators service = new AttemptCoordinators(coordinators, server, onBadInput);
         service.thread.start();
         return service;
     }
@@ -82,6 +96,10 @@ final class AttemptCoordinators implements AutoCloseable {
                         new PrintWriter(socket.getOutputStream(), false, StandardCharsets.UTF_8);
                 String line = in.readLine();
                 StringBuilder answer = new StringBuilder();
+                if (line != null && line.startsWith(BAD_INPUT)) {
+                    badInput(line.substring(BAD_INPUT.length()));
+                    continue;
+                }
                 try {
                     int attempt = Integer.parseInt(line == null ? "" : line.trim());
                     forAttempt(attempt)
@@ -102,6 +120,24 @@ final class AttemptCoordinators implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private void badInput(String message) {
+        synchronized (this) {
+            if (badInput != null) {
+                return;
+            }
+            badInput = message;
+        }
+        onBadInput.accept(message);
+    }
+
+    /**
+     * @return the message of the first worker that refused its input (exit code 2), such as
+     *     {@code rank 1: <file>:<line>: <key>: ...}; null when none did
+     */
+    String badInput() {
+        return badInput;
     }
 
     private synchronized Coordinator forAttempt(int attempt) {

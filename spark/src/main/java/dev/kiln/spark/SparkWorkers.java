@@ -6,6 +6,7 @@ import dev.kiln.cli.WorkerLauncher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -79,9 +80,22 @@ final class SparkWorkers implements WorkerLauncher {
             conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "120");
             context = new SparkContext(conf);
         }
-        try (AttemptCoordinators service = AttemptCoordinators.start(coordinators)) {
+        SparkContext spark = context;
+        String group = "kiln-" + UUID.randomUUID();
+        try (AttemptCoordinators service =
+                AttemptCoordinators.start(
+                        coordinators,
+                        message -> {
+                            LOG.warn(
+                                    "A worker refused its input; stopping the job instead of"
+                                            + " retrying: {}",
+                                    message);
+                            spark.cancelJobGroup(group);
+                        })) {
+            context.setJobGroup(group, "kiln train", true);
             return run(context, n, arguments, service);
         } finally {
+            context.clearJobGroup();
             if (!active.isDefined()) {
                 context.stop();
             }
@@ -114,6 +128,15 @@ final class SparkWorkers implements WorkerLauncher {
             // the shuffle makes the barrier stage one Spark retries (see the class comment)
             JavaRDD.fromRDD(trained, tag).repartition(1).count();
         } catch (Exception e) { // SparkException, checked, though Scala does not declare it
+            String badInput = service.badInput();
+            if (badInput != null) {
+                throw new CliFailure(
+                        CliFailure.BAD_INPUT,
+                        "worker "
+                                + badInput
+                                + " (on its executor; Spark does not retry a worker's bad input)",
+                        e);
+            }
             throw new CliFailure(CliFailure.TRAINING_FAILED, failure(e), e);
         }
         LOG.info("Done: the {} workers ended", n);

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.spark.BarrierTaskContext;
 import scala.collection.Iterator;
@@ -43,6 +44,9 @@ final class WorkerTask extends AbstractFunction1<Iterator<Object>, Iterator<Obje
     static final String COORDINATE_PREFIX = "KILN_COLLECTIVE_";
 
     private static final long GRACE_SECONDS = 10;
+
+    /** The exit code of {@code kiln train} for a bad config, command line or input. */
+    private static final int BAD_INPUT = 2;
 
     private final int workers;
     private final ArrayList<String> arguments;
@@ -137,7 +141,8 @@ final class WorkerTask extends AbstractFunction1<Iterator<Object>, Iterator<Obje
         }
         Thread stopper = new Thread(() -> stop(child), "kiln-rank-" + rank + "-stopper");
         Runtime.getRuntime().addShutdownHook(stopper);
-        Thread pump = pump(child, rank);
+        AtomicReference<String> message = new AtomicReference<>();
+        Thread pump = pump(child, rank, message);
         try {
             while (!child.waitFor(200, TimeUnit.MILLISECONDS)) {
                 if (context.isInterrupted()) {
@@ -165,6 +170,10 @@ final class WorkerTask extends AbstractFunction1<Iterator<Object>, Iterator<Obje
         }
         int code = child.exitValue();
         if (code != 0) {
+            String said = message.get();
+            if (code == BAD_INPUT) {
+                report(rank + ": " + (said == null ? "exited with code 2" : said));
+            }
             throw new IllegalStateException(
                     "kiln worker rank "
                             + rank
@@ -175,7 +184,8 @@ final class WorkerTask extends AbstractFunction1<Iterator<Object>, Iterator<Obje
                             + ") "
                             + (code > 128
                                     ? "was killed by signal " + (code - 128)
-                                    : "exited with code " + code));
+                                    : "exited with code " + code)
+                            + (said == null ? "" : ": " + said));
         }
         @SuppressWarnings("unchecked")
         Iterator<Object> none =
@@ -234,8 +244,24 @@ final class WorkerTask extends AbstractFunction1<Iterator<Object>, Iterator<Obje
         return coordinates;
     }
 
-    /** Copies the child's output to this task's log, each line prefixed with the rank. */
-    private static Thread pump(Process child, int rank) {
+    /** Tells the driver that this rank's worker refused its input; best effort. */
+    private void report(String message) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(serviceHost, servicePort), 30_000);
+            PrintWriter out =
+                    new PrintWriter(socket.getOutputStream(), false, StandardCharsets.UTF_8);
+            out.print("bad-input rank " + message.replace('\n', ' ') + "\n");
+            out.flush();
+        } catch (IOException e) {
+            // the driver is gone; Spark's retries end the job
+        }
+    }
+
+    /**
+     * Copies the child's output to this task's log, each line prefixed with the rank, and keeps
+     * its last message ({@code kiln: ...}, without the prefix).
+     */
+    private static Thread pump(Process child, int rank, AtomicReference<String> message) {
         Thread pump =
                 new Thread(
                         () -> {
@@ -247,6 +273,9 @@ final class WorkerTask extends AbstractFunction1<Iterator<Object>, Iterator<Obje
                                 String line;
                                 while ((line = lines.readLine()) != null) {
                                     System.out.println("[rank " + rank + "] " + line);
+                                    if (line.startsWith("kiln: ")) {
+                                        message.set(line.substring("kiln: ".length()));
+                                    }
                                 }
                             } catch (IOException e) {
                                 // the child is gone

@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code model_final} bitwise equal to {@code kiln train --nproc 2}, on both engines; a worker
  * killed with SIGKILL after a checkpoint fails the stage, Spark retries it with a fresh tracker,
  * the workers resume, and the run ends bitwise equal to an uninterrupted one; a tracker address
- * that is not the driver's is refused with one message and exit code 2 before anything starts.
+ * that is not the driver's is refused with one message and exit code 2 before anything starts; a
+ * worker's bad input on its executor ends the job with exit code 2 instead of four attempts.
  */
 class KilnSparkIT {
 
@@ -200,6 +201,18 @@ class KilnSparkIT {
                         ": kiln.distributed.host: 203.0.113.7 is not"
                                 + " an address of this machine, so the collective's tracker cannot"
                                 + " listen there and would be unreachable for the workers");
+    }
+
+    @Test
+    void aWorkersBadInputOnItsExecutorStopsTheJobWithoutRetries() {
+        Path out = tmp.resolve("no-data");
+        List<String> args = new ArrayList<>(List.of("--workers", "2"));
+        args.addAll(trainArguments(out, "PyTorch"));
+        // read by the workers only, from the driver's working directory (spark/): not there
+        args.add("kiln.data.train.path=examples/digits/digits.csv.gz");
+        assertThat(KilnSpark.run(args.toArray(String[]::new)))
+                .as("exit code 2 at once, not 1 after Spark's four attempts")
+                .isEqualTo(2);
     }
 
     /** Waits until the file exists, or the run ended. */

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:done",
             "1:training failed (a worker failed on every attempt Spark made)",
-            "2:bad usage, config or input, found before anything started"
+            "2:bad usage, config or input: found by the driver before anything started, or by a"
+                    + " worker on its executor (then Spark does not retry)"
         })
 public final class KilnSpark implements Callable<Integer> {
 

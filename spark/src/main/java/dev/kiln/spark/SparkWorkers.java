@@ -57,7 +57,7 @@ final class SparkWorkers implements WorkerLauncher {
         SparkConf conf = new SparkConf();
         return conf.contains("spark.driver.host")
                 ? conf.get("spark.driver.host")
-                : Utils.localHostName();
+                : Utils.localCanonicalHostName(); // Spark's own default
     }
 
     @Override

@@ -3,20 +3,28 @@ package dev.kiln.cli;
 import dev.kiln.spi.SettingsException;
 import java.util.Optional;
 
-/** A failure the command reports as one message with its exit code. */
-final class CliFailure extends RuntimeException {
+/**
+ * A failure the command reports as one message ({@code kiln: <message>}, no stack trace) with its
+ * exit code; thrown by a command run through {@link KilnMain#execute}.
+ */
+public final class CliFailure extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
     /** Exit code of a bad command line, config or input. */
-    static final int BAD_INPUT = 2;
+    public static final int BAD_INPUT = 2;
 
     /** Exit code of a training that failed. */
-    static final int TRAINING_FAILED = 1;
+    public static final int TRAINING_FAILED = 1;
 
     private final int exitCode;
 
-    CliFailure(int exitCode, String message, Throwable cause) {
+    /**
+     * @param exitCode the exit code, such as {@link #BAD_INPUT}
+     * @param message what went wrong, where, and what is valid
+     * @param cause what was thrown, shown with {@code --verbose}; or null
+     */
+    public CliFailure(int exitCode, String message, Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;
     }

@@ -56,12 +56,26 @@ public final class KilnMain {
      * @return the exit code
      */
     public static int run(String... args) {
+        return execute(new KilnCommand(), args);
+    }
+
+    /**
+     * Runs a picocli command the way {@code kiln} runs its own: DJL offline, a {@link CliFailure}
+     * or a bad command line reported as one line {@code kiln: ...} on standard error with its exit
+     * code, any other exception as {@code kiln: unexpected failure: ...} (exit 1), the stack trace
+     * only with {@code --verbose}.
+     *
+     * @param command a picocli command ({@code @Command}), such as the Spark application's
+     * @param args the command line
+     * @return the exit code
+     */
+    public static int execute(Object command, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         if (verbose) {
             System.setProperty(CONSOLE_EXCEPTIONS, "%ex");
         }
         System.setProperty("ai.djl.offline", "true");
-        CommandLine cli = new CommandLine(new KilnCommand());
+        CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler(new FailureReporter(verbose));
         cli.setParameterExceptionHandler(KilnMain::usageError);
         return cli.execute(args);

@@ -15,8 +15,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The options that say where a run's config and plugins come from. */
-final class RunOptions {
+/**
+ * The options that say where a run's config and plugins come from ({@code --config}, {@code
+ * --engine}, {@code --output-dir}, {@code --plugins}, {@code KEY=VALUE} overrides): a picocli
+ * mixin of {@code kiln train} and of other commands that start a run, such as the Spark
+ * application's, which hand it to {@link DistributedLaunch}.
+ */
+public final class RunOptions {
 
     /** The extensions of the files Typesafe Config reads. */
     private static final List<String> CONFIG_EXTENSIONS = List.of(".conf", ".json", ".properties");
@@ -45,12 +50,21 @@ final class RunOptions {
     CommandSpec command;
 
     /**
+     * Adds a config override, above the config files.
+     *
+     * @param override {@code KEY=VALUE} in HOCON syntax, e.g. {@code kiln.resume=true}
+     */
+    public void addOverride(String override) {
+        overrides.add(override);
+    }
+
+    /**
      * Checks that the command line names a config file, before anything is loaded.
      *
      * @throws CliFailure with exit code 2 when no {@code --config} is given, or an argument that
      *     is not {@code KEY=VALUE} (such as a config file given without {@code --config})
      */
-    void requireConfigFile() {
+    public void requireConfigFile() {
         checkOverrides();
         if (configFiles.isEmpty()) {
             throw new CliFailure(

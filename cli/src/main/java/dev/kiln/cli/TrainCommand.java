@@ -5,7 +5,6 @@ import com.typesafe.config.Config;
 import dev.kiln.collective.Collective;
 import dev.kiln.collective.CollectiveException;
 import dev.kiln.collective.CollectiveProvider;
-import dev.kiln.collective.Coordinator;
 import dev.kiln.collective.CoordinatorUnreachableException;
 import dev.kiln.core.config.ConfigValidator;
 import dev.kiln.core.config.KilnConfig;
@@ -152,49 +151,23 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code --nproc N}: checks the run as {@code train} does, starts the collective's coordinator
-     * and N workers, and waits for them; SIGTERM and SIGINT are passed on, so that the workers
-     * stop together after an agreed step and rank 0 saves a checkpoint.
+     * {@code --nproc N}: checks the run as {@code train} does and starts the collective's
+     * coordinator (see {@link DistributedLaunch}), then N workers on this host, and waits for them;
+     * SIGTERM and SIGINT are passed on, so that the workers stop together after an agreed step and
+     * rank 0 saves a checkpoint.
      */
     private int launch(int n) {
-        try (KilnRun run = options.load()) {
-            KilnConfig config = run.config();
-            long pieces =
-                    (long) n
-                            * config.devices().map(List::size).orElse(1)
-                            * config.accumulateSteps();
-            if (config.batchSize() % pieces != 0) {
-                throw new CliFailure(
-                        CliFailure.BAD_INPUT,
-                        "--nproc "
-                                + n
-                                + ": kiln.solver.batch-size ("
-                                + config.batchSize()
-                                + ") must split into an equal share for each process (times its"
-                                + " devices and accumulate-steps); choose a multiple of "
-                                + pieces,
-                        null);
-            }
-            if (config.resume()) {
-                RunDirectory.requireResumable(config.outputDir());
-            } else {
-                RunDirectory.requireUnused(config.outputDir());
-            }
-            Duration timeout = timeout(config);
-            try (Coordinator coordinator = collective(run).coordinate(n, timeout)) {
-                Workers workers = Workers.start(n, workerArguments(), coordinator.coordinates());
-                try (StopSignals signals = StopSignals.install(reason -> workers.stop())) {
-                    return workers.await();
-                } finally {
-                    workers.cleanUp();
-                }
-            }
-        } catch (IOException e) {
-            throw new CliFailure(
-                    CliFailure.TRAINING_FAILED, "cannot start the worker processes: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliFailure(CliFailure.TRAINING_FAILED, "interrupted", e);
+        return DistributedLaunch.run(options, "--nproc", n, workerArguments(), TrainCommand::local);
+    }
+
+    /** The {@link WorkerLauncher} of {@code --nproc}: N processes on this host. */
+    private static int local(int n, List<String> args, Coordinators coordinators)
+            throws IOException, InterruptedException {
+        Workers workers = Workers.start(n, args, coordinators.start().coordinates());
+        try (StopSignals signals = StopSignals.install(reason -> workers.stop())) {
+            return workers.await();
+        } finally {
+            workers.cleanUp();
         }
     }
 
@@ -215,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** @return {@code kiln.distributed.timeout} */
-    private static Duration timeout(KilnConfig config) {
+    static Duration timeout(KilnConfig config) {
         return config.config().getDuration("kiln.distributed.timeout");
     }
 
@@ -224,7 +197,7 @@ final class TrainCommand implements Callable<Integer> {
      *
      * @throws CliFailure (exit 2) when none is installed, or several and none is named
      */
-    private static CollectiveProvider collective(KilnRun run) {
+    static CollectiveProvider collective(KilnRun run) {
         Config kiln = run.config().config();
         List<ExtensionInfo> installed = run.registry().all(ExtensionPoints.COLLECTIVE);
         ExtensionInfo chosen;

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class Workers {
 
     /** The prefix of the environment variables that carry the collective's coordinates. */
-    static final String COORDINATE_PREFIX = "KILN_COLLECTIVE_";
+    static final String COORDINATE_PREFIX = WorkerLauncher.COORDINATE_PREFIX;
 
     /**
      * The environment variable that tells a worker its rank among the workers of its host (here

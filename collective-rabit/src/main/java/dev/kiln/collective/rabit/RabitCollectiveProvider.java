@@ -15,18 +15,18 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * tracker.
  *
  * <ul>
- *   <li>{@link #coordinate} starts the tracker on 127.0.0.1 and an ephemeral port; its
- *       coordinates are {@code dmlc_tracker_uri}, {@code dmlc_tracker_port} and {@code
- *       kiln_connect_timeout_s}. (A Spark driver that is not on the workers' host would need the
- *       tracker on another interface; that is for the Spark module to add.) The tracker itself
- *       waits for the ranks without a limit: Rabit's tracker counts its wait from its own start,
- *       before the workers' JVMs have even started, so a limit shorter than their start-up
- *       refuses them all (with {@code kiln.distributed.timeout = 1s} every {@code --nproc} run
- *       failed so, and 5 s sometimes did on a busy 2-core machine). The wait stays bounded where
- *       it matters: each rank that joined waits for the others at most the timeout given at
- *       {@link #join}, and the launcher closes the coordinator when its workers ended. The connect
- *       timeout goes to the ranks as {@code kiln_connect_timeout_s}, which bounds the watchdog of
- *       their join.
+ *   <li>{@link #coordinate(int, Duration)} starts the tracker on 127.0.0.1 and an ephemeral port,
+ *       {@link #coordinate(String, int, Duration)} on the given address of this machine (a Spark
+ *       driver's, which executors on other hosts reach; {@code kiln.distributed.host}); its
+ *       coordinates are {@code dmlc_tracker_uri} (that address), {@code dmlc_tracker_port} and
+ *       {@code kiln_connect_timeout_s}. The tracker itself waits for the ranks without a limit:
+ *       Rabit's tracker counts its wait from its own start, before the workers' JVMs have even
+ *       started, so a limit shorter than their start-up refuses them all (with {@code
+ *       kiln.distributed.timeout = 1s} every {@code --nproc} run failed so, and 5 s sometimes did
+ *       on a busy 2-core machine). The wait stays bounded where it matters: each rank that joined
+ *       waits for the others at most the timeout given at {@link #join}, and the launcher closes
+ *       the coordinator when its workers ended. The connect timeout goes to the ranks as {@code
+ *       kiln_connect_timeout_s}, which bounds the watchdog of their join.
  *   <li>{@link #join} initialises the calling thread's communicator with task id {@code rank},
  *       zero-padded so that the tracker, which orders task ids as strings, gives rank {@code
  *       rank}; with {@code dmlc_timeout} set from the timeout (rounded up to whole seconds); and
@@ -46,11 +46,16 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
         description = "all-reduce across worker processes with XGBoost4J's Rabit communicator")
 public final class RabitCollectiveProvider implements CollectiveProvider {
 
-    /** The interface the tracker binds. */
+    /** The interface the tracker binds unless given another. */
     static final String HOST = "127.0.0.1";
 
     @Override
     public Coordinator coordinate(int worldSize, Duration connectTimeout) {
+        return coordinate(HOST, worldSize, connectTimeout);
+    }
+
+    @Override
+    public Coordinator coordinate(String host, int worldSize, Duration connectTimeout) {
         if (worldSize < 1) {
             throw new IllegalArgumentException("world size must be at least 1: " + worldSize);
         }
@@ -58,12 +63,14 @@ public final class RabitCollectiveProvider implements CollectiveProvider {
         RabitTracker tracker;
         try {
             // no timeout of the tracker's own: see the class comment
-            tracker = new RabitTracker(worldSize, HOST, 0, 0);
+            tracker = new RabitTracker(worldSize, host, 0, 0);
         } catch (XGBoostError e) {
             throw new CollectiveException(
                     "coordinator: creating the Rabit tracker for "
                             + worldSize
-                            + " ranks failed: "
+                            + " ranks on "
+                            + host
+                            + " failed: "
                             + RabitCollective.summary(e.getMessage()),
                     e);
         }

@@ -9,7 +9,7 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** XGBoost4J's Rabit tracker, on the loopback interface and an ephemeral port. */
+/** XGBoost4J's Rabit tracker, on the address it was given and an ephemeral port. */
 final class RabitCoordinator implements Coordinator {
 
     private static final Logger LOG = LoggerFactory.getLogger(RabitCoordinator.class);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.data.DataFormatException;
 import dev.kiln.testkit.fuzz.ByteMutations;
+import dev.kiln.testkit.fuzz.FuzzTally;
 import dev.kiln.testkit.fuzz.Mutant;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,9 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -65,9 +64,8 @@ class IdxFuzzTest {
             Files.write(labels, pair.labels());
             IdxDataset.read(images, labels, 2, false);
         }
-        int[] file = new int[2];
-        int[] dataset = new int[2];
-        Map<String, Integer> reasons = new TreeMap<>();
+        FuzzTally file = new FuzzTally("idx");
+        FuzzTally dataset = new FuzzTally("idx-dataset");
         for (int i = 0; i < MUTATIONS; i++) {
             long seed = FIRST_SEED + i;
             SplittableRandom random = new SplittableRandom(seed);
@@ -86,46 +84,17 @@ class IdxFuzzTest {
                             + ")";
 
             String fileReason = readFile(mutated, mutant.bytes(), where);
-            count(file, fileReason, reasons, "file:");
+            file.count(fileReason);
             String datasetReason = readDataset(images, labels, where);
-            count(dataset, datasetReason, reasons, "dataset:");
+            dataset.count(datasetReason);
             if (fileReason != null && ofImages) {
                 assertThat(datasetReason)
                         .as(where + ": the dataset loads a file that does not")
                         .isNotNull();
             }
         }
-        System.out.println(
-                "FUZZ reader=idx mutations="
-                        + MUTATIONS
-                        + " loaded="
-                        + file[0]
-                        + " rejected="
-                        + file[1]);
-        System.out.println(
-                "FUZZ reader=idx-dataset mutations="
-                        + MUTATIONS
-                        + " loaded="
-                        + dataset[0]
-                        + " rejected="
-                        + dataset[1]
-                        + " "
-                        + reasons);
-        for (int[] outcome : List.of(file, dataset)) {
-            assertThat(outcome[0] + outcome[1]).isEqualTo(MUTATIONS);
-            assertThat(outcome[0]).isPositive();
-            assertThat(outcome[1]).isPositive();
-        }
-    }
-
-    private static void count(
-            int[] outcome, String reason, Map<String, Integer> reasons, String prefix) {
-        if (reason == null) {
-            outcome[0]++;
-        } else {
-            outcome[1]++;
-            reasons.merge(prefix + reason, 1, Integer::sum);
-        }
+        file.report(MUTATIONS);
+        dataset.report(MUTATIONS);
     }
 
     /** @return null when the file loaded as it holds, else the class of the rejection */

@@ -19,14 +19,7 @@ class AccumulateResumeIT {
     @TempDir Path tmp;
 
     private static List<String> command(Path outputDir, String engine, String... more) {
-        List<String> command = new ArrayList<>();
-        command.add("train");
-        command.add("--config");
-        command.add(Repository.quickstartConfig().toString());
-        command.add("--engine");
-        command.add(engine);
-        command.add("--output-dir");
-        command.add(outputDir.toString());
+        List<String> command = new ArrayList<>(Repository.trainQuickstart(outputDir, engine));
         command.add("kiln.solver.max-iter=" + MAX_ITER);
         command.add("kiln.solver.accumulate-steps=2");
         command.add("kiln.checkpoint.period=25");

@@ -70,14 +70,7 @@ class DiskFullIT {
     }
 
     private static List<String> command(Path outputDir, String engine, String... more) {
-        List<String> command = new ArrayList<>();
-        command.add("train");
-        command.add("--config");
-        command.add(Repository.quickstartConfig().toString());
-        command.add("--engine");
-        command.add(engine);
-        command.add("--output-dir");
-        command.add(outputDir.toString());
+        List<String> command = new ArrayList<>(Repository.trainQuickstart(outputDir, engine));
         command.add("kiln.hooks=[checkpoint]");
         command.add("kiln.writers=[console, json]");
         command.add("kiln.checkpoint.period=" + PERIOD);

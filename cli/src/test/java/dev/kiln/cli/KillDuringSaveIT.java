@@ -33,14 +33,7 @@ class KillDuringSaveIT {
 
     private static List<String> command(
             Path outputDir, String engine, boolean async, String... more) {
-        List<String> command = new ArrayList<>();
-        command.add("train");
-        command.add("--config");
-        command.add(Repository.quickstartConfig().toString());
-        command.add("--engine");
-        command.add(engine);
-        command.add("--output-dir");
-        command.add(outputDir.toString());
+        List<String> command = new ArrayList<>(Repository.trainQuickstart(outputDir, engine));
         command.add("kiln.model.hidden-sizes=[2048, 2048]");
         command.add("kiln.hooks=[checkpoint]");
         command.add("kiln.writers=[console, json]");

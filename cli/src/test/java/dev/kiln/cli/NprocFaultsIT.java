@@ -44,14 +44,7 @@ class NprocFaultsIT {
 
     /** The quickstart, as NprocIT trains it, with a timeout of 5 s. */
     private static List<String> command(Path outputDir, String... more) {
-        List<String> command = new ArrayList<>();
-        command.add("train");
-        command.add("--config");
-        command.add(Repository.quickstartConfig().toString());
-        command.add("--engine");
-        command.add("PyTorch");
-        command.add("--output-dir");
-        command.add(outputDir.toString());
+        List<String> command = new ArrayList<>(Repository.trainQuickstart(outputDir, "PyTorch"));
         command.add("kiln.solver.max-iter=400");
         command.add("kiln.checkpoint.period=50");
         command.add("kiln.writer-period=10");

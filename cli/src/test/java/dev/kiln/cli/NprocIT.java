@@ -42,14 +42,7 @@ class NprocIT {
     @TempDir Path tmp;
 
     private static List<String> command(Path outputDir, String engine, String... more) {
-        List<String> command = new ArrayList<>();
-        command.add("train");
-        command.add("--config");
-        command.add(Repository.quickstartConfig().toString());
-        command.add("--engine");
-        command.add(engine);
-        command.add("--output-dir");
-        command.add(outputDir.toString());
+        List<String> command = new ArrayList<>(Repository.trainQuickstart(outputDir, engine));
         command.add("kiln.solver.max-iter=400");
         command.add("kiln.checkpoint.period=50");
         command.add("kiln.writer-period=10");

@@ -24,12 +24,7 @@ class RunLockIT {
     @TempDir Path tmp;
 
     private static List<String> command(Path outputDir, String... more) {
-        List<String> command = new ArrayList<>();
-        command.add("train");
-        command.add("--config");
-        command.add(Repository.quickstartConfig().toString());
-        command.add("--output-dir");
-        command.add(outputDir.toString());
+        List<String> command = new ArrayList<>(Repository.trainQuickstart(outputDir, "PyTorch"));
         command.add("kiln.hooks=[checkpoint]");
         command.add("kiln.writers=[console, json]");
         command.add("kiln.checkpoint.period=200");

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class KillDuringSaveIT {
 
-    private static final int PERIOD = 40;
+    private static final int PERIOD = 20;
 
     /** Runs to kill until one is killed before its save finished. */
     private static final int ATTEMPTS = 5;
@@ -43,7 +43,7 @@ class KillDuringSaveIT {
         command.add("kiln.writers=[console, json]");
         command.add("kiln.checkpoint.period=" + PERIOD);
         command.add("kiln.checkpoint.async=" + async);
-        command.add("kiln.solver.max-iter=" + 4 * PERIOD);
+        command.add("kiln.solver.max-iter=" + 3 * PERIOD);
         command.add("kiln.writer-period=10");
         command.addAll(List.of(more));
         return command;

@@ -158,6 +158,27 @@ public final class SafeTensors {
         }
     }
 
+    /**
+     * Checks a safetensors file as {@link #check} does, and gives each array's type.
+     *
+     * @param file the file
+     * @return the arrays' types by name, in the order of their bytes in the file
+     * @throws TensorFileException naming the file and what is wrong, as {@link #check} does
+     */
+    public static Map<String, DataType> dataTypes(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Map<String, DataType> types = new LinkedHashMap<>();
+            for (Entry entry : header(file, channel).entries) {
+                types.put(entry.name, entry.dataType);
+            }
+            return types;
+        } catch (NoSuchFileException e) {
+            throw new TensorFileException(file + " does not exist", e);
+        } catch (IOException e) {
+            throw new TensorFileException("cannot read " + file + ": " + e, e);
+        }
+    }
+
     private record Header(List<Entry> entries, Map<String, String> metadata, long dataStart) {}
 
     private static Header header(Path file, FileChannel channel) throws IOException {

@@ -18,7 +18,13 @@ public final class NonFiniteLossException extends RuntimeException {
      * @param terms every loss term's value
      */
     public NonFiniteLossException(long iteration, Map<String, Float> terms) {
-        super("Loss became infinite or NaN at iteration " + iteration + "! loss terms: " + terms);
+        super(
+                "the loss became infinite or NaN at iteration "
+                        + iteration
+                        + " (loss terms: "
+                        + terms
+                        + "); lower kiln.solver.base-lr, set kiln.solver.clip-gradients, or"
+                        + " check that the data is scaled (kiln.data.train.scaling)");
         this.iteration = iteration;
         this.terms = Map.copyOf(terms);
     }

@@ -42,4 +42,31 @@ final class FailureReporter implements IExecutionExceptionHandler {
         err.flush();
         return code;
     }
+
+    /**
+     * Reports that the Java heap is full as one message, exit code 1: how large the heap may grow
+     * and how to give it more. By the time the error reaches here the arrays being filled are
+     * unreachable, so there is memory again for the message.
+     *
+     * @param e the error
+     * @param err where to report it
+     * @param verbose whether to print the stack trace too
+     * @return {@link CliFailure#TRAINING_FAILED}
+     */
+    static int outOfMemory(OutOfMemoryError e, PrintWriter err, boolean verbose) {
+        long maxMegabytes = Runtime.getRuntime().maxMemory() >> 20;
+        err.println(
+                "kiln: out of memory: the Java heap (at most "
+                        + maxMegabytes
+                        + " MB) is full ("
+                        + e.getMessage()
+                        + "); give the JVM more with KILN_JAVA_OPTS=-Xmx8g (more than the data"
+                        + " and a batch need), or use less data or a smaller"
+                        + " kiln.solver.batch-size");
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return CliFailure.TRAINING_FAILED;
+    }
 }

@@ -36,8 +36,9 @@ public final class KilnCommand implements Runnable {
 
     @Override
     public void run() {
+        picocli.CommandLine cli = new picocli.CommandLine(this);
         throw new picocli.CommandLine.ParameterException(
-                new picocli.CommandLine(this), "name a command: train, plugins or config");
+                cli, "name a command: " + KilnMain.commandNames(cli));
     }
 
     /** The version from the jar's manifest. */

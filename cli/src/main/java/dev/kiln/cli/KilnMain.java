@@ -78,7 +78,19 @@ public final class KilnMain {
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler(new FailureReporter(verbose));
         cli.setParameterExceptionHandler(KilnMain::usageError);
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            return FailureReporter.outOfMemory(e, cli.getErr(), verbose);
+        }
+    }
+
+    /** @return the names of kiln's commands, as {@code train, export, ... or config} */
+    static String commandNames(CommandLine cli) {
+        java.util.List<String> names = java.util.List.copyOf(cli.getSubcommands().keySet());
+        return String.join(", ", names.subList(0, names.size() - 1))
+                + " or "
+                + names.get(names.size() - 1);
     }
 
     /**
@@ -90,6 +102,21 @@ public final class KilnMain {
         CommandLine command = e.getCommandLine();
         StringBuilder message = new StringBuilder("kiln: ").append(e.getMessage());
         if (e instanceof UnmatchedArgumentException unmatched
+                && command.getParent() == null
+                && !command.getSubcommands().isEmpty()
+                && !unmatched.getUnmatched().isEmpty()
+                && !unmatched.getUnmatched().get(0).startsWith("-")) {
+            message =
+                    new StringBuilder("kiln: unknown command \"")
+                            .append(unmatched.getUnmatched().get(0))
+                            .append("\"; the commands are ")
+                            .append(commandNames(command));
+            if (!unmatched.getSuggestions().isEmpty()) {
+                message.append(" (did you mean ")
+                        .append(String.join(" or ", unmatched.getSuggestions()))
+                        .append("?)");
+            }
+        } else if (e instanceof UnmatchedArgumentException unmatched
                 && !unmatched.getSuggestions().isEmpty()) {
             message.append(" (did you mean ")
                     .append(String.join(" or ", unmatched.getSuggestions()))

@@ -49,7 +49,11 @@ final class RunDirectory {
         } catch (IOException e) {
             throw new CliFailure(
                     CliFailure.BAD_INPUT,
-                    "cannot create output directory " + path + ": " + reason(e),
+                    "cannot create output directory "
+                            + path
+                            + ": "
+                            + reason(e)
+                            + "; choose another --output-dir",
                     e);
         }
         RunLock.acquire(path);
@@ -110,7 +114,9 @@ final class RunDirectory {
     static void requireUnused(Path path) {
         if (Files.exists(path) && !Files.isDirectory(path)) {
             throw new CliFailure(
-                    CliFailure.BAD_INPUT, "output directory " + path + " is a file", null);
+                    CliFailure.BAD_INPUT,
+                    "output directory " + path + " is a file; choose another --output-dir",
+                    null);
         }
         requireCreatable(path);
         if (Files.isDirectory(path)) {
@@ -169,8 +175,19 @@ final class RunDirectory {
 
     /** @return what an I/O failure says, without the exception's class name */
     private static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            if (fs.getReason() != null) {
+                return fs.getReason();
+            }
+            // the JDK gives some failures no reason, only the path: say what kind they are
+            String file = fs.getFile() == null ? "" : fs.getFile() + ": ";
+            if (e instanceof java.nio.file.AccessDeniedException) {
+                return file + "permission denied";
+            }
+            if (e instanceof java.nio.file.FileAlreadyExistsException) {
+                return file + "exists and is not a directory";
+            }
+            return file + "the file system refused it (" + e.getClass().getSimpleName() + ")";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

@@ -17,6 +17,7 @@ import dev.kiln.evaluation.EvaluationHook;
 import dev.kiln.evaluation.ExpectedResultsException;
 import dev.kiln.spi.ExtensionPoints;
 import dev.kiln.train.Hook;
+import dev.kiln.train.NonFiniteLossException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -408,9 +409,15 @@ final class TrainCommand implements Callable<Integer> {
                     if (CliFailure.settingsCause(e).isPresent()) {
                         throw CliFailure.badInput(e);
                     }
+                    String at =
+                            e instanceof NonFiniteLossException
+                                    ? ""
+                                    : " at iteration " + trainer.trainer().iter();
                     throw new CliFailure(
                             CliFailure.TRAINING_FAILED,
-                            "training failed: "
+                            "training failed"
+                                    + at
+                                    + ": "
                                     + describe(e)
                                     + (collectiveCause(e).isPresent()
                                             ? timeoutNote(run.config())

@@ -321,7 +321,7 @@ class BadInputIT {
                                 + " --help lists the options\n");
         assertThat(noCommand.assertBadInput(tmp.resolve("output")))
                 .isEqualTo(
-                        "kiln: name a command: train, plugins or config; kiln --help lists the"
+                        "kiln: name a command: train, export, predict, plugins or config; kiln --help lists the"
                                 + " options\n");
     }
 
@@ -495,7 +495,7 @@ class BadInputIT {
                 .contains("does not fit the model, and strict = true")
                 .contains("missing [01hidden1_weight, 03hidden2_weight, 03hidden2_bias")
                 .contains("unexpected [encoder_weight]")
-                .contains("mismatched [01hidden1_bias: file (3) vs model (256)]");
+                .contains("mismatched [01hidden1_bias: file float32(3) vs model float32(256)]");
     }
 
     @Test

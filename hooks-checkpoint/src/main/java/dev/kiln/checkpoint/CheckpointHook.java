@@ -84,6 +84,34 @@ public final class CheckpointHook extends HookBase implements Resumer {
                 Settings.of(section, "kiln.checkpoint").intAtLeast("max-to-keep", 0),
                 Settings.of(section, "kiln.checkpoint").bool("async"));
         checkWeights(kiln);
+        checkResumable(kiln);
+    }
+
+    /**
+     * Checks, when resuming a run that has checkpoints, that one of them would load, so that a
+     * damaged checkpoint or one of another model stops the run before any work, with the run
+     * directory as it was, instead of training from iteration 0 over it.
+     *
+     * @throws SettingsException naming each checkpoint and what is wrong with it
+     */
+    private void checkResumable(Config kiln) {
+        boolean resume = kiln.hasPath("resume") && kiln.getBoolean("resume");
+        if (!resume) {
+            return;
+        }
+        Optional<String> why = checkpointer.whyNoneLoads();
+        if (why.isPresent()) {
+            throw new SettingsException(
+                    null,
+                    "--resume",
+                    "no checkpoint in "
+                            + checkpointer.directory()
+                            + " can be resumed:\n"
+                            + why.get()
+                            + "\nresume with the model config the run was trained with, move the"
+                            + " damaged checkpoints away, or start afresh in another"
+                            + " --output-dir");
+        }
     }
 
     /**

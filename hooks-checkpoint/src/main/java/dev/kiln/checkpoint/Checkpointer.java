@@ -3,6 +3,7 @@ package dev.kiln.checkpoint;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
@@ -434,7 +435,7 @@ public final class Checkpointer {
      * Checks, reading only headers, what {@link #loadWeights(WeightsSource)} would do: that the
      * source is readable (as {@link #checkWeights(Path)}), that the rules give each name of the
      * file a name of its own and, for a strict source, that every name and shape fits the model
-     * (the types are compared when loading).
+     * and type fits the model.
      *
      * @param source the checkpoint directory or {@code .safetensors} file and its rules
      * @return what loading would load, report and rename, by the names after renaming
@@ -448,10 +449,7 @@ public final class Checkpointer {
                 Files.isDirectory(source.path())
                         ? source.path().resolve(MODEL_FILE)
                         : source.path();
-        Map<String, WeightsFit.Entry> entries = new LinkedHashMap<>();
-        SafeTensors.check(file)
-                .forEach((name, shape) -> entries.put(name, new WeightsFit.Entry(shape, null)));
-        WeightsReport report = WeightsFit.compare(source, entries, model);
+        WeightsReport report = WeightsFit.compare(source, headerEntries(file), model);
         if (source.strict() && !report.fits()) {
             throw WeightsFit.notStrictlyFitting(source, report);
         }
@@ -496,6 +494,18 @@ public final class Checkpointer {
      * @return the checkpoint loaded, or empty if there is none that loads
      */
     public Optional<LoadedCheckpoint> loadNewest() {
+        for (Path candidate : candidates()) {
+            try {
+                return Optional.of(load(candidate));
+            } catch (TensorFileException e) {
+                LOG.warn("Skipping checkpoint {}: {}", candidate.getFileName(), e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** @return the checkpoints in the order {@link #loadNewest} tries them */
+    private List<Path> candidates() {
         List<Path> candidates = new ArrayList<>();
         Optional<String> last = readLast();
         if (last.isPresent()) {
@@ -511,14 +521,7 @@ public final class Checkpointer {
                 candidates.add(p);
             }
         }
-        for (Path candidate : candidates) {
-            try {
-                return Optional.of(load(candidate));
-            } catch (TensorFileException e) {
-                LOG.warn("Skipping checkpoint {}: {}", candidate.getFileName(), e.getMessage());
-            }
-        }
-        return Optional.empty();
+        return candidates;
     }
 
     /**
@@ -608,6 +611,60 @@ public final class Checkpointer {
 
     private WeightsReport compare(Map<String, TensorData> tensors) {
         return WeightsFit.compare(WeightsSource.of(dir), entries(tensors), model);
+    }
+
+    /** @return the names, shapes and types of a safetensors file, read from its header */
+    private static Map<String, WeightsFit.Entry> headerEntries(Path file) {
+        Map<String, DataType> types = SafeTensors.dataTypes(file);
+        Map<String, WeightsFit.Entry> entries = new LinkedHashMap<>();
+        SafeTensors.check(file)
+                .forEach(
+                        (name, shape) ->
+                                entries.put(name, new WeightsFit.Entry(shape, types.get(name))));
+        return entries;
+    }
+
+    /**
+     * Checks, reading manifests, checksums and headers but loading nothing, that {@link
+     * #loadNewest} would find a checkpoint that loads: one whose files match its manifest and whose
+     * parameters fit the model in name, shape and type.
+     *
+     * @return empty when there is no checkpoint or one of them would load; else why each of them
+     *     would not, one line each
+     */
+    public Optional<String> whyNoneLoads() {
+        List<String> reasons = new ArrayList<>();
+        for (Path candidate : candidates()) {
+            try {
+                Manifest manifest = Manifest.verify(candidate);
+                for (String required : List.of(MODEL_FILE, STATE_FILE)) {
+                    if (!manifest.files().containsKey(required)) {
+                        throw new CheckpointException(
+                                "checkpoint " + candidate + " is damaged: it lacks " + required);
+                    }
+                }
+                WeightsReport fit =
+                        WeightsFit.compare(
+                                WeightsSource.of(dir),
+                                headerEntries(candidate.resolve(MODEL_FILE)),
+                                model);
+                if (!fit.fits()) {
+                    throw new CheckpointException(
+                            "checkpoint "
+                                    + candidate
+                                    + " does not fit the model: missing "
+                                    + fit.missing()
+                                    + ", unexpected "
+                                    + fit.unexpected()
+                                    + ", mismatched "
+                                    + fit.mismatched());
+                }
+                return Optional.empty();
+            } catch (TensorFileException e) {
+                reasons.add(e.getMessage());
+            }
+        }
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("\n", reasons));
     }
 
     private static Map<String, WeightsFit.Entry> entries(Map<String, TensorData> tensors) {

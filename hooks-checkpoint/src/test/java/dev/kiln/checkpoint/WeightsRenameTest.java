@@ -256,9 +256,10 @@ class WeightsRenameTest {
                                     + ":2: kiln.weights: "
                                     + trained
                                     + " does not fit the model, and strict = true: mismatched"
-                                    + " [01hidden1_weight: file (16, 64) vs model (8, 64),"
-                                    + " 01hidden1_bias: file (16) vs model (8), 03output_weight:"
-                                    + " file (10, 16) vs model (10, 8)] (names after"
+                                    + " [01hidden1_weight: file float32(16, 64) vs model"
+                                    + " float32(8, 64), 01hidden1_bias: file float32(16) vs model"
+                                    + " float32(8), 03output_weight: file float32(10, 16) vs model"
+                                    + " float32(10, 8)] (names after"
                                     + " kiln.weights.rename; set strict = false to skip them and"
                                     + " keep their initial values)");
         }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -150,11 +151,34 @@ public final class KilnCommand {
      * @throws IllegalStateException when it runs past the timeout or the wait is interrupted
      */
     public static Result run(Path distribution, Path workDir, Duration timeout, List<String> args) {
+        return run(distribution, workDir, timeout, Map.of(), args);
+    }
+
+    /**
+     * Runs {@code <distribution>/bin/kiln} with the arguments, with no standard input, without the
+     * caller's {@code KILN_JAVA_OPTS} and with the environment variables given (such as {@code
+     * KILN_JAVA_OPTS=-Xmx32m}), and waits for it.
+     *
+     * @param distribution the distribution's root (holding {@code bin/kiln})
+     * @param workDir the process's working directory
+     * @param timeout how long it may run; then it and its children are killed
+     * @param environment variables to set for the process
+     * @param args the command line after {@code kiln}
+     * @return exit code and output
+     * @throws IllegalStateException when it runs past the timeout or the wait is interrupted
+     */
+    public static Result run(
+            Path distribution,
+            Path workDir,
+            Duration timeout,
+            Map<String, String> environment,
+            List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(distribution.resolve("bin/kiln").toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().remove("KILN_JAVA_OPTS");
+        builder.environment().putAll(environment);
         try {
             Process process = builder.start();
             process.getOutputStream().close();

@@ -278,9 +278,36 @@ final class CsvParser {
         }
         if (!Float.isFinite(value) || !looksDecimal(cell)) {
             throw new DataFormatException(
-                    file, lineNo, "column " + (column + 1) + ": \"" + cell + "\" is not a number");
+                    file,
+                    lineNo,
+                    "column " + (column + 1) + ": \"" + cell + "\" " + notANumber(cell));
         }
         return value;
+    }
+
+    /**
+     * @return why a cell that is not a finite decimal number is refused: NaN and the infinities,
+     *     spelled out or too large for a float, are named as such
+     */
+    private static String notANumber(String cell) {
+        String word = cell.toLowerCase(java.util.Locale.ROOT).replaceFirst("^[+-]", "");
+        boolean nonFinite =
+                word.equals("nan")
+                        || word.equals("inf")
+                        || word.equals("infinity")
+                        || (looksDecimal(cell) && !Float.isFinite(parseOrNaN(cell)));
+        return nonFinite
+                ? "is not a finite number; every cell must be a finite decimal number such as 0.5"
+                        + " or -3e2 (NaN and infinities are not allowed)"
+                : "is not a number; every cell must be a decimal number such as 0.5 or -3e2";
+    }
+
+    private static float parseOrNaN(String cell) {
+        try {
+            return Float.parseFloat(cell);
+        } catch (NumberFormatException e) {
+            return Float.NaN;
+        }
     }
 
     /** Rejects what Float.parseFloat accepts but a CSV reader should not: 1f, 0x1p3, NaN. */

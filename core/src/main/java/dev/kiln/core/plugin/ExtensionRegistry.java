@@ -264,6 +264,19 @@ public final class ExtensionRegistry {
                             + serviceFile
                             + ", but has no such class",
                     e);
+        } catch (NoClassDefFoundError e) {
+            // a type the class was compiled against is gone: the jar was built for another Kiln
+            String missing = e.getMessage() == null ? "?" : e.getMessage().replace('/', '.');
+            throw new PluginException(
+                    listed.source()
+                            + " ("
+                            + listed.className()
+                            + ") cannot be loaded: it needs "
+                            + missing
+                            + ", which neither the jar nor this Kiln has; the plugin was probably"
+                            + " built for another Kiln API: rebuild it against this Kiln's"
+                            + " kiln-api, or remove it",
+                    e);
         } catch (LinkageError e) {
             throw new PluginException(
                     listed.source() + " (" + listed.className() + ") cannot be loaded: " + e, e);

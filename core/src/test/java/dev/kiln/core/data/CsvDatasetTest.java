@@ -280,10 +280,17 @@ class CsvDatasetTest {
         Path file = write("cells.csv", "1,2,0\n3,abc,1\n");
         assertThatThrownBy(() -> CsvDataset.builder().setPath(file).build())
                 .isInstanceOf(DataFormatException.class)
-                .hasMessage(file + ":2: column 2: \"abc\" is not a number");
+                .hasMessage(
+                        file
+                                + ":2: column 2: \"abc\" is not a number; every cell must be a"
+                                + " decimal number such as 0.5 or -3e2");
         Path nan = write("nan.csv", "1,NaN,0\n");
         assertThatThrownBy(() -> CsvDataset.builder().setPath(nan).build())
-                .hasMessage(nan + ":1: column 2: \"NaN\" is not a number");
+                .hasMessage(
+                        nan
+                                + ":1: column 2: \"NaN\" is not a finite number; every cell must be a"
+                                + " finite decimal number such as 0.5 or -3e2 (NaN and infinities"
+                                + " are not allowed)");
         Path empty = write("empty-cell.csv", "1,2,0\n1,,0\n");
         assertThatThrownBy(() -> CsvDataset.builder().setPath(empty).build())
                 .hasMessage(empty + ":2: column 2 is empty");

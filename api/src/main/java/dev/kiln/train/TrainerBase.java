@@ -35,6 +35,7 @@ public abstract class TrainerBase implements TrainerView {
     private long lastStepNanos;
     private volatile String stopReason;
     private Throwable failure;
+    private String failedHook;
     private int rank;
     private int worldSize = 1;
 
@@ -115,6 +116,7 @@ public abstract class TrainerBase implements TrainerView {
         this.nextIter = startIter;
         this.stopReason = null;
         this.failure = null;
+        this.failedHook = null;
         this.storage = new EventStorage(startIter);
         try (EventStorage.Scope active = storage.activate()) {
             try {
@@ -150,8 +152,29 @@ public abstract class TrainerBase implements TrainerView {
     /** Runs every hook's {@code beforeTrain}. */
     protected void beforeTrain() {
         for (Hook h : hooks) {
-            h.beforeTrain();
+            try {
+                h.beforeTrain();
+            } catch (RuntimeException | Error e) {
+                failedIn(h, "beforeTrain");
+                throw e;
+            }
         }
+    }
+
+    /** Records which hook failed, and where, for {@link #failedHook()}. */
+    private void failedIn(Hook hook, String where) {
+        if (failedHook == null) {
+            failedHook = "hook " + hook.name() + " (" + where + ")";
+        }
+    }
+
+    /**
+     * @return the hook whose callback threw the exception that ended the last {@link #train}, as
+     *     {@code hook <name> (<callback>)}, such as {@code hook eval (afterStep)}; empty when
+     *     training ended otherwise (in the step itself, say)
+     */
+    public Optional<String> failedHook() {
+        return Optional.ofNullable(failedHook);
     }
 
     /**
@@ -183,21 +206,36 @@ public abstract class TrainerBase implements TrainerView {
     protected void beforeStep() {
         storage.setIter(iter);
         for (Hook h : hooks) {
-            h.beforeStep();
+            try {
+                h.beforeStep();
+            } catch (RuntimeException | Error e) {
+                failedIn(h, "beforeStep");
+                throw e;
+            }
         }
     }
 
     /** Runs every hook's {@code afterBackward}; a {@link #runStep()} calls it. */
     protected void afterBackward() {
         for (Hook h : hooks) {
-            h.afterBackward();
+            try {
+                h.afterBackward();
+            } catch (RuntimeException | Error e) {
+                failedIn(h, "afterBackward");
+                throw e;
+            }
         }
     }
 
     /** Runs every hook's {@code afterStep}. */
     protected void afterStep() {
         for (Hook h : hooks) {
-            h.afterStep();
+            try {
+                h.afterStep();
+            } catch (RuntimeException | Error e) {
+                failedIn(h, "afterStep");
+                throw e;
+            }
         }
     }
 

@@ -412,7 +412,12 @@ final class TrainCommand implements Callable<Integer> {
                     String at =
                             e instanceof NonFiniteLossException
                                     ? ""
-                                    : " at iteration " + trainer.trainer().iter();
+                                    : " at iteration "
+                                            + trainer.trainer().iter()
+                                            + trainer.trainer()
+                                                    .failedHook()
+                                                    .map(hook -> " in " + hook)
+                                                    .orElse("");
                     throw new CliFailure(
                             CliFailure.TRAINING_FAILED,
                             "training failed"

@@ -386,4 +386,27 @@ class TrainerBaseTest {
         assertThat(seen.get(0)).isNotSameAs(seen.get(1));
         assertThat(seen.get(1).history("total_loss").iterations()).containsExactly(2, 3);
     }
+
+    @Test
+    void theHookWhoseCallbackFailedIsNamedAndAFailingStepNamesNone() {
+        List<String> events = new ArrayList<>();
+        RecordingTrainer trainer = new RecordingTrainer(events);
+        trainer.registerHooks(
+                LambdaHook.builder()
+                        .name("picky")
+                        .afterBackward(
+                                t -> {
+                                    if (t.iter() == 2) {
+                                        throw new IllegalStateException("picky at 2");
+                                    }
+                                })
+                        .build());
+        assertThatThrownBy(() -> trainer.train(0, 5)).hasMessage("picky at 2");
+        assertThat(trainer.failedHook()).contains("hook picky (afterBackward)");
+
+        RecordingTrainer failing = new RecordingTrainer(new ArrayList<>());
+        failing.failAt = 1;
+        assertThatThrownBy(() -> failing.train(0, 5)).hasMessage("boom at 1");
+        assertThat(failing.failedHook()).isEmpty();
+    }
 }

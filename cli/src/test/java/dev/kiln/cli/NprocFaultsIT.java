@@ -87,7 +87,8 @@ class NprocFaultsIT {
             assertThat(launcher.exitValue()).as(out).isEqualTo(1);
             assertThat(out)
                     .contains("its peer rank 1 is not responding")
-                    .contains("kiln: training failed: rank 0: all-reduce #")
+                    .containsPattern(
+                            "kiln: training failed at iteration \\d+: rank 0: all-reduce #")
                     .contains("did not complete within 5 s")
                     .contains("kiln.distributed.timeout = 5s")
                     .contains("kiln: rank 1 (pid " + pid + ") is stopped")

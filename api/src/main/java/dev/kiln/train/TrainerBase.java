@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,20 +152,23 @@ public abstract class TrainerBase implements TrainerView {
 
     /** Runs every hook's {@code beforeTrain}. */
     protected void beforeTrain() {
-        for (Hook h : hooks) {
-            try {
-                h.beforeTrain();
-            } catch (RuntimeException | Error e) {
-                failedIn(h, "beforeTrain");
-                throw e;
-            }
-        }
+        eachHook("beforeTrain", Hook::beforeTrain);
     }
 
-    /** Records which hook failed, and where, for {@link #failedHook()}. */
-    private void failedIn(Hook hook, String where) {
-        if (failedHook == null) {
-            failedHook = "hook " + hook.name() + " (" + where + ")";
+    /**
+     * Calls one callback of every hook in order; the hook whose callback throws is recorded for
+     * {@link #failedHook()}.
+     */
+    private void eachHook(String callback, Consumer<Hook> call) {
+        for (Hook h : hooks) {
+            try {
+                call.accept(h);
+            } catch (RuntimeException | Error e) {
+                if (failedHook == null) {
+                    failedHook = "hook " + h.name() + " (" + callback + ")";
+                }
+                throw e;
+            }
         }
     }
 
@@ -205,38 +209,17 @@ public abstract class TrainerBase implements TrainerView {
     /** Runs every hook's {@code beforeStep}. */
     protected void beforeStep() {
         storage.setIter(iter);
-        for (Hook h : hooks) {
-            try {
-                h.beforeStep();
-            } catch (RuntimeException | Error e) {
-                failedIn(h, "beforeStep");
-                throw e;
-            }
-        }
+        eachHook("beforeStep", Hook::beforeStep);
     }
 
     /** Runs every hook's {@code afterBackward}; a {@link #runStep()} calls it. */
     protected void afterBackward() {
-        for (Hook h : hooks) {
-            try {
-                h.afterBackward();
-            } catch (RuntimeException | Error e) {
-                failedIn(h, "afterBackward");
-                throw e;
-            }
-        }
+        eachHook("afterBackward", Hook::afterBackward);
     }
 
     /** Runs every hook's {@code afterStep}. */
     protected void afterStep() {
-        for (Hook h : hooks) {
-            try {
-                h.afterStep();
-            } catch (RuntimeException | Error e) {
-                failedIn(h, "afterStep");
-                throw e;
-            }
-        }
+        eachHook("afterStep", Hook::afterStep);
     }
 
     private void runAfterTrain(Throwable failure) {

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -58,7 +57,7 @@ final class CheckpointBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        deleteTree(dir);
+        FileTrees.delete(dir);
         Files.createDirectories(dir);
         try (NDManager manager = Engine.getEngine(engine).newBaseManager();
                 Sgd sgd = Sgd.builder().learningRate(0.01f).build()) {
@@ -111,7 +110,7 @@ final class CheckpointBenchmark implements Callable<Integer> {
                     median(stall),
                     median(disk));
         } finally {
-            deleteTree(dir);
+            FileTrees.delete(dir);
         }
         return 0;
     }
@@ -152,17 +151,6 @@ final class CheckpointBenchmark implements Callable<Integer> {
                 }
             }
             return total;
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -83,7 +83,7 @@ final class LongRunBenchmark implements Callable<Integer> {
                                             .build()));
             kiln.train();
         } finally {
-            deleteTree(out);
+            FileTrees.delete(out);
         }
         System.out.printf(
                 Locale.ROOT,
@@ -138,13 +138,5 @@ final class LongRunBenchmark implements Callable<Integer> {
             throw new IllegalStateException("cannot read /proc/self/status", e);
         }
         throw new IllegalStateException("/proc/self/status has no VmRSS line");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -83,7 +83,7 @@ final class SoakBenchmark implements Callable<Integer> {
                 // run that ended before its kill (the machine was faster than for the
                 // reference) is not a trial: it is done again with another moment
                 delay = (long) ((0.25 + 0.7 * random.nextDouble()) * durationMs);
-                deleteTree(dir);
+                FileTrees.delete(dir);
                 killed = run(dir, false, delay);
             } while (killed == 0);
             String last = lastCheckpoint(dir);
@@ -107,7 +107,7 @@ final class SoakBenchmark implements Callable<Integer> {
         }
         System.out.printf(
                 Locale.ROOT, "RESULT soak engine=%s trials=%d equal=%d%n", engine, trials, equal);
-        deleteTree(work);
+        FileTrees.delete(work);
         return 0;
     }
 
@@ -191,16 +191,5 @@ final class SoakBenchmark implements Callable<Integer> {
                 + expected.size()
                 + ")"
                 + (twice.isEmpty() ? "" : ", written twice: " + twice);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -33,14 +33,23 @@ final class FailureReporter implements IExecutionExceptionHandler {
         } else {
             message = "unexpected failure: " + e;
         }
+        report(err, message, e, verbose, !(e instanceof CliFailure));
+        return code;
+    }
+
+    /**
+     * Prints {@code kiln: <message>}, then the stack trace with {@code --verbose}, or else, for a
+     * failure Kiln did not foresee, how to get it.
+     */
+    private static void report(
+            PrintWriter err, String message, Throwable e, boolean verbose, boolean hint) {
         err.println("kiln: " + message);
         if (verbose) {
             e.printStackTrace(err);
-        } else if (!(e instanceof CliFailure)) {
+        } else if (hint) {
             err.println("(run with --verbose for the stack trace)");
         }
         err.flush();
-        return code;
     }
 
     /**
@@ -55,18 +64,18 @@ final class FailureReporter implements IExecutionExceptionHandler {
      */
     static int outOfMemory(OutOfMemoryError e, PrintWriter err, boolean verbose) {
         long maxMegabytes = Runtime.getRuntime().maxMemory() >> 20;
-        err.println(
-                "kiln: out of memory: the Java heap (at most "
+        report(
+                err,
+                "out of memory: the Java heap (at most "
                         + maxMegabytes
                         + " MB) is full ("
                         + e.getMessage()
                         + "); give the JVM more with KILN_JAVA_OPTS=-Xmx8g (more than the data"
                         + " and a batch need), or use less data or a smaller"
-                        + " kiln.solver.batch-size");
-        if (verbose) {
-            e.printStackTrace(err);
-        }
-        err.flush();
+                        + " kiln.solver.batch-size",
+                e,
+                verbose,
+                false);
         return CliFailure.TRAINING_FAILED;
     }
 }

@@ -62,9 +62,18 @@ public final class CliFailure extends RuntimeException {
      * @return the {@link SettingsException} that is {@code e} or one of its causes
      */
     static Optional<SettingsException> settingsCause(Throwable e) {
+        return cause(e, SettingsException.class);
+    }
+
+    /**
+     * @param e what was thrown
+     * @param type the kind of failure looked for
+     * @return the failure of that kind that is {@code e} or one of its causes
+     */
+    static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof SettingsException settings) {
-                return Optional.of(settings);
+            if (type.isInstance(c)) {
+                return Optional.of(type.cast(c));
             }
         }
         return Optional.empty();

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -287,16 +286,6 @@ final class TrainCommand implements Callable<Integer> {
                 + (ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms");
     }
 
-    /** @return the collective's failure that is {@code e} or one of its causes */
-    private static Optional<CollectiveException> collectiveCause(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof CollectiveException collective) {
-                return Optional.of(collective);
-            }
-        }
-        return Optional.empty();
-    }
-
     /**
      * {@code --smoke}: the config as given, but for {@link #SMOKE_ITERATIONS} iterations (or
      * {@code max-iter} if smaller; with {@code max-epochs}, {@link #SMOKE_ITERATIONS}), without
@@ -424,7 +413,7 @@ final class TrainCommand implements Callable<Integer> {
                                     + at
                                     + ": "
                                     + describe(e)
-                                    + (collectiveCause(e).isPresent()
+                                    + (CliFailure.cause(e, CollectiveException.class).isPresent()
                                             ? timeoutNote(run.config())
                                             : ""),
                             e);

@@ -345,6 +345,9 @@ public final class Checkpointer {
             }
         }
         Map<String, Object> state = readState(checkpoint.resolve(STATE_FILE));
+        // a trainer.json that does not describe a trainer is refused before anything is loaded,
+        // so that the next older checkpoint is tried and no model is overwritten
+        TrainerStates.fromJson(checkpoint, state);
         if (manifest.files().containsKey(HOOKS_FILE)) {
             putArrays(checkpoint, state, SafeTensors.read(checkpoint.resolve(HOOKS_FILE)));
         }

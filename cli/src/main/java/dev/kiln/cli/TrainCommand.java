@@ -237,9 +237,10 @@ final class TrainCommand implements Callable<Integer> {
         System.getenv()
                 .forEach(
                         (key, value) -> {
-                            if (key.startsWith(Workers.COORDINATE_PREFIX)) {
+                            if (key.startsWith(WorkerLauncher.COORDINATE_PREFIX)) {
                                 coordinates.put(
-                                        key.substring(Workers.COORDINATE_PREFIX.length()), value);
+                                        key.substring(WorkerLauncher.COORDINATE_PREFIX.length()),
+                                        value);
                             }
                         });
         if (coordinates.isEmpty()) {
@@ -251,7 +252,7 @@ final class TrainCommand implements Callable<Integer> {
                             + worldSize
                             + ": this worker has no coordinates of the collective (environment"
                             + " variables "
-                            + Workers.COORDINATE_PREFIX
+                            + WorkerLauncher.COORDINATE_PREFIX
                             + "*); kiln train --nproc N starts the workers with them",
                     null);
         }
@@ -262,7 +263,7 @@ final class TrainCommand implements Callable<Integer> {
             coordinates.forEach(
                     (key, value) ->
                             given.append(given.length() == 0 ? "" : ", ")
-                                    .append(Workers.COORDINATE_PREFIX)
+                                    .append(WorkerLauncher.COORDINATE_PREFIX)
                                     .append(key)
                                     .append('=')
                                     .append(value));

@@ -24,9 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Workers {
 
-    /** The prefix of the environment variables that carry the collective's coordinates. */
-    static final String COORDINATE_PREFIX = WorkerLauncher.COORDINATE_PREFIX;
-
     /**
      * The environment variable that tells a worker its rank among the workers of its host (here
      * all of them), so that on GPUs each takes GPUs of its own (see {@code
@@ -86,7 +83,9 @@ final class Workers {
             command.add(Integer.toString(n));
             ProcessBuilder builder = new ProcessBuilder(command);
             coordinates.forEach(
-                    (key, value) -> builder.environment().put(COORDINATE_PREFIX + key, value));
+                    (key, value) ->
+                            builder.environment()
+                                    .put(WorkerLauncher.COORDINATE_PREFIX + key, value));
             builder.environment().put(LOCAL_RANK, Integer.toString(rank));
             builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
             builder.environment().put("MKL_NUM_THREADS", Integer.toString(threads));

@@ -207,7 +207,7 @@ class NprocFaultsIT {
                                 + port
                                 + ": connection refused (1 attempt, ")
                 .contains("the process that launched the workers (kiln train --nproc)")
-                .contains(Workers.COORDINATE_PREFIX + "dmlc_tracker_port=" + port)
+                .contains(WorkerLauncher.COORDINATE_PREFIX + "dmlc_tracker_port=" + port)
                 .doesNotContain("WARNING");
         // a safety net: one refused attempt, after the JVM started and read the data
         assertThat(seconds).as(result.describe()).isLessThan(60);
@@ -278,7 +278,8 @@ class NprocFaultsIT {
         ProcessBuilder builder = new ProcessBuilder(command).directory(Repository.root().toFile());
         builder.environment().remove("KILN_JAVA_OPTS");
         coordinates.forEach(
-                (key, value) -> builder.environment().put(Workers.COORDINATE_PREFIX + key, value));
+                (key, value) ->
+                        builder.environment().put(WorkerLauncher.COORDINATE_PREFIX + key, value));
         Process process = builder.start();
         process.getOutputStream().close();
         CompletableFuture<String> out = readAll(process);

@@ -43,17 +43,11 @@ public final class KilnRabitBridge {
      */
     public static int verbosity(int level) throws XGBoostError {
         String[] config = new String[1];
-        check(XGBoostJNI.XGBGetGlobalConfig(config));
+        XGBoostJNI.checkCall(XGBoostJNI.XGBGetGlobalConfig(config));
         Matcher m = VERBOSITY.matcher(config[0] == null ? "" : config[0]);
         int previous = m.find() ? Integer.parseInt(m.group(1)) : 1;
-        check(XGBoostJNI.XGBSetGlobalConfig("{\"verbosity\": " + level + "}"));
+        XGBoostJNI.checkCall(XGBoostJNI.XGBSetGlobalConfig("{\"verbosity\": " + level + "}"));
         return previous;
-    }
-
-    private static void check(int rc) throws XGBoostError {
-        if (rc != 0) {
-            throw new XGBoostError(XGBoostJNI.XGBGetLastError());
-        }
     }
 
     /**
